@@ -1,0 +1,90 @@
+// The shape and the choices that define a network: layer sizes, activations, loss, scaling, init.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nnlab::engine {
+
+// Hidden-layer activation functions.
+enum class Activation : std::uint8_t { Sigmoid = 0, Tanh = 1, ReLU = 2 };
+
+// Output layer: the lesson's sigmoid per class, or softmax (probabilities that sum to 1).
+enum class Output : std::uint8_t { Sigmoid = 0, Softmax = 1 };
+
+// The lesson's squared error E = 1/2 sum (t - o)^2 against 0.01/0.99 targets, or cross-entropy
+// against one-hot targets (binary cross-entropy per class when the output is sigmoid).
+enum class Loss : std::uint8_t { SquaredError = 0, CrossEntropy = 1 };
+
+// Pixel scaling: the lesson's x/255*0.99+0.01 (no input is ever exactly zero), or plain x/255.
+enum class Scaling : std::uint8_t { Lesson = 0, UnitRange = 1 };
+
+// Weight initialisers. Lesson: N(0, n^-0.5) where n is the size of the *receiving* layer, exactly
+// as the lesson writes np.random.normal(0.0, pow(h_n, -0.5), (h_n, i_n)). FanIn: the textbook
+// N(0, fan_in^-0.5) the lesson's text describes. KerasNormal: N(0, 0.05), Keras'
+// kernel_initializer='normal'. Glorot: U(+-sqrt(6/(in+out))). He: N(0, sqrt(2/in)).
+enum class Init : std::uint8_t { Lesson = 0, FanIn = 1, KerasNormal = 2, Glorot = 3, He = 4 };
+
+inline constexpr float kLessonTargetLow = 0.01f;  // the lesson's "off" target
+inline constexpr float kLessonTargetHigh = 0.99f; // the lesson's "on" target
+inline constexpr float kLessonInputOffset = 0.01f;
+inline constexpr float kLessonInputRange = 0.99f;
+
+inline constexpr int kMaxLayerSize = 65536;  // any single layer, inputs included
+inline constexpr int kMaxHiddenLayers = 64;
+
+struct Architecture
+{
+    int inputs = 784;
+    std::vector<int> hidden{90};
+    int outputs = 10;
+    Activation hiddenActivation = Activation::Sigmoid;
+    Output output = Output::Sigmoid;
+    Loss loss = Loss::SquaredError;
+    bool biases = false;
+    Scaling scaling = Scaling::Lesson;
+
+    // Layer sizes from input to output: {784, 90, 10}.
+    std::vector<int> layerSizes() const;
+    int weightLayerCount() const { return static_cast<int>(hidden.size()) + 1; }
+    std::int64_t parameterCount() const;
+    // Empty if valid, else why not ("hidden layer 2 has 0 nodes").
+    std::string validate() const;
+    // "784-90-10 sigmoid, sigmoid output, squared error, no biases"
+    std::string describe() const;
+
+    bool operator==(const Architecture&) const = default;
+};
+
+// The lesson's target for one output node: 0.99 for the true class, 0.01 otherwise (squared
+// error); 1 and 0 (cross-entropy).
+inline float targetValue(Loss loss, bool isTrueClass)
+{
+    if (loss == Loss::SquaredError)
+        return isTrueClass ? kLessonTargetHigh : kLessonTargetLow;
+    return isTrueClass ? 1.0f : 0.0f;
+}
+
+// Pixel 0..255 -> network input.
+inline float scalePixel(Scaling scaling, std::uint8_t pixel)
+{
+    const float x = static_cast<float>(pixel) / 255.0f;
+    return scaling == Scaling::Lesson ? x * kLessonInputRange + kLessonInputOffset : x;
+}
+
+// Names used on the command line and in files ("sigmoid", "relu", "softmax", "squared-error"...).
+std::string_view toString(Activation);
+std::string_view toString(Output);
+std::string_view toString(Loss);
+std::string_view toString(Scaling);
+std::string_view toString(Init);
+std::optional<Activation> parseActivation(std::string_view);
+std::optional<Output> parseOutput(std::string_view);
+std::optional<Loss> parseLoss(std::string_view);
+std::optional<Scaling> parseScaling(std::string_view);
+std::optional<Init> parseInit(std::string_view);
+
+} // namespace nnlab::engine

@@ -1,0 +1,14 @@
+// Reads the lesson's CSV format: one image per line, the label then rows*cols pixels 0..255.
+#pragma once
+
+#include "dataset.h"
+
+#include <string>
+
+namespace nnlab::engine {
+
+// Throws FileError naming the line and field on any malformation.
+Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNames,
+                       int rows = 28, int cols = 28);
+
+} // namespace nnlab::engine

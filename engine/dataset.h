@@ -1,0 +1,31 @@
+// A labelled image dataset in memory: raw 8-bit pixels, one label per image, class names.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nnlab::engine {
+
+struct Dataset
+{
+    std::string name;                    // "MNIST train", "Fashion-MNIST test", a file name...
+    int rows = 28;                       // image height in pixels
+    int cols = 28;                       // image width in pixels
+    std::vector<std::uint8_t> pixels;    // size() * rows * cols, row-major, 0 = background
+    std::vector<std::uint8_t> labels;    // size() entries, each < classNames.size()
+    std::vector<std::string> classNames; // "0".."9" for digits; "T-shirt/top".. for Fashion-MNIST
+
+    std::size_t size() const { return labels.size(); }
+    int pixelsPerImage() const { return rows * cols; }
+    int classCount() const { return static_cast<int>(classNames.size()); }
+    const std::uint8_t* image(std::size_t i) const { return pixels.data() + i * pixelsPerImage(); }
+
+    // The first n images (n >= size() keeps all): the lesson trains on its first 100.
+    Dataset head(std::size_t n) const;
+};
+
+std::vector<std::string> digitClassNames();        // "0".."9"
+std::vector<std::string> fashionMnistClassNames(); // "T-shirt/top", "Trouser", ...
+
+} // namespace nnlab::engine

@@ -1,0 +1,36 @@
+// Measuring a network on a dataset: loss, accuracy, confusion matrix, per-class accuracy.
+#pragma once
+
+#include "dataset.h"
+#include "network.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace nnlab::engine {
+
+struct Evaluation
+{
+    std::size_t count = 0;     // samples evaluated
+    int classes = 0;
+    double loss = 0;           // mean per-sample loss, the network's own loss function
+    double accuracy = 0;       // fraction of samples whose largest output is the true class
+    std::vector<std::int64_t> confusion;  // classes x classes, [true * classes + predicted]
+    std::vector<double> perClassAccuracy; // per true class; NaN where a class has no samples
+    std::vector<std::uint8_t> predictions; // argmax output per sample
+    std::vector<float> confidence;         // the largest output per sample
+
+    std::int64_t confusionAt(int trueClass, int predicted) const
+    {
+        return confusion[std::size_t(trueClass) * std::size_t(classes) + std::size_t(predicted)];
+    }
+};
+
+// Evaluates the first `limit` samples (all by default) in batches; threads = 0 uses every core.
+Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit = SIZE_MAX,
+                    int threads = 0);
+
+// The loss of one sample's output column against its label, the same formula training uses.
+double sampleLoss(const Architecture& arch, const float* output, int label);
+
+} // namespace nnlab::engine

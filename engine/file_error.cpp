@@ -1,0 +1,55 @@
+#include "file_error.h"
+
+#include <sstream>
+
+namespace nnlab::engine {
+
+namespace {
+
+std::string compose(const std::string& path, FileError::Where where, std::uint64_t position,
+                    const std::string& reason)
+{
+    std::ostringstream text;
+    text << displayName(path);
+    if (where == FileError::Where::Byte)
+        text << " (byte " << withThousands(position) << ")";
+    else if (where == FileError::Where::Line)
+        text << " (line " << withThousands(position) << ")";
+    text << ": " << reason;
+    return text.str();
+}
+
+} // namespace
+
+FileError::FileError(std::string path, std::string reason)
+    : FileError(std::move(path), Where::None, 0, std::move(reason))
+{
+}
+
+FileError::FileError(std::string path, Where where, std::uint64_t position, std::string reason)
+    : std::runtime_error(compose(path, where, position, reason)), m_path(std::move(path)),
+      m_reason(std::move(reason)), m_where(where), m_position(position)
+{
+}
+
+std::string withThousands(std::uint64_t n)
+{
+    std::string digits = std::to_string(n);
+    std::string out;
+    const auto len = digits.size();
+    for (std::size_t i = 0; i < len; ++i) {
+        out += digits[i];
+        const auto left = len - 1 - i;
+        if (left > 0 && left % 3 == 0)
+            out += ',';
+    }
+    return out;
+}
+
+std::string displayName(const std::string& path)
+{
+    const auto slash = path.find_last_of("/\\");
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+} // namespace nnlab::engine

@@ -1,0 +1,1 @@
+// idx_reader: being written

@@ -1,0 +1,53 @@
+// The hot numeric kernels (matrix products, activations, optimizer steps), compiled once per
+// x86-64 level (baseline SSE2, AVX2+FMA, AVX-512) and picked at run time from what the CPU has.
+// Every matrix is a raw pointer: weights row-major (out x in), batches column-major (one
+// sample per column). Callers split work across threads by the column or row ranges.
+#pragma once
+
+#include <cstdint>
+
+namespace nnlab::engine {
+
+// Activation codes shared by all kernel builds (Identity = no activation, for softmax outputs).
+enum class KernelActivation : int { Identity = 0, Sigmoid = 1, Tanh = 2, ReLU = 3 };
+
+struct KernelTable
+{
+    const char* isa; // "avx512", "avx2", "sse2"
+
+    // Y (m x n) = f(W X + b): W m x k row-major, X k x n, b m or null.
+    void (*forward)(int m, int n, int k, const float* W, const float* b, const float* X, float* Y,
+                    KernelActivation f);
+    // Rows r0..r1 of G = alpha D X^T (G m x k row-major, D m x n, X k x n) and gb = alpha sum_j D.
+    void (*weightGradient)(int m, int n, int k, const float* D, const float* X, float alpha,
+                           float* G, float* gb, int r0, int r1);
+    // E (k x n) = (W^T D) .* f'(A): back-propagates errors through W (m x k row-major) and the
+    // previous layer's activation, whose derivative is written in terms of its output A (k x n).
+    void (*backward)(int m, int n, int k, const float* W, const float* D, const float* A, float* E,
+                     KernelActivation f);
+
+    // Optimizer steps over n floats.
+    void (*sgd)(float* w, const float* g, std::int64_t n, float lr);
+    void (*momentum)(float* w, float* v, const float* g, std::int64_t n, float lr, float mu);
+    void (*rmsprop)(float* w, float* s, const float* g, std::int64_t n, float lr, float rho,
+                    float eps);
+    void (*adam)(float* w, float* m, float* v, const float* g, std::int64_t n, float lr,
+                 float beta1, float beta2, float eps, float correction1, float correction2);
+
+    // dst = x/255 (unitRange) or x/255*0.99+0.01 for n pixels.
+    void (*scalePixels)(const std::uint8_t* src, float* dst, std::int64_t n, bool lessonScaling);
+
+    // The lesson's per-sample step fused with the next sample's forward product, rows r0..r1:
+    //   W[r,:] -= step[r] * x;  b[r] -= step[r];  znext[r] = W[r,:] . xnext + b[r]
+    // One pass over W instead of two. b may be null; xnext/znext may be null (last sample).
+    void (*updateAndForwardRows)(int k, float* W, float* b, const float* step, const float* x,
+                                 const float* xnext, float* znext, int r0, int r1);
+};
+
+// The table for this CPU, chosen once. NNLAB_ISA=sse2|avx2|avx512 in the environment forces one
+// (a level the CPU lacks falls back to the best it has).
+const KernelTable& kernels();
+// Every table this CPU can run, best first (for tests that compare levels).
+int availableKernelTables(const KernelTable** out, int capacity);
+
+} // namespace nnlab::engine

@@ -1,0 +1,148 @@
+// The kernels of kernels.h, written once with Eigen and compiled once per ISA level. The build
+// localises every symbol of each compiled copy except its entry point nnlab_kernels_<isa>(), so
+// the copies' Eigen instantiations never mix (see engine/CMakeLists.txt).
+#include "kernels.h"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+
+#ifndef NNLAB_KERNEL_ISA
+#error "NNLAB_KERNEL_ISA must name the ISA level this copy is compiled for"
+#endif
+#define NNLAB_CAT2(a, b) a##b
+#define NNLAB_CAT(a, b) NNLAB_CAT2(a, b)
+#define NNLAB_STR2(a) #a
+#define NNLAB_STR(a) NNLAB_STR2(a)
+
+namespace {
+
+using nnlab::engine::KernelActivation;
+using RowMajorMap = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+using ColMap = Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>>;
+using ConstColMap = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>>;
+using VecMap = Eigen::Map<Eigen::VectorXf>;
+using ConstVecMap = Eigen::Map<const Eigen::VectorXf>;
+using ArrMap = Eigen::Map<Eigen::ArrayXf>;
+using ConstArrMap = Eigen::Map<const Eigen::ArrayXf>;
+
+// sigmoid(z) = 1 / (1 + exp(-z)), the lesson's activation function.
+void activate(float* y, Eigen::Index n, KernelActivation f)
+{
+    ArrMap a(y, n);
+    switch (f) {
+    case KernelActivation::Identity: break;
+    case KernelActivation::Sigmoid: a = a.logistic(); break;
+    case KernelActivation::Tanh: a = a.tanh(); break;
+    case KernelActivation::ReLU: a = a.max(0.0f); break;
+    }
+}
+
+void forward(int m, int n, int k, const float* W, const float* b, const float* X, float* Y,
+             KernelActivation f)
+{
+    ColMap y(Y, m, n);
+    y.noalias() = RowMajorMap(W, m, k) * ConstColMap(X, k, n);
+    if (b)
+        y.colwise() += ConstVecMap(b, m);
+    activate(Y, Eigen::Index(m) * n, f);
+}
+
+void weightGradient(int m, int n, int k, const float* D, const float* X, float alpha, float* G,
+                    float* gb, int r0, int r1)
+{
+    const int rows = r1 - r0;
+    if (rows <= 0)
+        return;
+    // D rows r0..r1 are a strided block of a column-major m x n matrix.
+    const ConstColMap d(D, m, n);
+    Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> g(
+        G + std::ptrdiff_t(r0) * k, rows, k);
+    g.noalias() = alpha * (d.middleRows(r0, rows) * ConstColMap(X, k, n).transpose());
+    if (gb)
+        VecMap(gb + r0, rows) = alpha * d.middleRows(r0, rows).rowwise().sum();
+}
+
+void backward(int m, int n, int k, const float* W, const float* D, const float* A, float* E,
+              KernelActivation f)
+{
+    ColMap e(E, k, n);
+    e.noalias() = RowMajorMap(W, m, k).transpose() * ConstColMap(D, m, n);
+    // Derivatives from the activation's own output: sigmoid' = a(1-a), tanh' = 1-a^2.
+    const ConstArrMap a(A, Eigen::Index(k) * n);
+    ArrMap ea(E, Eigen::Index(k) * n);
+    switch (f) {
+    case KernelActivation::Identity: break;
+    case KernelActivation::Sigmoid: ea *= a * (1.0f - a); break;
+    case KernelActivation::Tanh: ea *= 1.0f - a.square(); break;
+    case KernelActivation::ReLU: ea = (a > 0.0f).select(ea, 0.0f); break;
+    }
+}
+
+void sgd(float* w, const float* g, std::int64_t n, float lr)
+{
+    ArrMap(w, n) -= lr * ConstArrMap(g, n);
+}
+
+void momentum(float* w, float* v, const float* g, std::int64_t n, float lr, float mu)
+{
+    ArrMap vel(v, n);
+    vel = mu * vel - lr * ConstArrMap(g, n);
+    ArrMap(w, n) += vel;
+}
+
+void rmsprop(float* w, float* s, const float* g, std::int64_t n, float lr, float rho, float eps)
+{
+    ArrMap sq(s, n);
+    const ConstArrMap grad(g, n);
+    sq = rho * sq + (1.0f - rho) * grad.square();
+    ArrMap(w, n) -= lr * grad / (sq.sqrt() + eps);
+}
+
+void adam(float* w, float* m, float* v, const float* g, std::int64_t n, float lr, float beta1,
+          float beta2, float eps, float correction1, float correction2)
+{
+    ArrMap mm(m, n), vv(v, n);
+    const ConstArrMap grad(g, n);
+    mm = beta1 * mm + (1.0f - beta1) * grad;
+    vv = beta2 * vv + (1.0f - beta2) * grad.square();
+    // m_hat = m / (1 - beta1^t), v_hat = v / (1 - beta2^t)
+    ArrMap(w, n) -= lr * (mm / correction1) / ((vv / correction2).sqrt() + eps);
+}
+
+void scalePixels(const std::uint8_t* src, float* dst, std::int64_t n, bool lessonScaling)
+{
+    const Eigen::Map<const Eigen::Array<std::uint8_t, Eigen::Dynamic, 1>> in(src, n);
+    ArrMap out(dst, n);
+    if (lessonScaling)
+        out = in.cast<float>() / 255.0f * 0.99f + 0.01f;
+    else
+        out = in.cast<float>() / 255.0f;
+}
+
+void updateAndForwardRows(int k, float* W, float* b, const float* step, const float* x,
+                          const float* xnext, float* znext, int r0, int r1)
+{
+    const ConstVecMap xv(x, k);
+    for (int r = r0; r < r1; ++r) {
+        VecMap wr(W + std::ptrdiff_t(r) * k, k);
+        wr -= step[r] * xv;
+        if (b)
+            b[r] -= step[r];
+        if (xnext)
+            znext[r] = wr.dot(ConstVecMap(xnext, k)) + (b ? b[r] : 0.0f);
+    }
+}
+
+const nnlab::engine::KernelTable kTable{
+    NNLAB_STR(NNLAB_KERNEL_ISA), forward, weightGradient, backward, sgd, momentum, rmsprop, adam,
+    scalePixels, updateAndForwardRows};
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) const nnlab::engine::KernelTable*
+NNLAB_CAT(nnlab_kernels_, NNLAB_KERNEL_ISA)()
+{
+    return &kTable;
+}

@@ -1,0 +1,158 @@
+#include "network.h"
+
+#include "kernels.h"
+
+#include <cmath>
+#include <random>
+#include <stdexcept>
+
+namespace nnlab::engine {
+
+namespace {
+
+KernelActivation kernelActivation(Activation a)
+{
+    switch (a) {
+    case Activation::Sigmoid: return KernelActivation::Sigmoid;
+    case Activation::Tanh: return KernelActivation::Tanh;
+    case Activation::ReLU: return KernelActivation::ReLU;
+    }
+    return KernelActivation::Identity;
+}
+
+// Column-wise softmax, shifted by the column maximum so exp never overflows.
+void softmaxColumns(Batch& z)
+{
+    for (Eigen::Index j = 0; j < z.cols(); ++j) {
+        auto col = z.col(j);
+        col.array() = (col.array() - col.maxCoeff()).exp();
+        col /= col.sum();
+    }
+}
+
+} // namespace
+
+Network::Network(Architecture arch) : m_arch(std::move(arch))
+{
+    if (const std::string why = m_arch.validate(); !why.empty())
+        throw std::invalid_argument("invalid network: " + why);
+    const auto sizes = m_arch.layerSizes();
+    for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
+        m_weights.emplace_back(Matrix::Zero(sizes[l + 1], sizes[l]));
+        m_biases.emplace_back(m_arch.biases ? Vector::Zero(sizes[l + 1]) : Vector());
+    }
+}
+
+void Network::initialize(Init init, std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    for (auto& w : m_weights) {
+        const double fanIn = double(w.cols());
+        const double fanOut = double(w.rows());
+        std::normal_distribution<double> normal;
+        std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+        double scale = 1.0;
+        bool useUniform = false;
+        switch (init) {
+        case Init::Lesson: scale = std::pow(fanOut, -0.5); break; // pow(h_n, -0.5) for w_i_h
+        case Init::FanIn: scale = std::pow(fanIn, -0.5); break;
+        case Init::KerasNormal: scale = 0.05; break;
+        case Init::Glorot:
+            scale = std::sqrt(6.0 / (fanIn + fanOut));
+            useUniform = true;
+            break;
+        case Init::He: scale = std::sqrt(2.0 / fanIn); break;
+        }
+        // Row by row, in the lesson's (out x in) order, so a seed means the same net everywhere.
+        for (Eigen::Index r = 0; r < w.rows(); ++r)
+            for (Eigen::Index c = 0; c < w.cols(); ++c)
+                w(r, c) = float(scale * (useUniform ? uniform(rng) : normal(rng)));
+    }
+    for (auto& b : m_biases)
+        b.setZero();
+}
+
+bool Network::allFinite() const
+{
+    for (const auto& w : m_weights)
+        if (!w.allFinite())
+            return false;
+    for (const auto& b : m_biases)
+        if (!b.allFinite())
+            return false;
+    return true;
+}
+
+void Network::scaleInput(const std::uint8_t* pixels, float* out) const
+{
+    kernels().scalePixels(pixels, out, m_arch.inputs, m_arch.scaling == Scaling::Lesson);
+}
+
+Batch Network::predict(const Batch& x) const
+{
+    if (x.rows() != m_arch.inputs)
+        throw std::invalid_argument("predict: input has the wrong number of rows");
+    const auto& k = kernels();
+    Batch in = x;
+    Batch out;
+    for (int l = 0; l < layerCount(); ++l) {
+        const Matrix& w = m_weights[std::size_t(l)];
+        const bool last = l + 1 == layerCount();
+        const KernelActivation f =
+            !last ? kernelActivation(m_arch.hiddenActivation)
+                  : (m_arch.output == Output::Sigmoid ? KernelActivation::Sigmoid
+                                                      : KernelActivation::Identity);
+        out.resize(w.rows(), in.cols());
+        k.forward(int(w.rows()), int(in.cols()), int(w.cols()), w.data(),
+                  m_arch.biases ? m_biases[std::size_t(l)].data() : nullptr, in.data(),
+                  out.data(), f);
+        if (last && m_arch.output == Output::Softmax)
+            softmaxColumns(out);
+        std::swap(in, out);
+    }
+    return in;
+}
+
+Network::Trace Network::trace(const Vector& x) const
+{
+    Trace t;
+    t.activations.push_back(x);
+    for (int l = 0; l < layerCount(); ++l) {
+        const std::size_t i = std::size_t(l);
+        // h_input = w_i_h . x (+ b);  h_output = sigmoid(h_input)
+        Vector z = m_weights[i] * t.activations.back();
+        if (m_arch.biases)
+            z += m_biases[i];
+        t.preActivations.push_back(z);
+        Batch a = z;
+        const bool last = l + 1 == layerCount();
+        if (last && m_arch.output == Output::Softmax) {
+            softmaxColumns(a);
+        } else {
+            const Activation f = last ? Activation::Sigmoid : m_arch.hiddenActivation;
+            switch (f) {
+            case Activation::Sigmoid: a = (1.0f + (-a.array()).exp()).inverse().matrix(); break;
+            case Activation::Tanh: a = a.array().tanh().matrix(); break;
+            case Activation::ReLU: a = a.array().max(0.0f).matrix(); break;
+            }
+        }
+        t.activations.push_back(a.col(0));
+    }
+    return t;
+}
+
+bool Network::operator==(const Network& other) const
+{
+    if (!(m_arch == other.m_arch))
+        return false;
+    for (std::size_t l = 0; l < m_weights.size(); ++l) {
+        if (m_weights[l] != other.m_weights[l])
+            return false;
+        if (m_biases[l].size() != other.m_biases[l].size() ||
+            (m_biases[l].size() && m_biases[l] != other.m_biases[l]))
+            return false;
+    }
+    return true;
+}
+
+} // namespace nnlab::engine

@@ -1,0 +1,133 @@
+// Training a network on a dataset in batches, built to be driven from a worker thread: it trains
+// in slices, keeps its epoch and cursor as members (pause, step and resume are exact), reports
+// progress at a bounded rate and checks a continue-callback every batch.
+#pragma once
+
+#include "dataset.h"
+#include "network.h"
+#include "optimizer.h"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace nnlab::engine {
+
+struct TrainingConfig
+{
+    OptimizerSettings optimizer;
+    int batchSize = 1;         // 1 = the lesson's per-sample update
+    bool shuffle = false;      // the lesson walks the data in file order; Keras shuffles
+    std::uint64_t seed = 1;    // shuffling order (the initial weights have their own seed)
+    int threads = 0;           // 0 = every core; 1 = one thread. Same seed + threads -> same bits
+    std::size_t trainingSize = SIZE_MAX; // use the first n samples of the training set
+
+    std::string validate() const; // empty if usable
+};
+
+// Streamed to the GUI and the terminal while an epoch runs.
+struct TrainingProgress
+{
+    std::uint64_t samplesSeen = 0; // since the trainer was created
+    int epoch = 0;                 // current epoch, 0-based
+    std::size_t cursor = 0;        // samples done in the current epoch
+    std::size_t epochSize = 0;
+    double epochFraction = 0;      // epoch + cursor / epochSize
+    double runningLoss = 0;        // mean loss of the samples since the previous report
+    double runningAccuracy = 0;    // their accuracy (argmax output == label)
+    double samplesPerSecond = 0;   // since the previous report
+};
+
+struct EpochSummary
+{
+    int epoch = 0;          // the epoch that just ended, 0-based
+    double loss = 0;        // mean training loss over the epoch (as it was trained)
+    double accuracy = 0;
+    double seconds = 0;     // time spent in the training loop for this epoch
+};
+
+enum class SliceEnd { Deadline, Stopped, EpochEnded, Diverged };
+
+struct SliceResult
+{
+    SliceEnd end = SliceEnd::Deadline;
+    std::size_t samples = 0;   // trained in this slice
+    EpochSummary epoch;        // valid when end == EpochEnded
+};
+
+class Trainer
+{
+public:
+    using ProgressCallback = std::function<void(const TrainingProgress&)>;
+    using ContinueCallback = std::function<bool()>;
+
+    // The trainer keeps a reference to `train`; it must outlive the trainer. Throws
+    // std::invalid_argument if config or network do not fit the data.
+    Trainer(Network network, const Dataset& train, TrainingConfig config);
+    ~Trainer();
+    Trainer(const Trainer&) = delete;
+    Trainer& operator=(const Trainer&) = delete;
+
+    // Trains batch after batch until the deadline passes, the epoch ends, shouldContinue() says
+    // false (checked before every batch), or the loss turns non-finite (then the weights and
+    // optimizer state are restored to the start of this slice). Progress is reported at most
+    // every progressInterval; callbacks run between batches on this thread and may call the
+    // setters below.
+    SliceResult trainUntil(std::chrono::steady_clock::time_point deadline,
+                           const ContinueCallback& shouldContinue = {});
+    // One whole epoch (or what is left of the current one).
+    SliceResult trainEpoch(const ContinueCallback& shouldContinue = {});
+    // Exactly one batch (one sample when batchSize == 1).
+    SliceResult step();
+
+    void setProgressCallback(ProgressCallback cb, std::chrono::milliseconds interval);
+    // Take effect at the next batch.
+    void setLearningRate(float lr);
+    void setOptimizer(const OptimizerSettings& settings);
+    void setBatchSize(int batchSize);
+
+    const TrainingConfig& config() const { return m_config; }
+    const Network& network() const { return m_network; }
+    Network snapshot() const { return m_network; } // a consistent copy (call between batches)
+    int epoch() const { return m_epoch; }
+    std::size_t cursor() const { return m_cursor; }
+    std::size_t epochSize() const { return m_order.size(); }
+    std::uint64_t samplesSeen() const { return m_samplesSeen; }
+    // Seconds spent inside the training loop (for samples/s and the benchmarks).
+    double trainingSeconds() const { return m_trainingSeconds; }
+
+private:
+    struct Impl;
+    void startEpoch();
+    void runBatch(std::size_t count);
+    void reportIfDue(bool force);
+    void checkpoint();
+    void restoreCheckpoint();
+    std::vector<std::int64_t> tensorSizes() const;
+
+    Network m_network;
+    const Dataset& m_train;
+    TrainingConfig m_config;
+    Optimizer m_optimizer;
+    std::unique_ptr<Impl> m_impl;
+
+    std::vector<std::uint32_t> m_order; // sample indices for the current epoch
+    int m_epoch = 0;
+    std::size_t m_cursor = 0;
+    std::uint64_t m_samplesSeen = 0;
+    double m_trainingSeconds = 0;
+
+    // Epoch and report accumulators.
+    double m_epochLoss = 0, m_windowLoss = 0;
+    std::size_t m_epochCorrect = 0, m_windowCorrect = 0, m_epochCount = 0, m_windowCount = 0;
+    double m_epochSeconds = 0, m_windowSeconds = 0;
+    bool m_diverged = false;
+
+    ProgressCallback m_progress;
+    std::chrono::milliseconds m_progressInterval{100};
+    std::chrono::steady_clock::time_point m_lastReport{};
+};
+
+} // namespace nnlab::engine
