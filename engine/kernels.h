@@ -26,6 +26,12 @@ struct KernelTable
     void (*backward)(int m, int n, int k, const float* W, const float* D, const float* A, float* E,
                      KernelActivation f);
 
+    // BLAS-style C = alpha op(A) op(B) + beta C, column-major with leading dimensions; op is the
+    // transpose when transA / transB. (A row-major m x k weight matrix is a column-major k x m
+    // one with ld = k.)
+    void (*gemm)(bool transA, bool transB, int m, int n, int k, float alpha, const float* A,
+                 int lda, const float* B, int ldb, float beta, float* C, int ldc);
+
     // Optimizer steps over n floats.
     void (*sgd)(float* w, const float* g, std::int64_t n, float lr);
     void (*momentum)(float* w, float* v, const float* g, std::int64_t n, float lr, float mu);

@@ -43,8 +43,9 @@ public:
     void setSettings(const OptimizerSettings& settings);
     void resetState();
 
-    // w -= step(g) for tensor t (n floats). Call once per tensor per batch, then finishStep().
-    void apply(int tensor, float* w, const float* g, std::int64_t n);
+    // w -= step(g) for elements [begin, end) of tensor t (w and g point at the tensor's start).
+    // Call for every element of every tensor once per batch (in any split), then finishStep().
+    void apply(int tensor, float* w, const float* g, std::int64_t begin, std::int64_t end);
     void finishStep() { ++m_step; }
     std::int64_t stepCount() const { return m_step; }
 

@@ -1,1 +1,596 @@
-// trainer: being written
+#include "trainer.h"
+
+#include "kernels.h"
+#include "loss.h"
+#include "thread_pool.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+namespace nnlab::engine {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kMaxBatchSize = 65536;
+// Samples per block of the per-sample path: large enough for efficient matrix products, small
+// enough that the within-block corrections (k^2/2 dot products per block) stay cheap.
+constexpr int kLessonBlock = 32;
+
+KernelActivation hiddenKernelActivation(Activation a)
+{
+    switch (a) {
+    case Activation::Sigmoid: return KernelActivation::Sigmoid;
+    case Activation::Tanh: return KernelActivation::Tanh;
+    case Activation::ReLU: return KernelActivation::ReLU;
+    }
+    return KernelActivation::Identity;
+}
+
+void softmaxColumn(float* o, int n)
+{
+    const float top = *std::max_element(o, o + n);
+    float sum = 0;
+    for (int i = 0; i < n; ++i)
+        sum += (o[i] = std::exp(o[i] - top));
+    for (int i = 0; i < n; ++i)
+        o[i] /= sum;
+}
+
+int argmax(const float* o, int n) { return int(std::max_element(o, o + n) - o); }
+
+} // namespace
+
+std::string TrainingConfig::validate() const
+{
+    if (batchSize < 1 || batchSize > kMaxBatchSize)
+        return "the batch size must be 1 to " + std::to_string(kMaxBatchSize);
+    if (threads < 0 || threads > 256)
+        return "threads must be 0 (all cores) to 256";
+    if (trainingSize < 1)
+        return "the training set must have at least one sample";
+    return optimizer.validate();
+}
+
+// Buffers allocated once per batch size (never inside the batch loop) and the worker threads.
+struct Trainer::Impl
+{
+    explicit Impl(int threads) : pool(threads) {}
+
+    ThreadPool pool;
+    int capacity = 0;          // columns the batch buffers hold
+    Batch x;                   // inputs x capacity: the scaled batch, one sample per column
+    std::vector<Batch> a;      // a[l]: output of weight layer l (h_output ..., o_output)
+    std::vector<Batch> d;      // d[l]: dE/d(input sum) of weight layer l (the error signals)
+    std::vector<Matrix> gw;    // dE/dW_l averaged over the batch
+    std::vector<Vector> gb;    // dE/db_l
+    std::vector<int> labels;
+
+    // The lesson's per-sample path works on blocks of up to kLessonBlock samples (see
+    // runLessonBlock): their inputs, w_i_h times each of them, their Gram matrix, and the
+    // first layer's steps lr * h_delta, one column per sample.
+    Batch blockX, blockP, blockSteps;
+    Eigen::MatrixXf gram;
+    Vector step; // lr * delta for one layer of one sample
+
+    struct Checkpoint
+    {
+        Network network;
+        Optimizer optimizer;
+        int epoch = 0;
+        std::size_t cursor = 0;
+        std::uint64_t samplesSeen = 0;
+        double epochLoss = 0;
+        std::size_t epochCorrect = 0, epochCount = 0;
+    } saved;
+};
+
+Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
+    : m_network(std::move(network)), m_train(train), m_config(config)
+{
+    if (const std::string why = m_config.validate(); !why.empty())
+        throw std::invalid_argument(why);
+    const Architecture& arch = m_network.architecture();
+    if (m_network.layerCount() == 0)
+        throw std::invalid_argument("the network has no layers");
+    if (train.size() == 0)
+        throw std::invalid_argument("the training set is empty");
+    if (arch.inputs != train.pixelsPerImage())
+        throw std::invalid_argument("the network has " + std::to_string(arch.inputs) +
+                                    " inputs but the images have " +
+                                    std::to_string(train.pixelsPerImage()) + " pixels");
+    if (arch.outputs != train.classCount())
+        throw std::invalid_argument("the network has " + std::to_string(arch.outputs) +
+                                    " outputs but the data has " +
+                                    std::to_string(train.classCount()) + " classes");
+    m_optimizer = Optimizer(m_config.optimizer, tensorSizes());
+    m_impl = std::make_unique<Impl>(m_config.threads == 0 ? defaultThreadCount()
+                                                           : m_config.threads);
+    startEpoch();
+}
+
+Trainer::~Trainer() = default;
+
+std::vector<std::int64_t> Trainer::tensorSizes() const
+{
+    std::vector<std::int64_t> sizes;
+    for (int l = 0; l < m_network.layerCount(); ++l) {
+        sizes.push_back(m_network.weights(l).size());
+        if (m_network.architecture().biases)
+            sizes.push_back(m_network.bias(l).size());
+    }
+    return sizes;
+}
+
+void Trainer::startEpoch()
+{
+    const std::size_t n = std::min(m_config.trainingSize, m_train.size());
+    m_order.resize(n);
+    std::iota(m_order.begin(), m_order.end(), 0u);
+    if (m_config.shuffle) {
+        // Fisher-Yates from (seed, epoch): the same order on every run and every platform.
+        std::seed_seq seq{std::uint64_t(m_config.seed), std::uint64_t(m_epoch)};
+        std::mt19937_64 rng(seq);
+        for (std::size_t i = n; i > 1; --i)
+            std::swap(m_order[i - 1], m_order[rng() % i]);
+    }
+    m_cursor = 0;
+    m_epochLoss = 0;
+    m_epochCorrect = m_epochCount = 0;
+    m_epochSeconds = 0;
+}
+
+void Trainer::setProgressCallback(ProgressCallback cb, std::chrono::milliseconds interval)
+{
+    m_progress = std::move(cb);
+    m_progressInterval = interval;
+}
+
+void Trainer::setLearningRate(float lr)
+{
+    OptimizerSettings s = m_optimizer.settings();
+    s.learningRate = lr;
+    setOptimizer(s);
+}
+
+void Trainer::setOptimizer(const OptimizerSettings& settings)
+{
+    m_optimizer.setSettings(settings); // throws std::invalid_argument on bad values
+    m_config.optimizer = settings;
+}
+
+void Trainer::setBatchSize(int batchSize)
+{
+    if (batchSize < 1 || batchSize > kMaxBatchSize)
+        throw std::invalid_argument("the batch size must be 1 to " +
+                                    std::to_string(kMaxBatchSize));
+    m_config.batchSize = batchSize;
+}
+
+void Trainer::checkpoint()
+{
+    auto& s = m_impl->saved;
+    s.network = m_network;
+    s.optimizer = m_optimizer;
+    s.epoch = m_epoch;
+    s.cursor = m_cursor;
+    s.samplesSeen = m_samplesSeen;
+    s.epochLoss = m_epochLoss;
+    s.epochCorrect = m_epochCorrect;
+    s.epochCount = m_epochCount;
+}
+
+void Trainer::restoreCheckpoint()
+{
+    auto& s = m_impl->saved;
+    m_network = s.network;
+    m_optimizer = s.optimizer;
+    m_epoch = s.epoch;
+    m_cursor = s.cursor;
+    m_samplesSeen = s.samplesSeen;
+    m_epochLoss = s.epochLoss;
+    m_epochCorrect = s.epochCorrect;
+    m_epochCount = s.epochCount;
+    m_windowLoss = 0;
+    m_windowCorrect = m_windowCount = 0;
+}
+
+void Trainer::reserveBatch(int n)
+{
+    Impl& im = *m_impl;
+    if (n <= im.capacity)
+        return;
+    const int layers = m_network.layerCount();
+    im.capacity = n;
+    im.x.resize(m_network.architecture().inputs, n);
+    im.a.assign(std::size_t(layers), Batch());
+    im.d.assign(std::size_t(layers), Batch());
+    im.gw.assign(std::size_t(layers), Matrix());
+    im.gb.assign(std::size_t(layers), Vector());
+    Eigen::Index widest = 1;
+    for (int l = 0; l < layers; ++l) {
+        const auto& w = m_network.weights(l);
+        im.a[std::size_t(l)].resize(w.rows(), n);
+        im.d[std::size_t(l)].resize(w.rows(), n);
+        im.gw[std::size_t(l)].resize(w.rows(), w.cols());
+        im.gb[std::size_t(l)].resize(m_network.architecture().biases ? w.rows() : 0);
+        widest = std::max(widest, w.rows());
+    }
+    im.labels.resize(std::size_t(n));
+    im.step.resize(widest);
+}
+
+void Trainer::scaleInputs(float* x, std::size_t count)
+{
+    const Architecture& arch = m_network.architecture();
+    const KernelTable& k = kernels();
+    const bool lessonScaling = arch.scaling == Scaling::Lesson;
+    m_impl->pool.parallelRanges(std::int64_t(count), 8, [&](std::int64_t c0, std::int64_t c1) {
+        for (std::int64_t c = c0; c < c1; ++c) {
+            const std::size_t sample = m_order[m_cursor + std::size_t(c)];
+            k.scalePixels(m_train.image(sample), x + c * arch.inputs, arch.inputs,
+                          lessonScaling);
+        }
+    });
+}
+
+// For one sample whose first-layer sum h_input is in a[0] column 0: h_output, the later
+// layers, o_errors and their back-propagation down to d[0] column 0, with every weight as it
+// is now. Returns the sample's loss (non-finite on divergence) and whether it was classified
+// right.
+std::pair<double, bool> Trainer::sampleForwardBackward(int label)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const int layers = m_network.layerCount();
+    const KernelActivation hiddenF = hiddenKernelActivation(arch.hiddenActivation);
+    const KernelActivation outputF =
+        arch.output == Output::Sigmoid ? KernelActivation::Sigmoid : KernelActivation::Identity;
+    {
+        Eigen::Map<Eigen::ArrayXf> z(im.a[0].data(), m_network.weights(0).rows());
+        switch (layers == 1 ? outputF : hiddenF) {
+        case KernelActivation::Identity: break;
+        case KernelActivation::Sigmoid: z = (1.0f + (-z).exp()).inverse(); break;
+        case KernelActivation::Tanh: z = z.tanh(); break;
+        case KernelActivation::ReLU: z = z.max(0.0f); break;
+        }
+    }
+    for (int l = 1; l < layers; ++l) {
+        const Matrix& w = m_network.weights(l);
+        k.forward(int(w.rows()), 1, int(w.cols()), w.data(),
+                  arch.biases ? m_network.bias(l).data() : nullptr,
+                  im.a[std::size_t(l - 1)].data(), im.a[std::size_t(l)].data(),
+                  l + 1 == layers ? outputF : hiddenF);
+    }
+    float* o = im.a[std::size_t(layers - 1)].data();
+    if (arch.output == Output::Softmax)
+        softmaxColumn(o, arch.outputs);
+    const double loss = outputLoss(arch, o, arch.outputs, label);
+    const bool correct = argmax(o, arch.outputs) == label;
+    outputDelta(arch, o, arch.outputs, label, im.d[std::size_t(layers - 1)].data());
+    for (int l = layers - 1; l >= 1; --l) {
+        const Matrix& w = m_network.weights(l);
+        k.backward(int(w.rows()), 1, int(w.cols()), w.data(), im.d[std::size_t(l)].data(),
+                   im.a[std::size_t(l - 1)].data(), im.d[std::size_t(l - 1)].data(), hiddenF);
+    }
+    return {loss, correct};
+}
+
+// The lesson's per-sample SGD on up to kLessonBlock samples. Every sample sees the weights as
+// updated by all samples before it, exactly as in the lesson's loop; only the arithmetic is
+// arranged differently. Within a block, w_i_h is left as it was at the block's start (W) and
+// each sample's h_input is corrected for the updates not yet applied:
+//     w_i_h(after samples 0..c-1) = W - sum_{i<c} s_i x_i^T        (s_i = l_r * h_delta_i)
+//     h_input_c = W x_c - sum_{i<c} s_i (x_i . x_c)
+// so W x for the whole block, the Gram matrix x_i . x_c and the final W -= S X^T are three
+// matrix products instead of 2 x 32 passes over w_i_h. Later layers are small and are updated
+// sample by sample. Stops early (at a sample boundary) when asked to or past the deadline.
+std::size_t Trainer::runLessonBlock(Clock::time_point deadline,
+                                    const ContinueCallback& shouldContinue, bool mustRunOne,
+                                    bool& stopped)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const int layers = m_network.layerCount();
+    const int inputs = arch.inputs;
+    Matrix& w0 = m_network.weights(0);
+    const int rows0 = int(w0.rows());
+    const int block = int(std::min<std::size_t>(kLessonBlock, m_order.size() - m_cursor));
+    reserveBatch(1);
+    if (im.blockX.cols() < kLessonBlock) {
+        im.blockX.resize(inputs, kLessonBlock);
+        im.blockP.resize(rows0, kLessonBlock);
+        im.blockSteps.resize(rows0, kLessonBlock);
+        im.gram.resize(kLessonBlock, kLessonBlock);
+    }
+
+    scaleInputs(im.blockX.data(), std::size_t(block));
+    // P = W X (+ b): each thread takes a share of w_i_h's rows, which stay in its own cache.
+    im.pool.parallelRanges(rows0, 24, [&](std::int64_t r0, std::int64_t r1) {
+        k.gemm(true, false, int(r1 - r0), block, inputs, 1.0f, w0.data() + r0 * inputs, inputs,
+               im.blockX.data(), inputs, 0.0f, im.blockP.data() + r0, rows0);
+    });
+    if (arch.biases)
+        im.blockP.leftCols(block).colwise() += m_network.bias(0);
+    k.gemm(true, false, block, block, inputs, 1.0f, im.blockX.data(), inputs, im.blockX.data(),
+           inputs, 0.0f, im.gram.data(), kLessonBlock);
+    const float biasTerm = arch.biases ? 1.0f : 0.0f; // b moves by -s_i as well
+
+    int done = 0;
+    for (; done < block; ++done) {
+        if (done > 0 || !mustRunOne) {
+            if ((shouldContinue && !shouldContinue()) || Clock::now() >= deadline) {
+                stopped = shouldContinue && !shouldContinue();
+                break;
+            }
+        }
+        const std::size_t sample = m_order[m_cursor];
+        const int label = m_train.labels[sample];
+        // h_input for this sample, corrected for the earlier samples of the block.
+        Eigen::Map<Vector> z(im.a[0].data(), rows0);
+        z = im.blockP.col(done);
+        if (done > 0)
+            z.noalias() -= im.blockSteps.leftCols(done) *
+                           (im.gram.col(done).head(done).array() + biasTerm).matrix();
+        const auto [loss, correct] = sampleForwardBackward(label);
+        if (!std::isfinite(loss)) {
+            m_diverged = true;
+            return std::size_t(done);
+        }
+        // w_h_o += l_r * (o_errors * o_output * (1 - o_output)) h_output^T, and so on down.
+        const float lr = m_optimizer.settings().learningRate;
+        for (int l = layers - 1; l >= 1; --l) {
+            Matrix& w = m_network.weights(l);
+            im.step.head(w.rows()) =
+                lr * Eigen::Map<const Vector>(im.d[std::size_t(l)].data(), w.rows());
+            k.updateAndForwardRows(int(w.cols()), w.data(),
+                                   arch.biases ? m_network.bias(l).data() : nullptr,
+                                   im.step.data(), im.a[std::size_t(l - 1)].data(), nullptr,
+                                   nullptr, 0, int(w.rows()));
+        }
+        im.blockSteps.col(done) = lr * Eigen::Map<const Vector>(im.d[0].data(), rows0);
+        ++m_cursor;
+        ++m_samplesSeen;
+        m_epochLoss += loss;
+        m_windowLoss += loss;
+        m_epochCorrect += correct;
+        m_windowCorrect += correct;
+        ++m_epochCount;
+        ++m_windowCount;
+    }
+    // w_i_h -= S X^T for the samples done: l_r * h_delta * input^T, summed over the block.
+    if (done > 0) {
+        im.pool.parallelRanges(rows0, 24, [&](std::int64_t r0, std::int64_t r1) {
+            k.gemm(false, true, inputs, int(r1 - r0), done, -1.0f, im.blockX.data(), inputs,
+                   im.blockSteps.data() + r0, rows0, 1.0f, w0.data() + r0 * inputs, inputs);
+        });
+        if (arch.biases)
+            m_network.bias(0) -= im.blockSteps.leftCols(done).rowwise().sum();
+    }
+    return std::size_t(done);
+}
+
+// Runs `count` samples from the cursor as one batch: forward, errors, backward, update.
+void Trainer::runBatch(std::size_t count)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const int layers = m_network.layerCount();
+    const int n = int(count);
+    const int outputs = arch.outputs;
+    const KernelActivation hiddenF = hiddenKernelActivation(arch.hiddenActivation);
+    const KernelActivation outputF =
+        arch.output == Output::Sigmoid ? KernelActivation::Sigmoid : KernelActivation::Identity;
+    reserveBatch(n);
+    auto layerInput = [&](int l) -> const float* {
+        return l == 0 ? im.x.data() : im.a[std::size_t(l - 1)].data();
+    };
+    auto biasOf = [&](int l) -> float* {
+        return arch.biases ? m_network.bias(l).data() : nullptr;
+    };
+
+    // 1. The batch's inputs, scaled (x/255*0.99+0.01 for the lesson), one per column.
+    scaleInputs(im.x.data(), std::size_t(n));
+    for (int c = 0; c < n; ++c)
+        im.labels[std::size_t(c)] = m_train.labels[m_order[m_cursor + std::size_t(c)]];
+
+    // 2. Forward: h_input = w_i_h x; h_output = f(h_input); ... o_output.
+    for (int l = 0; l < layers; ++l) {
+        const Matrix& w = m_network.weights(l);
+        const int rows = int(w.rows()), cols = int(w.cols());
+        const KernelActivation f = l + 1 == layers ? outputF : hiddenF;
+        float* out = im.a[std::size_t(l)].data();
+        const float* in = layerInput(l);
+        const float* b = biasOf(l);
+        if (std::int64_t(rows) * cols * n < 200000) {
+            k.forward(rows, n, cols, w.data(), b, in, out, f);
+        } else {
+            im.pool.parallelRanges(n, 8, [&](std::int64_t c0, std::int64_t c1) {
+                k.forward(rows, int(c1 - c0), cols, w.data(), b, in + c0 * cols,
+                          out + c0 * rows, f);
+            });
+        }
+    }
+
+    // 3. Output errors: loss, accuracy and dE/d(o_input) per sample.
+    double batchLoss = 0;
+    std::size_t correct = 0;
+    float* o = im.a[std::size_t(layers - 1)].data();
+    float* delta = im.d[std::size_t(layers - 1)].data();
+    for (int c = 0; c < n; ++c) {
+        float* oc = o + std::ptrdiff_t(c) * outputs;
+        if (arch.output == Output::Softmax)
+            softmaxColumn(oc, outputs);
+        const int label = im.labels[std::size_t(c)];
+        batchLoss += outputLoss(arch, oc, outputs, label);
+        correct += argmax(oc, outputs) == label;
+        outputDelta(arch, oc, outputs, label, delta + std::ptrdiff_t(c) * outputs);
+    }
+    if (!std::isfinite(batchLoss)) {
+        m_diverged = true;
+        return;
+    }
+
+    // 4. Backward: h_errors = w_h_o^T o_errors, times the hidden activation's slope.
+    for (int l = layers - 1; l >= 1; --l) {
+        const Matrix& w = m_network.weights(l);
+        const int rows = int(w.rows()), cols = int(w.cols());
+        const float* dl = im.d[std::size_t(l)].data();
+        const float* prevA = im.a[std::size_t(l - 1)].data();
+        float* prevD = im.d[std::size_t(l - 1)].data();
+        if (std::int64_t(rows) * cols * n < 200000) {
+            k.backward(rows, n, cols, w.data(), dl, prevA, prevD, hiddenF);
+        } else {
+            im.pool.parallelRanges(n, 8, [&](std::int64_t c0, std::int64_t c1) {
+                k.backward(rows, int(c1 - c0), cols, w.data(), dl + c0 * rows,
+                           prevA + c0 * cols, prevD + c0 * cols, hiddenF);
+            });
+        }
+    }
+
+    {
+        // Mini-batch: dE/dW_l = (1/n) d_l a_{l-1}^T, then the optimizer's step.
+        const float scale = 1.0f / float(n);
+        int tensor = 0;
+        for (int l = 0; l < layers; ++l) {
+            Matrix& w = m_network.weights(l);
+            const int rows = int(w.rows()), cols = int(w.cols());
+            Matrix& g = im.gw[std::size_t(l)];
+            float* gb = arch.biases ? im.gb[std::size_t(l)].data() : nullptr;
+            const float* dl = im.d[std::size_t(l)].data();
+            const float* in = layerInput(l);
+            im.pool.parallelRanges(rows, 1, [&](std::int64_t r0, std::int64_t r1) {
+                k.weightGradient(rows, n, cols, dl, in, scale, g.data(), gb, int(r0), int(r1));
+                m_optimizer.apply(tensor, w.data(), g.data(), r0 * cols, r1 * cols);
+                if (gb)
+                    m_optimizer.apply(tensor + 1, m_network.bias(l).data(), gb, r0, r1);
+            });
+            tensor += arch.biases ? 2 : 1;
+        }
+        m_optimizer.finishStep();
+    }
+
+    m_cursor += count;
+    m_samplesSeen += count;
+    m_epochLoss += batchLoss;
+    m_windowLoss += batchLoss;
+    m_epochCorrect += correct;
+    m_windowCorrect += correct;
+    m_epochCount += count;
+    m_windowCount += count;
+}
+
+void Trainer::reportIfDue(bool force)
+{
+    if (!m_progress)
+        return;
+    const auto now = Clock::now();
+    if (!force && now - m_lastReport < m_progressInterval)
+        return;
+    TrainingProgress p;
+    p.samplesSeen = m_samplesSeen;
+    p.epoch = m_epoch;
+    p.cursor = m_cursor;
+    p.epochSize = m_order.size();
+    p.epochFraction = m_epoch + double(m_cursor) / double(std::max<std::size_t>(1, m_order.size()));
+    if (m_windowCount > 0) {
+        p.runningLoss = m_windowLoss / double(m_windowCount);
+        p.runningAccuracy = double(m_windowCorrect) / double(m_windowCount);
+    }
+    // Only time spent training counts: a pause between slices does not lower samples/s.
+    const double seconds =
+        m_windowSeconds + std::chrono::duration<double>(now - m_windowMark).count();
+    p.samplesPerSecond = seconds > 0 ? double(m_windowCount) / seconds : 0.0;
+    m_lastReport = now;
+    m_windowMark = now;
+    m_windowSeconds = 0;
+    m_windowLoss = 0;
+    m_windowCorrect = m_windowCount = 0;
+    m_progress(p);
+}
+
+SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallback& shouldContinue)
+{
+    SliceResult result;
+    if (m_cursor >= m_order.size())
+        startEpoch();
+    checkpoint();
+    const auto start = Clock::now();
+    if (m_lastReport == Clock::time_point{})
+        m_lastReport = start;
+    m_windowMark = start;
+    for (;;) {
+        if (shouldContinue && !shouldContinue()) {
+            result.end = SliceEnd::Stopped;
+            break;
+        }
+        if (result.samples > 0 && Clock::now() >= deadline) {
+            result.end = SliceEnd::Deadline;
+            break;
+        }
+        std::size_t count = 0;
+        if (m_config.batchSize == 1 && m_optimizer.settings().kind == OptimizerKind::SGD) {
+            bool stopped = false;
+            count = runLessonBlock(deadline, shouldContinue, result.samples == 0, stopped);
+            if (!m_diverged && count == 0) {
+                result.end = stopped ? SliceEnd::Stopped : SliceEnd::Deadline;
+                break;
+            }
+        } else {
+            count = std::min<std::size_t>(std::size_t(m_config.batchSize),
+                                          m_order.size() - m_cursor);
+            runBatch(count);
+        }
+        if (m_diverged) {
+            m_diverged = false;
+            restoreCheckpoint();
+            result.end = SliceEnd::Diverged;
+            break;
+        }
+        result.samples += count;
+        if (m_cursor == m_order.size()) {
+            result.end = SliceEnd::EpochEnded;
+            break;
+        }
+        reportIfDue(false);
+    }
+    const auto end = Clock::now();
+    const double seconds = std::chrono::duration<double>(end - start).count();
+    m_windowSeconds += std::chrono::duration<double>(end - m_windowMark).count();
+    m_windowMark = end;
+    m_trainingSeconds += seconds;
+    m_epochSeconds += seconds;
+    if (result.end == SliceEnd::EpochEnded) {
+        reportIfDue(true);
+        result.epoch.epoch = m_epoch;
+        result.epoch.loss = m_epochLoss / double(std::max<std::size_t>(1, m_epochCount));
+        result.epoch.accuracy = double(m_epochCorrect) / double(std::max<std::size_t>(1, m_epochCount));
+        result.epoch.seconds = m_epochSeconds;
+        ++m_epoch;
+        startEpoch();
+    }
+    return result;
+}
+
+SliceResult Trainer::trainEpoch(const ContinueCallback& shouldContinue)
+{
+    for (;;) {
+        SliceResult r = trainUntil(Clock::now() + std::chrono::milliseconds(250), shouldContinue);
+        if (r.end != SliceEnd::Deadline)
+            return r;
+    }
+}
+
+SliceResult Trainer::step()
+{
+    return trainUntil(Clock::now());
+}
+
+} // namespace nnlab::engine

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace nnlab::engine {
@@ -102,6 +103,12 @@ private:
     struct Impl;
     void startEpoch();
     void runBatch(std::size_t count);
+    std::size_t runLessonBlock(std::chrono::steady_clock::time_point deadline,
+                               const ContinueCallback& shouldContinue, bool mustRunOne,
+                               bool& stopped);
+    std::pair<double, bool> sampleForwardBackward(int label);
+    void reserveBatch(int n);
+    void scaleInputs(float* x, std::size_t count);
     void reportIfDue(bool force);
     void checkpoint();
     void restoreCheckpoint();
@@ -128,6 +135,7 @@ private:
     ProgressCallback m_progress;
     std::chrono::milliseconds m_progressInterval{100};
     std::chrono::steady_clock::time_point m_lastReport{};
+    std::chrono::steady_clock::time_point m_windowMark{}; // start of the untimed part of the window
 };
 
 } // namespace nnlab::engine
