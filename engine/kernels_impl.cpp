@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <immintrin.h>
 
 #ifndef NNLAB_KERNEL_ISA
 #error "NNLAB_KERNEL_ISA must name the ISA level this copy is compiled for"
@@ -154,18 +156,30 @@ void adam(float* w, float* m, float* v, const float* g, std::int64_t n, float lr
     ArrMap(w, n) -= lr * (mm / correction1) / ((vv / correction2).sqrt() + eps);
 }
 
+// kLanes pixels (bytes) widened to floats.
+inline Vf bytesToFloats(const std::uint8_t* p)
+{
+#if defined(__AVX512F__)
+    return Vf(_mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))));
+#elif defined(__AVX2__)
+    return Vf(_mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)))));
+#else
+    std::int32_t word;
+    std::memcpy(&word, p, sizeof word);
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i bytes = _mm_cvtsi32_si128(word);
+    return Vf(_mm_cvtepi32_ps(_mm_unpacklo_epi16(_mm_unpacklo_epi8(bytes, zero), zero)));
+#endif
+}
+
 void scalePixels(const std::uint8_t* src, float* dst, std::int64_t n, bool lessonScaling)
 {
     // x/255*0.99+0.01 (the lesson) or x/255, kLanes pixels at a time.
-    typedef std::uint8_t Vu8 __attribute__((vector_size(kLanes)));
-    typedef std::uint8_t Vu8Unaligned __attribute__((vector_size(kLanes), aligned(1)));
     const float range = lessonScaling ? 0.99f : 1.0f;
     const float offset = lessonScaling ? 0.01f : 0.0f;
     std::int64_t i = 0;
-    for (; i + kLanes <= n; i += kLanes) {
-        const Vu8 bytes = *reinterpret_cast<const Vu8Unaligned*>(src + i);
-        store(dst + i, __builtin_convertvector(bytes, Vf) / 255.0f * range + offset);
-    }
+    for (; i + kLanes <= n; i += kLanes)
+        store(dst + i, bytesToFloats(src + i) / 255.0f * range + offset);
     for (; i < n; ++i)
         dst[i] = float(src[i]) / 255.0f * range + offset;
 }

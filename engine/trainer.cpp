@@ -20,6 +20,8 @@ constexpr int kMaxBatchSize = 65536;
 // Samples per block of the per-sample path: large enough for efficient matrix products, small
 // enough that the within-block corrections (k^2/2 dot products per block) stay cheap.
 constexpr int kLessonBlock = 32;
+// Multiply-adds below which a product runs on one thread: splitting costs about a microsecond.
+constexpr std::int64_t kSplitWork = 50000;
 
 KernelActivation hiddenKernelActivation(Activation a)
 {
@@ -238,6 +240,17 @@ void Trainer::scaleInputs(float* x, std::size_t count)
     });
 }
 
+void Trainer::prefetchImages(std::size_t first, std::size_t count) const
+{
+    const std::size_t end = std::min(m_order.size(), first + count);
+    const std::size_t bytes = std::size_t(m_train.pixelsPerImage());
+    for (std::size_t i = first; i < end; ++i) {
+        const char* image = reinterpret_cast<const char*>(m_train.image(m_order[i]));
+        for (std::size_t offset = 0; offset < bytes; offset += 64)
+            __builtin_prefetch(image + offset, 0, 1);
+    }
+}
+
 // For one sample whose first-layer sum h_input is in a[0] column 0: h_output, the later
 // layers, o_errors and their back-propagation down to d[0] column 0, with every weight as it
 // is now. Returns the sample's loss (non-finite on divergence) and whether it was classified
@@ -311,6 +324,7 @@ std::size_t Trainer::runLessonBlock(Clock::time_point deadline,
     }
 
     scaleInputs(im.blockX.data(), std::size_t(block));
+    prefetchImages(m_cursor + std::size_t(block), std::size_t(block));
     // P = W X (+ b): each thread takes a share of w_i_h's rows, which stay in its own cache.
     im.pool.parallelRanges(rows0, 24, [&](std::int64_t r0, std::int64_t r1) {
         k.gemm(true, false, int(r1 - r0), block, inputs, 1.0f, w0.data() + r0 * inputs, inputs,
@@ -396,8 +410,11 @@ void Trainer::runBatch(std::size_t count)
         return arch.biases ? m_network.bias(l).data() : nullptr;
     };
 
-    // 1. The batch's inputs, scaled (x/255*0.99+0.01 for the lesson), one per column.
+    // 1. The batch's inputs, scaled (x/255*0.99+0.01 for the lesson), one per column. The next
+    //    batch's images are shuffled reads from the whole dataset: ask for them now, so they
+    //    arrive from memory while this batch computes.
     scaleInputs(im.x.data(), std::size_t(n));
+    prefetchImages(m_cursor + count, count);
     for (int c = 0; c < n; ++c)
         im.labels[std::size_t(c)] = m_train.labels[m_order[m_cursor + std::size_t(c)]];
 
@@ -409,7 +426,7 @@ void Trainer::runBatch(std::size_t count)
         float* out = im.a[std::size_t(l)].data();
         const float* in = layerInput(l);
         const float* b = biasOf(l);
-        if (std::int64_t(rows) * cols * n < 200000) {
+        if (std::int64_t(rows) * cols * n < kSplitWork) {
             k.forward(rows, n, cols, w.data(), b, in, out, f);
         } else {
             im.pool.parallelRanges(n, 8, [&](std::int64_t c0, std::int64_t c1) {
@@ -420,19 +437,28 @@ void Trainer::runBatch(std::size_t count)
     }
 
     // 3. Output errors: loss, accuracy and dE/d(o_input) per sample.
-    double batchLoss = 0;
-    std::size_t correct = 0;
     float* o = im.a[std::size_t(layers - 1)].data();
     float* delta = im.d[std::size_t(layers - 1)].data();
-    for (int c = 0; c < n; ++c) {
-        float* oc = o + std::ptrdiff_t(c) * outputs;
-        if (arch.output == Output::Softmax)
-            softmaxColumn(oc, outputs);
-        const int label = im.labels[std::size_t(c)];
-        batchLoss += outputLoss(arch, oc, outputs, label);
-        correct += argmax(oc, outputs) == label;
-        outputDelta(arch, oc, outputs, label, delta + std::ptrdiff_t(c) * outputs);
+    double partLoss[2] = {0, 0};
+    std::size_t partCorrect[2] = {0, 0};
+    auto outputErrors = [&](int part, std::int64_t c0, std::int64_t c1) {
+        for (std::int64_t c = c0; c < c1; ++c) {
+            float* oc = o + c * outputs;
+            if (arch.output == Output::Softmax)
+                softmaxColumn(oc, outputs);
+            const int label = im.labels[std::size_t(c)];
+            partLoss[part] += outputLoss(arch, oc, outputs, label);
+            partCorrect[part] += argmax(oc, outputs) == label;
+            outputDelta(arch, oc, outputs, label, delta + c * outputs);
+        }
+    };
+    if (n < 64 || im.pool.size() < 2) {
+        outputErrors(0, 0, n);
+    } else {
+        im.pool.run(2, [&](int part) { outputErrors(part, part * n / 2, (part + 1) * n / 2); });
     }
+    const double batchLoss = partLoss[0] + partLoss[1];
+    const std::size_t correct = partCorrect[0] + partCorrect[1];
     if (!std::isfinite(batchLoss)) {
         m_diverged = true;
         return;
@@ -445,7 +471,7 @@ void Trainer::runBatch(std::size_t count)
         const float* dl = im.d[std::size_t(l)].data();
         const float* prevA = im.a[std::size_t(l - 1)].data();
         float* prevD = im.d[std::size_t(l - 1)].data();
-        if (std::int64_t(rows) * cols * n < 200000) {
+        if (std::int64_t(rows) * cols * n < kSplitWork) {
             k.backward(rows, n, cols, w.data(), dl, prevA, prevD, hiddenF);
         } else {
             im.pool.parallelRanges(n, 8, [&](std::int64_t c0, std::int64_t c1) {
@@ -456,22 +482,34 @@ void Trainer::runBatch(std::size_t count)
     }
 
     {
-        // Mini-batch: dE/dW_l = (1/n) d_l a_{l-1}^T, then the optimizer's step.
+        // Mini-batch: dE/dW_l = (1/n) d_l a_{l-1}^T, then the optimizer's step. The gradient
+        // is split across threads by the layer's inputs (each thread packs only its part of
+        // a_{l-1}); the step by contiguous runs of weights.
         const float scale = 1.0f / float(n);
         int tensor = 0;
         for (int l = 0; l < layers; ++l) {
             Matrix& w = m_network.weights(l);
             const int rows = int(w.rows()), cols = int(w.cols());
             Matrix& g = im.gw[std::size_t(l)];
-            float* gb = arch.biases ? im.gb[std::size_t(l)].data() : nullptr;
             const float* dl = im.d[std::size_t(l)].data();
             const float* in = layerInput(l);
-            im.pool.parallelRanges(rows, 1, [&](std::int64_t r0, std::int64_t r1) {
-                k.weightGradient(rows, n, cols, dl, in, scale, g.data(), gb, int(r0), int(r1));
-                m_optimizer.apply(tensor, w.data(), g.data(), r0 * cols, r1 * cols);
-                if (gb)
-                    m_optimizer.apply(tensor + 1, m_network.bias(l).data(), gb, r0, r1);
+            // g^T (cols x rows, column-major view of row-major g) = a_{l-1} d_l^T / n
+            auto gradient = [&](std::int64_t c0, std::int64_t c1) {
+                k.gemm(false, true, int(c1 - c0), rows, n, scale, in + c0, cols, dl, rows, 0.0f,
+                       g.data() + c0, cols);
+            };
+            if (std::int64_t(rows) * cols * n < kSplitWork)
+                gradient(0, cols);
+            else
+                im.pool.parallelRanges(cols, 16, gradient);
+            im.pool.parallelRanges(w.size(), 64, [&](std::int64_t e0, std::int64_t e1) {
+                m_optimizer.apply(tensor, w.data(), g.data(), e0, e1);
             });
+            if (arch.biases) {
+                Vector& gb = im.gb[std::size_t(l)];
+                gb = scale * Eigen::Map<const Batch>(dl, rows, n).rowwise().sum();
+                m_optimizer.apply(tensor + 1, m_network.bias(l).data(), gb.data(), 0, rows);
+            }
             tensor += arch.biases ? 2 : 1;
         }
         m_optimizer.finishStep();

@@ -109,6 +109,7 @@ private:
     std::pair<double, bool> sampleForwardBackward(int label);
     void reserveBatch(int n);
     void scaleInputs(float* x, std::size_t count);
+    void prefetchImages(std::size_t first, std::size_t count) const;
     void reportIfDue(bool force);
     void checkpoint();
     void restoreCheckpoint();
