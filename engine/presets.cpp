@@ -1,0 +1,98 @@
+#include "presets.h"
+
+namespace nnlab::engine {
+
+namespace {
+
+// 784-90-10, sigmoid everywhere, squared error against 0.01/0.99, no biases, the lesson's
+// N(0, receiving^-0.5) weights and x/255*0.99+0.01 inputs, per-sample gradient descent in file
+// order.
+Preset lesson()
+{
+    Preset p;
+    p.name = "lesson";
+    p.description = "the lesson from scratch: 784-90-10 sigmoid, squared error, per-sample "
+                    "SGD lr 0.1, 2 epochs on all 60,000 images";
+    p.training.optimizer.learningRate = 0.1f;
+    p.training.batchSize = 1;
+    p.epochs = 2;
+    return p;
+}
+
+Preset lesson100()
+{
+    Preset p = lesson();
+    p.name = "lesson-100";
+    p.description = "the lesson's first experiment: the same net on the first 100 images, "
+                    "lr 0.3, 5 epochs";
+    p.training.optimizer.learningRate = 0.3f;
+    p.training.trainingSize = 100;
+    p.epochs = 5;
+    return p;
+}
+
+// The lesson's Keras model: Dense(90, relu, kernel_initializer='normal') and Dense(10,
+// softmax), categorical cross-entropy, batch 200, 5 epochs, Keras' shuffling.
+Preset keras(const char* name, OptimizerKind kind, float lr, const char* description)
+{
+    Preset p;
+    p.name = name;
+    p.description = description;
+    p.architecture.hiddenActivation = Activation::ReLU;
+    p.architecture.output = Output::Softmax;
+    p.architecture.loss = Loss::CrossEntropy;
+    p.architecture.biases = true;
+    p.init = Init::KerasNormal;
+    p.training.optimizer.kind = kind;
+    p.training.optimizer.learningRate = lr;
+    p.training.batchSize = 200;
+    p.training.shuffle = true;
+    p.epochs = 5;
+    return p;
+}
+
+Preset best()
+{
+    Preset p;
+    p.name = "best";
+    p.description = "a deeper modern MLP: 784-512-256-10 ReLU, softmax, Adam lr 0.001, batch "
+                    "100, 8 epochs";
+    p.architecture.hidden = {512, 256};
+    p.architecture.hiddenActivation = Activation::ReLU;
+    p.architecture.output = Output::Softmax;
+    p.architecture.loss = Loss::CrossEntropy;
+    p.architecture.biases = true;
+    p.architecture.scaling = Scaling::UnitRange;
+    p.init = Init::He;
+    p.training.optimizer.kind = OptimizerKind::Adam;
+    p.training.optimizer.learningRate = 0.001f;
+    p.training.batchSize = 100;
+    p.training.shuffle = true;
+    p.epochs = 8;
+    return p;
+}
+
+} // namespace
+
+const std::vector<Preset>& presets()
+{
+    static const std::vector<Preset> all{
+        lesson(), lesson100(),
+        keras("keras-sgd", OptimizerKind::SGD, 0.01f,
+              "the lesson's Keras model: 784-90-10 ReLU + softmax, cross-entropy, batch 200, "
+              "SGD lr 0.01, 5 epochs"),
+        keras("keras-rmsprop", OptimizerKind::RMSprop, 0.001f,
+              "the same Keras model with RMSprop lr 0.001"),
+        best()};
+    return all;
+}
+
+std::optional<Preset> findPreset(const std::string& name)
+{
+    for (const Preset& p : presets())
+        if (p.name == name)
+            return p;
+    return std::nullopt;
+}
+
+} // namespace nnlab::engine
