@@ -15,6 +15,7 @@ Preset lesson()
                     "SGD lr 0.1, 2 epochs on all 60,000 images";
     p.training.optimizer.learningRate = 0.1f;
     p.training.batchSize = 1;
+    p.training.lessonErrors = true; // h_errors = w_h_o^T o_errors, exactly as the lesson
     p.epochs = 2;
     return p;
 }

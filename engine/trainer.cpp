@@ -78,6 +78,7 @@ struct Trainer::Impl
     Batch blockX, blockP, blockSteps;
     Eigen::MatrixXf gram;
     Vector step; // lr * delta for one layer of one sample
+    Vector lessonErrors; // o - t per output and sample (the lesson's -o_errors), outputs x n
 
     struct Checkpoint
     {
@@ -224,6 +225,7 @@ void Trainer::reserveBatch(int n)
     }
     im.labels.resize(std::size_t(n));
     im.step.resize(widest);
+    im.lessonErrors.resize(Eigen::Index(m_network.architecture().outputs) * n);
 }
 
 void Trainer::scaleInputs(float* x, std::size_t count)
@@ -238,6 +240,17 @@ void Trainer::scaleInputs(float* x, std::size_t count)
                           lessonScaling);
         }
     });
+}
+
+// -o_errors = o - t for n output columns: what the lesson passes back to the hidden layer.
+void Trainer::outputErrors(const float* o, const int* labels, int n, float* out) const
+{
+    const Architecture& arch = m_network.architecture();
+    for (int c = 0; c < n; ++c)
+        for (int i = 0; i < arch.outputs; ++i) {
+            const std::ptrdiff_t at = std::ptrdiff_t(c) * arch.outputs + i;
+            out[at] = o[at] - targetValue(arch.loss, i == labels[c]);
+        }
 }
 
 void Trainer::prefetchImages(std::size_t first, std::size_t count) const
@@ -286,9 +299,14 @@ std::pair<double, bool> Trainer::sampleForwardBackward(int label)
     const double loss = outputLoss(arch, o, arch.outputs, label);
     const bool correct = argmax(o, arch.outputs) == label;
     outputDelta(arch, o, arch.outputs, label, im.d[std::size_t(layers - 1)].data());
+    if (m_config.lessonErrors)
+        outputErrors(o, &label, 1, im.lessonErrors.data());
     for (int l = layers - 1; l >= 1; --l) {
         const Matrix& w = m_network.weights(l);
-        k.backward(int(w.rows()), 1, int(w.cols()), w.data(), im.d[std::size_t(l)].data(),
+        const float* passedBack = l == layers - 1 && m_config.lessonErrors
+                                      ? im.lessonErrors.data()
+                                      : im.d[std::size_t(l)].data();
+        k.backward(int(w.rows()), 1, int(w.cols()), w.data(), passedBack,
                    im.a[std::size_t(l - 1)].data(), im.d[std::size_t(l - 1)].data(), hiddenF);
     }
     return {loss, correct};
@@ -441,7 +459,7 @@ void Trainer::runBatch(std::size_t count)
     float* delta = im.d[std::size_t(layers - 1)].data();
     double partLoss[2] = {0, 0};
     std::size_t partCorrect[2] = {0, 0};
-    auto outputErrors = [&](int part, std::int64_t c0, std::int64_t c1) {
+    auto errorsOfColumns = [&](int part, std::int64_t c0, std::int64_t c1) {
         for (std::int64_t c = c0; c < c1; ++c) {
             float* oc = o + c * outputs;
             if (arch.output == Output::Softmax)
@@ -453,9 +471,9 @@ void Trainer::runBatch(std::size_t count)
         }
     };
     if (n < 64 || im.pool.size() < 2) {
-        outputErrors(0, 0, n);
+        errorsOfColumns(0, 0, n);
     } else {
-        im.pool.run(2, [&](int part) { outputErrors(part, part * n / 2, (part + 1) * n / 2); });
+        im.pool.run(2, [&](int part) { errorsOfColumns(part, part * n / 2, (part + 1) * n / 2); });
     }
     const double batchLoss = partLoss[0] + partLoss[1];
     const std::size_t correct = partCorrect[0] + partCorrect[1];
@@ -465,10 +483,13 @@ void Trainer::runBatch(std::size_t count)
     }
 
     // 4. Backward: h_errors = w_h_o^T o_errors, times the hidden activation's slope.
+    if (m_config.lessonErrors)
+        outputErrors(o, im.labels.data(), n, im.lessonErrors.data());
     for (int l = layers - 1; l >= 1; --l) {
         const Matrix& w = m_network.weights(l);
         const int rows = int(w.rows()), cols = int(w.cols());
-        const float* dl = im.d[std::size_t(l)].data();
+        const float* dl = l == layers - 1 && m_config.lessonErrors ? im.lessonErrors.data()
+                                                                   : im.d[std::size_t(l)].data();
         const float* prevA = im.a[std::size_t(l - 1)].data();
         float* prevD = im.d[std::size_t(l - 1)].data();
         if (std::int64_t(rows) * cols * n < kSplitWork) {

@@ -24,6 +24,10 @@ struct TrainingConfig
     std::uint64_t seed = 1;    // shuffling order (the initial weights have their own seed)
     int threads = 0;           // 0 = every core; 1 = one thread. Same seed + threads -> same bits
     std::size_t trainingSize = SIZE_MAX; // use the first n samples of the training set
+    // The lesson's error propagation: the output layer passes back its errors o_errors = t - o
+    // (h_errors = w_h_o^T o_errors), not its deltas o_errors * o * (1 - o) as exact gradient
+    // descent does. Needed to reproduce the lesson's figures; off = the exact gradient.
+    bool lessonErrors = false;
 
     std::string validate() const; // empty if usable
 };
@@ -110,6 +114,7 @@ private:
     void reserveBatch(int n);
     void scaleInputs(float* x, std::size_t count);
     void prefetchImages(std::size_t first, std::size_t count) const;
+    void outputErrors(const float* o, const int* labels, int n, float* out) const;
     void reportIfDue(bool force);
     void checkpoint();
     void restoreCheckpoint();
