@@ -14,7 +14,8 @@ private slots:
     {
         const std::filesystem::path engine = std::filesystem::path(NNLAB_SOURCE_DIR) / "engine";
         QVERIFY(std::filesystem::is_directory(engine));
-        const std::regex qtInclude(R"(^\s*#\s*include\s*[<"](Q[A-Za-z]|Qt))");
+        // #include <QFoo>, <QtCore/...> or "Q..." (moc cannot read raw string literals)
+        const std::regex qtInclude("^\\s*#\\s*include\\s*[<\"](Q[A-Za-z]|Qt)");
         int files = 0;
         QStringList offenders;
         for (const auto& entry : std::filesystem::recursive_directory_iterator(engine)) {
