@@ -1,0 +1,52 @@
+// nnlab-train's command line: the flags, their checks and the --help text.
+#pragma once
+
+#include "engine/presets.h"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nnlab::app {
+
+// A bad flag or value: nnlab-train prints "nnlab-train: <what>" and exits with kExitUsage.
+struct UsageError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+inline constexpr int kExitUsage = 2;   // bad flags or values
+inline constexpr int kExitFailure = 1; // missing or corrupt files, diverged training, no memory
+
+enum class Command { Train, Help, Version, ListPresets };
+
+struct TrainOptions
+{
+    Command command = Command::Train;
+    std::string presetName = "lesson";
+    engine::Preset preset; // the preset with every later flag applied
+    float learningRateDecay = 1.0f; // l_r is multiplied by this after every epoch
+
+    // Data: the bundled MNIST unless told otherwise.
+    std::string dataset = "mnist"; // "mnist" or "fashion"
+    std::string dataDir;
+    std::string trainImages, trainLabels, testImages, testLabels;
+    std::string trainCsv, testCsv;
+
+    std::string loadPath, savePath;
+    // Flags that shape a new network (--hidden, --init, ...); a loaded model ignores them.
+    std::vector<std::string> architectureFlags;
+
+    bool json = false;
+    bool quiet = false;
+    bool evaluateEachEpoch = true;
+};
+
+// Parses argv[1..]. Throws UsageError naming the flag and what was wrong with it.
+TrainOptions parseOptions(int argc, const char* const* argv);
+
+std::string_view helpText();
+std::string presetList(); // one line per preset: name and description
+
+} // namespace nnlab::app
