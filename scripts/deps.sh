@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Installs what nnlab needs on Debian 12 (as root, or through sudo); only what is missing.
+# Installs what nnlab needs on Debian 12 (as root, or through sudo): only what is missing, so a
+# second run does nothing and needs no network.
 set -euo pipefail
-packages=(g++ cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools libqcustomplot-dev
-          libeigen3-dev zlib1g-dev qt6-httpserver-dev libgl-dev qt6-qpa-plugins python3
-          python3-numpy dataset-fashion-mnist xvfb xdotool)
+packages=(
+    build-essential g++ cmake ninja-build pkg-config       # the C++20 toolchain
+    libeigen3-dev zlib1g-dev                               # the engine: Eigen 3.4, gzip IDX files
+    qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins        # Qt 6: widgets, Qt Test, moc
+    libqcustomplot-dev qt6-httpserver-dev libgl-dev        # the desktop app
+    python3 python3-numpy                                  # data and benchmark scripts
+    dataset-fashion-mnist                                  # nnlab-train --dataset fashion
+    xvfb xdotool                                           # driving the GUI in checks
+)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+
 echo "deps: installing ${missing[*]}"
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "deps: run as root, or install sudo" >&2; exit 1; }
+    sudo=(sudo)
+fi
+apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
+"${apt[@]}" update -qq
+"${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" </dev/null

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the release preset and starts nnlab on the bundled MNIST. Extra arguments go to it.
+# Installs what is missing, builds the release preset and starts nnlab on the bundled MNIST.
+# Extra arguments go to the program, e.g. bash scripts/run.sh --epochs 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh

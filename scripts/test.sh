@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds every target under ASan + UBSan (the dev-asan preset) and runs every test with ctest.
+# Installs what is missing, builds every target under ASan + UBSan (the dev-asan preset) and runs
+# every test with ctest: cmake --workflow --preset ci. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
