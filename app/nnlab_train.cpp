@@ -365,6 +365,9 @@ int main(int argc, char** argv)
     // One line on stderr for every failure; no exception leaves main.
     try {
         return run(argc, argv);
+    } catch (const Interrupted&) {
+        std::fprintf(stderr, "nnlab-train: interrupted before training started\n");
+        return kExitInterrupted;
     } catch (const UsageError& e) {
         std::fprintf(stderr, "nnlab-train: %s\n", e.what());
         return kExitUsage;
