@@ -68,6 +68,10 @@ Learning
   --shuffle, --no-shuffle  a new random order of the images in every epoch (Keras), or the
                         file's order (the lesson)
   --shuffle-seed N      seed of that order
+  --lesson-errors, --exact-gradient
+                        what the output layer passes back to the hidden layer: the lesson's
+                        h_errors = w_h_o^T o_errors with o_errors = target - o_output (the lesson
+                        presets), or the exact gradient, o_errors * o_output * (1 - o_output)
   --threads N           0 = every core (default); 1 = one thread, bit-identical between runs
 
 Data (default: the bundled MNIST in data/mnist; NNLAB_DATA_DIR overrides where that is)
@@ -270,6 +274,9 @@ const std::vector<Flag>& flags()
          }},
         {"--shuffle", false, false, [](O& o, S) { o.preset.training.shuffle = true; }},
         {"--no-shuffle", false, false, [](O& o, S) { o.preset.training.shuffle = false; }},
+        {"--lesson-errors", false, false, [](O& o, S) { o.preset.training.lessonErrors = true; }},
+        {"--exact-gradient", false, false,
+         [](O& o, S) { o.preset.training.lessonErrors = false; }},
         {"--shuffle-seed", true, false,
          [](O& o, S v) {
              o.preset.training.seed = std::uint64_t(parseInteger("--shuffle-seed", v, 0, INT64_MAX));
