@@ -321,6 +321,7 @@ void applyPreset(TrainOptions& o, const std::string& name)
         fail("there is no preset \"" + name + "\" (see --list-presets)");
     o.presetName = name;
     o.preset = *p;
+    o.learningRateDecay = p->learningRateDecay;
 }
 
 } // namespace

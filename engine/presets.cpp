@@ -56,8 +56,8 @@ Preset best()
 {
     Preset p;
     p.name = "best";
-    p.description = "a deeper modern MLP: 784-512-256-10 ReLU, softmax, Adam lr 0.001, batch "
-                    "100, 8 epochs";
+    p.description = "a deeper modern MLP: 784-512-256-10 ReLU, softmax, Adam lr 0.001 decayed "
+                    "x0.7 per epoch, batch 100, 6 epochs";
     p.architecture.hidden = {512, 256};
     p.architecture.hiddenActivation = Activation::ReLU;
     p.architecture.output = Output::Softmax;
@@ -69,7 +69,8 @@ Preset best()
     p.training.optimizer.learningRate = 0.001f;
     p.training.batchSize = 100;
     p.training.shuffle = true;
-    p.epochs = 8;
+    p.epochs = 6;
+    p.learningRateDecay = 0.7f;
     return p;
 }
 

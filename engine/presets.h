@@ -19,6 +19,7 @@ struct Preset
     std::uint64_t weightSeed = 1;
     TrainingConfig training;
     int epochs = 1;
+    float learningRateDecay = 1.0f; // the learning rate is multiplied by this after each epoch
 };
 
 // lesson, lesson-100, keras-sgd, keras-rmsprop, best.
