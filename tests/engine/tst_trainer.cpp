@@ -1,0 +1,285 @@
+// The trainer as a worker thread drives it: determinism, exact pause/step/resume, live
+// learning-rate changes, bounded progress, divergence rollback, evaluation, bad configs.
+#include "engine/evaluation.h"
+#include "engine/idx_reader.h"
+#include "engine/trainer.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <random>
+
+using namespace nnlab::engine;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Synthetic 8 x 8 digits: each class lights its own band of pixels, plus noise.
+Dataset syntheticData(std::size_t n, std::uint32_t seed = 1)
+{
+    Dataset d;
+    d.rows = d.cols = 8;
+    d.classNames = digitClassNames();
+    std::mt19937 rng(seed);
+    for (std::size_t s = 0; s < n; ++s) {
+        const int label = int(rng() % 10);
+        for (int p = 0; p < 64; ++p) {
+            const bool band = p / 6 == label;
+            d.pixels.push_back(std::uint8_t(band ? 150 + rng() % 100 : rng() % 60));
+        }
+        d.labels.push_back(std::uint8_t(label));
+    }
+    return d;
+}
+
+Network net(bool modern, std::uint64_t seed = 1)
+{
+    Architecture a;
+    a.inputs = 64;
+    a.hidden = {32};
+    if (modern) {
+        a.hiddenActivation = Activation::ReLU;
+        a.output = Output::Softmax;
+        a.loss = Loss::CrossEntropy;
+        a.biases = true;
+    }
+    Network n(a);
+    n.initialize(modern ? Init::He : Init::Lesson, seed);
+    return n;
+}
+
+TrainingConfig config(int batch, int threads = 1)
+{
+    TrainingConfig c;
+    c.batchSize = batch;
+    c.threads = threads;
+    c.shuffle = true;
+    c.seed = 9;
+    c.optimizer.learningRate = batch == 1 ? 0.1f : 0.05f;
+    if (batch > 1)
+        c.optimizer.kind = OptimizerKind::Adam, c.optimizer.learningRate = 0.01f;
+    return c;
+}
+
+bool sameBits(const Network& a, const Network& b) { return a == b; }
+
+} // namespace
+
+class TestTrainer : public QObject
+{
+    Q_OBJECT
+
+private:
+    Dataset m_data = syntheticData(3000);
+
+private slots:
+    void deterministic_data()
+    {
+        QTest::addColumn<int>("batch");
+        QTest::addColumn<int>("threads");
+        QTest::newRow("per-sample, 1 thread") << 1 << 1;
+        QTest::newRow("per-sample, 2 threads") << 1 << 2;
+        QTest::newRow("batch 50, 1 thread") << 50 << 1;
+        QTest::newRow("batch 50, 2 threads") << 50 << 2;
+    }
+
+    void deterministic()
+    {
+        QFETCH(int, batch);
+        QFETCH(int, threads);
+        const bool modern = batch > 1;
+        Trainer a(net(modern), m_data, config(batch, threads));
+        Trainer b(net(modern), m_data, config(batch, threads));
+        a.trainEpoch();
+        b.trainEpoch();
+        QVERIFY(sameBits(a.network(), b.network()));
+        TrainingConfig otherSeed = config(batch, threads);
+        otherSeed.seed = 10;
+        Trainer c(net(modern), m_data, otherSeed);
+        c.trainEpoch();
+        QVERIFY(!sameBits(a.network(), c.network()));
+        TrainingConfig inOrder = config(batch, threads);
+        inOrder.shuffle = false;
+        Trainer d(net(modern), m_data, inOrder);
+        d.trainEpoch();
+        QVERIFY(!sameBits(a.network(), d.network()));
+    }
+
+    void stepIsOneSampleOrOneBatch()
+    {
+        Trainer lesson(net(false), m_data, config(1));
+        QCOMPARE(lesson.step().samples, std::size_t(1));
+        QCOMPARE(lesson.cursor(), std::size_t(1));
+        Trainer batched(net(true), m_data, config(50));
+        batched.step();
+        batched.step();
+        QCOMPARE(batched.samplesSeen(), std::uint64_t(100));
+    }
+
+    void pausesAndResumesExactly_data()
+    {
+        QTest::addColumn<int>("batch");
+        QTest::newRow("per-sample") << 1;
+        QTest::newRow("batch 50") << 50;
+    }
+
+    void pausesAndResumesExactly()
+    {
+        QFETCH(int, batch);
+        const bool modern = batch > 1;
+        Trainer whole(net(modern), m_data, config(batch));
+        QCOMPARE(whole.trainEpoch().end, SliceEnd::EpochEnded);
+
+        // The same epoch in many slices, each stopped by the continue-callback after a few
+        // batches, with single steps in between: the bits must not change.
+        Trainer sliced(net(modern), m_data, config(batch));
+        std::mt19937 rng(4);
+        int slices = 0;
+        for (;;) {
+            int allowed = int(rng() % 7);
+            const SliceResult r = sliced.trainUntil(Clock::now() + std::chrono::seconds(10),
+                                                    [&] { return allowed-- > 0; });
+            ++slices;
+            if (r.end == SliceEnd::EpochEnded)
+                break;
+            QVERIFY(r.end == SliceEnd::Stopped);
+            if (rng() % 3 == 0 && sliced.cursor() + std::size_t(batch) < sliced.epochSize())
+                sliced.step();
+        }
+        QVERIFY(slices > 10);
+        QCOMPARE(sliced.epoch(), 1);
+        if (batch > 1) {
+            QVERIFY(sameBits(whole.network(), sliced.network()));
+        } else {
+            // The per-sample path applies w_i_h's updates in blocks (see runLessonBlock); a
+            // pause ends a block early, which changes the rounding, not the arithmetic.
+            for (int l = 0; l < whole.network().layerCount(); ++l) {
+                const float diff = (whole.network().weights(l) - sliced.network().weights(l)).cwiseAbs().maxCoeff();
+                QVERIFY2(diff < 1e-5f, qPrintable(QString("layer %1 differs by %2").arg(l).arg(diff)));
+            }
+            QVERIFY(!sameBits(whole.network(), net(false))); // and it did learn
+        }
+    }
+
+    void learningRateChangeTakesEffectAtTheNextBatch()
+    {
+        // Set a tiny learning rate from inside the progress callback: from then on the
+        // weights barely move, while a run that keeps the rate keeps moving them.
+        auto run = [&](bool lower) {
+            Trainer t(net(true), m_data, config(50));
+            t.setOptimizer([] { OptimizerSettings s; s.kind = OptimizerKind::SGD; s.learningRate = 0.5f; return s; }());
+            bool lowered = false;
+            t.setProgressCallback([&](const TrainingProgress&) {
+                if (lower && !lowered) {
+                    t.setLearningRate(1e-6f);
+                    lowered = true;
+                }
+            }, std::chrono::milliseconds(0));
+            t.step(); // progress fires after this batch
+            const Network before = t.snapshot();
+            t.step();
+            return (t.network().weights(0) - before.weights(0)).cwiseAbs().maxCoeff();
+        };
+        const float keptRate = run(false), lowered = run(true);
+        QVERIFY2(keptRate > 1e-4f, qPrintable(QString::number(keptRate)));
+        QVERIFY2(lowered < keptRate * 1e-4f, qPrintable(QString("%1 vs %2").arg(lowered).arg(keptRate)));
+    }
+
+    void progressIsBounded()
+    {
+        const Dataset big = syntheticData(20000, 2);
+        Trainer t(net(false), big, config(1));
+        int reports = 0;
+        bool sane = true;
+        t.setProgressCallback([&](const TrainingProgress& p) {
+            ++reports;
+            sane = sane && p.samplesPerSecond > 0 && p.runningAccuracy >= 0 &&
+                   p.runningAccuracy <= 1 && p.epochFraction >= 0;
+        }, std::chrono::milliseconds(50));
+        const auto start = Clock::now();
+        for (int e = 0; e < 3; ++e)
+            t.trainEpoch();
+        const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        QVERIFY(reports >= 1);
+        QVERIFY2(reports <= int(seconds / 0.05) + 4, qPrintable(QString("%1 reports in %2 s").arg(reports).arg(seconds)));
+        QVERIFY(sane);
+    }
+
+    void divergenceRollsBack()
+    {
+        // Output weights so large that o_input overflows to infinity: the loss turns NaN.
+        Trainer t(net(true), m_data, config(50));
+        t.trainUntil(Clock::now()); // one good batch
+        Network huge = t.snapshot();
+        huge.weights(1) *= 1e37f;
+        Trainer blowUp(huge, m_data, config(50));
+        const Network before = blowUp.snapshot();
+        const SliceResult r = blowUp.trainUntil(Clock::now() + std::chrono::milliseconds(50));
+        QCOMPARE(r.end, SliceEnd::Diverged);
+        QVERIFY(blowUp.network().allFinite());
+        QVERIFY(sameBits(blowUp.network(), before));
+        QCOMPARE(blowUp.samplesSeen(), std::uint64_t(0));
+    }
+
+    void evaluationIsConsistent()
+    {
+        Trainer t(net(true), m_data, config(50));
+        t.trainEpoch();
+        const Evaluation ev = evaluate(t.network(), m_data);
+        QCOMPARE(ev.count, m_data.size());
+        std::int64_t total = 0, diagonal = 0;
+        for (int r = 0; r < 10; ++r)
+            for (int c = 0; c < 10; ++c) {
+                total += ev.confusionAt(r, c);
+                diagonal += r == c ? ev.confusionAt(r, c) : 0;
+            }
+        QCOMPARE(total, std::int64_t(m_data.size()));
+        QCOMPARE(ev.accuracy, double(diagonal) / double(total));
+        QVERIFY(ev.accuracy > 0.9); // the synthetic classes are easy
+        for (int c = 0; c < 10; ++c) {
+            std::int64_t row = 0;
+            for (int p = 0; p < 10; ++p)
+                row += ev.confusionAt(c, p);
+            QCOMPARE(ev.perClassAccuracy[std::size_t(c)], double(ev.confusionAt(c, c)) / double(row));
+        }
+    }
+
+    void rejectsBadConfigurations()
+    {
+        TrainingConfig zeroBatch = config(1);
+        zeroBatch.batchSize = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(net(false), m_data, zeroBatch));
+        TrainingConfig nanRate = config(1);
+        nanRate.optimizer.learningRate = std::nanf("");
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(net(false), m_data, nanRate));
+        TrainingConfig zeroRate = config(1);
+        zeroRate.optimizer.learningRate = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(net(false), m_data, zeroRate));
+        Architecture wrongInputs;
+        wrongInputs.inputs = 784;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(Network(wrongInputs), m_data, config(1)));
+        Trainer t(net(false), m_data, config(1));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, t.setLearningRate(-1));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, t.setBatchSize(0));
+    }
+
+    void lessonOnRealMnist()
+    {
+        const std::string dir = NNLAB_SOURCE_DIR "/data/mnist/";
+        const Dataset train = loadIdxDataset(dir + "train-images-idx3-ubyte.gz", dir + "train-labels-idx1-ubyte.gz", digitClassNames(), "train").head(2000);
+        const Dataset test = loadIdxDataset(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz", digitClassNames(), "test");
+        Network lesson{Architecture{}};
+        lesson.initialize(Init::Lesson, 1);
+        TrainingConfig cfg;
+        cfg.optimizer.learningRate = 0.1f;
+        cfg.lessonErrors = true;
+        Trainer t(lesson, train, cfg);
+        QCOMPARE(t.trainEpoch().end, SliceEnd::EpochEnded);
+        const double accuracy = evaluate(t.network(), test).accuracy;
+        QVERIFY2(accuracy > 0.85, qPrintable(QString::number(accuracy)));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
