@@ -2,7 +2,6 @@
 
 #include "file_error.h"
 
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -15,16 +14,7 @@ constexpr std::uintmax_t kMaxCsvBytes = std::uintmax_t(1) << 31;
 Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNames, int rows,
                        int cols)
 {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw FileError(path, "the file does not exist");
-    if (std::filesystem::is_directory(path, ec))
-        throw FileError(path, "is a folder, not a file");
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec)
-        throw FileError(path, "cannot be read (" + ec.message() + ")");
-    if (size == 0)
-        throw FileError(path, "the file is empty");
+    const std::uint64_t size = requireNonEmptyFile(path);
     if (size > kMaxCsvBytes)
         throw FileError(path, "the file is larger than nnlab reads (2 GiB)");
     std::ifstream in(path, std::ios::binary);

@@ -1,5 +1,6 @@
 #include "file_error.h"
 
+#include <filesystem>
 #include <sstream>
 
 namespace nnlab::engine {
@@ -44,6 +45,21 @@ std::string withThousands(std::uint64_t n)
             out += ',';
     }
     return out;
+}
+
+std::uint64_t requireNonEmptyFile(const std::string& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        throw FileError(path, "the file does not exist");
+    if (std::filesystem::is_directory(path, ec))
+        throw FileError(path, "is a folder, not a file");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec)
+        throw FileError(path, "cannot be read (" + ec.message() + ")");
+    if (size == 0)
+        throw FileError(path, "the file is empty");
+    return size;
 }
 
 std::string displayName(const std::string& path)

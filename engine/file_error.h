@@ -33,6 +33,10 @@ private:
 // "60000" -> "60,000": counts in messages read the way people write them.
 std::string withThousands(std::uint64_t n);
 
+// Checks that path names a readable, non-empty regular file and returns its size in bytes;
+// throws FileError ("the file does not exist", "is a folder, not a file", "the file is empty").
+std::uint64_t requireNonEmptyFile(const std::string& path);
+
 // The file name without its folder, as messages show it.
 std::string displayName(const std::string& path);
 

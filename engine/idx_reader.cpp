@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstdio>
-#include <filesystem>
 #include <limits>
 #include <memory>
 
@@ -32,16 +31,7 @@ class IdxFile
 public:
     explicit IdxFile(const std::string& path) : m_path(path)
     {
-        std::error_code ec;
-        if (!std::filesystem::exists(path, ec))
-            throw FileError(path, "the file does not exist");
-        if (std::filesystem::is_directory(path, ec))
-            throw FileError(path, "is a folder, not a file");
-        m_fileSize = std::filesystem::file_size(path, ec);
-        if (ec)
-            throw FileError(path, "cannot be read (" + ec.message() + ")");
-        if (m_fileSize == 0)
-            throw FileError(path, "the file is empty");
+        m_fileSize = requireNonEmptyFile(path);
         m_available = dataSizeLimit();
         m_file = gzopen(path.c_str(), "rb");
         if (!m_file)

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -304,15 +303,7 @@ void saveModel(const std::string& path, const Model& model)
 
 Model loadModel(const std::string& path)
 {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw FileError(path, "the file does not exist");
-    if (std::filesystem::is_directory(path, ec))
-        throw FileError(path, "is a folder, not a file");
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec)
-        throw FileError(path, "cannot be read (" + ec.message() + ")");
-    if (size > kMaxModelBytes)
+    if (requireNonEmptyFile(path) > kMaxModelBytes)
         throw FileError(path, "the file is larger than any nnlab model (2 GiB)");
     std::ifstream in(path, std::ios::binary);
     if (!in)
