@@ -3,6 +3,7 @@
 #include "train_report.h"
 
 #include "engine/csv_reader.h"
+#include "engine/data_paths.h"
 #include "engine/evaluation.h"
 #include "engine/file_error.h"
 #include "engine/idx_reader.h"
@@ -17,7 +18,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <new>
 #include <optional>
 #include <string>
@@ -25,14 +25,11 @@
 
 using namespace nnlab::app;
 using namespace nnlab::engine;
-namespace fs = std::filesystem;
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kFashionDir = "/usr/share/datasets/fashion-mnist";
-constexpr const char* kProbeFile = "train-images-idx3-ubyte.gz";
 constexpr int kExitInterrupted = 130; // 128 + SIGINT, as shells report it
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 // Share of the machine's memory a network (weights, gradients, optimizer state) may claim.
@@ -63,31 +60,6 @@ void checkInterrupted()
         throw Interrupted{};
 }
 
-// The bundled MNIST: $NNLAB_DATA_DIR, else data/mnist in a folder above the executable (the
-// source tree holding build/<preset>/app/nnlab-train), else ./data/mnist.
-std::string findMnistDir()
-{
-    if (const char* env = std::getenv("NNLAB_DATA_DIR"); env && *env)
-        return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
-        for (fs::path dir = exe.parent_path(); dir.has_relative_path(); dir = dir.parent_path())
-            if (fs::exists(dir / "data" / "mnist" / kProbeFile, ec))
-                return (dir / "data" / "mnist").string();
-    return "data/mnist";
-}
-
-// "train-images-idx3-ubyte.gz" in dir, or the raw file if only that is there.
-std::string idxFile(const std::string& dir, const std::string& name)
-{
-    const fs::path gz = fs::path(dir) / (name + ".gz");
-    std::error_code ec;
-    if (!fs::exists(gz, ec) && fs::exists(fs::path(dir) / name, ec))
-        return (fs::path(dir) / name).string();
-    return gz.string();
-}
-
 struct Data
 {
     Dataset train;
@@ -101,7 +73,7 @@ Data loadData(const TrainOptions& o)
     if (!o.trainCsv.empty())
         return {loadCsvDataset(o.trainCsv, classes), loadCsvDataset(o.testCsv, classes)};
     const std::string dir =
-        !o.dataDir.empty() ? o.dataDir : o.dataset == "fashion" ? kFashionDir : findMnistDir();
+        !o.dataDir.empty() ? o.dataDir : o.dataset == "fashion" ? kFashionMnistDir : findMnistDir();
     const auto pick = [&](const std::string& given, const char* name) {
         return !given.empty() ? given : idxFile(dir, name);
     };

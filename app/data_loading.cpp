@@ -1,0 +1,118 @@
+#include "data_loading.h"
+
+#include "engine/csv_reader.h"
+#include "engine/data_paths.h"
+#include "engine/idx_reader.h"
+
+#include <QFileInfo>
+
+#include <stdexcept>
+
+namespace nnlab::app {
+
+namespace engine = nnlab::engine;
+
+namespace {
+
+DataPair share(engine::TrainTest&& t, const QString& name)
+{
+    return DataPair{std::make_shared<const engine::Dataset>(std::move(t.train)),
+                    std::make_shared<const engine::Dataset>(std::move(t.test)), name};
+}
+
+bool isTest(const QString& name)
+{
+    return name.contains(QLatin1String("t10k")) || name.contains(QLatin1String("test"));
+}
+
+} // namespace
+
+bool fashionMnistAvailable()
+{
+    return QFileInfo::exists(QString::fromUtf8(engine::kFashionMnistDir) +
+                             QStringLiteral("/train-images-idx3-ubyte.gz")) ||
+           QFileInfo::exists(QString::fromUtf8(engine::kFashionMnistDir) +
+                             QStringLiteral("/train-images-idx3-ubyte"));
+}
+
+PickedFiles classifyFiles(const QStringList& files)
+{
+    PickedFiles p;
+    const auto setOnce = [](QString& slot, const QString& file, const char* what) {
+        if (!slot.isEmpty())
+            throw std::runtime_error("two files look like the " + std::string(what) + ": " +
+                                     QFileInfo(slot).fileName().toStdString() + " and " +
+                                     QFileInfo(file).fileName().toStdString());
+        slot = file;
+    };
+    for (const QString& file : files) {
+        const QString name = QFileInfo(file).fileName().toLower();
+        if (name.endsWith(QLatin1String(".csv"))) {
+            setOnce(isTest(name) ? p.testCsv : p.trainCsv, file,
+                    isTest(name) ? "test CSV" : "training CSV");
+            continue;
+        }
+        const bool labels = name.contains(QLatin1String("idx1")) || name.contains(QLatin1String("label"));
+        const bool images = name.contains(QLatin1String("idx3")) || name.contains(QLatin1String("image"));
+        if (labels == images)
+            throw std::runtime_error(QFileInfo(file).fileName().toStdString() +
+                                     ": cannot tell whether it holds images or labels (expected "
+                                     "\"idx3\" or \"images\", \"idx1\" or \"labels\" in the name)");
+        const bool test = isTest(name);
+        if (images)
+            setOnce(test ? p.testImages : p.trainImages, file, test ? "test images" : "training images");
+        else
+            setOnce(test ? p.testLabels : p.trainLabels, file, test ? "test labels" : "training labels");
+    }
+    const bool csv = !p.trainCsv.isEmpty() || !p.testCsv.isEmpty();
+    const bool idx = !(p.trainImages + p.trainLabels + p.testImages + p.testLabels).isEmpty();
+    if (csv && idx)
+        throw std::runtime_error("pick either two CSV files or four IDX files, not both");
+    if (csv && (p.trainCsv.isEmpty() || p.testCsv.isEmpty()))
+        throw std::runtime_error("pick two CSV files: a training file and a test file (with "
+                                 "\"test\" in its name, like mnist_test_10.csv)");
+    if (idx && (p.trainImages.isEmpty() || p.trainLabels.isEmpty() || p.testImages.isEmpty() ||
+                p.testLabels.isEmpty()))
+        throw std::runtime_error("pick four IDX files: training images and labels, test images "
+                                 "and labels (test files have \"t10k\" or \"test\" in the name)");
+    if (!csv && !idx)
+        throw std::runtime_error("no files were picked");
+    return p;
+}
+
+DataPair loadData(DataSource source, const QStringList& files)
+{
+    switch (source) {
+    case DataSource::Mnist:
+        return share(engine::loadIdxFolder(engine::findMnistDir(), engine::digitClassNames(), "MNIST "),
+                     QStringLiteral("MNIST"));
+    case DataSource::FashionMnist:
+        return share(engine::loadIdxFolder(engine::kFashionMnistDir,
+                                           engine::fashionMnistClassNames(), "Fashion-MNIST "),
+                     QStringLiteral("Fashion-MNIST"));
+    case DataSource::Files:
+        break;
+    }
+    const PickedFiles p = classifyFiles(files);
+    const auto s = [](const QString& q) { return q.toStdString(); };
+    engine::TrainTest t;
+    QString name;
+    if (!p.trainCsv.isEmpty()) {
+        t.train = engine::loadCsvDataset(s(p.trainCsv), engine::digitClassNames());
+        t.test = engine::loadCsvDataset(s(p.testCsv), engine::digitClassNames());
+        name = QFileInfo(p.trainCsv).fileName();
+    } else {
+        t.train = engine::loadIdxDataset(s(p.trainImages), s(p.trainLabels),
+                                         engine::digitClassNames(), "train");
+        t.test = engine::loadIdxDataset(s(p.testImages), s(p.testLabels),
+                                        engine::digitClassNames(), "test");
+        name = QFileInfo(p.trainImages).fileName();
+    }
+    if (t.train.pixelsPerImage() != t.test.pixelsPerImage())
+        throw std::runtime_error("the training images are " + std::to_string(t.train.rows) + "x" +
+                                 std::to_string(t.train.cols) + " but the test images are " +
+                                 std::to_string(t.test.rows) + "x" + std::to_string(t.test.cols));
+    return share(std::move(t), name);
+}
+
+} // namespace nnlab::app

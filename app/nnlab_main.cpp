@@ -1,0 +1,193 @@
+// nnlab: the desktop lab. Also renders its window to a PNG after some training (--screenshot)
+// and measures itself (--measure) for docs/BENCHMARKS.md.
+#include "ui/learning_curves.h"
+#include "ui/main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+using nnlab::ui::MainWindow;
+
+namespace {
+
+double percentile(std::vector<float> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const auto i = std::min(values.size() - 1, std::size_t(p * double(values.size() - 1) + 0.5));
+    return values[i];
+}
+
+// Drives the window for --screenshot and --measure: preset, train, pause, then render or report.
+class Script : public QObject
+{
+public:
+    Script(MainWindow* window, QCommandLineParser& args, QElapsedTimer& sinceStart)
+        : m_window(window), m_sinceStart(sinceStart)
+    {
+        m_screenshot = args.value(QStringLiteral("screenshot"));
+        m_measure = args.value(QStringLiteral("measure"));
+        m_preset = args.value(QStringLiteral("preset"));
+        m_seconds = args.value(QStringLiteral("train-seconds")).toDouble();
+        connect(window, &MainWindow::dataReady, this, &Script::onDataReady, Qt::SingleShotConnection);
+        connect(window, &MainWindow::messageShown, this, [](const QString& text) {
+            std::fprintf(stderr, "nnlab: %s\n", qPrintable(text));
+        });
+    }
+
+private:
+    void onDataReady()
+    {
+        m_startupMs = m_sinceStart.elapsed();
+        if (!m_preset.isEmpty() && !m_window->applyPreset(m_preset)) {
+            std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(m_preset));
+            QCoreApplication::exit(2);
+            return;
+        }
+        if (m_seconds <= 0 && m_measure.isEmpty()) {
+            QTimer::singleShot(300, this, &Script::finish);
+            return;
+        }
+        // Let the configure from the preset land, then train.
+        QTimer::singleShot(100, this, [this] {
+            m_window->clearLatencies();
+            m_trainClock.start();
+            m_window->controller()->start();
+            if (m_seconds > 0)
+                QTimer::singleShot(int(m_seconds * 1000), this, &Script::stopTraining);
+            connect(m_window, &MainWindow::trainingFinished, this, &Script::stopTraining);
+        });
+    }
+
+    void stopTraining()
+    {
+        if (m_stopped)
+            return;
+        m_stopped = true;
+        m_trainSeconds = double(m_trainClock.nsecsElapsed()) / 1e9;
+        m_latencies = m_window->eventLoopLatencies();
+        m_window->controller()->pause();
+        QTimer::singleShot(400, this, &Script::finish); // the last progress and replot land
+    }
+
+    void finish()
+    {
+        int code = 0;
+        if (!m_screenshot.isEmpty()) {
+            if (!m_window->grab().save(m_screenshot)) {
+                std::fprintf(stderr, "nnlab: could not write %s\n", qPrintable(m_screenshot));
+                code = 1;
+            }
+        }
+        if (!m_measure.isEmpty()) {
+            const auto& snap = m_window->snapshot();
+            QJsonObject o{
+                {"preset", m_preset},
+                {"startup_ms", double(m_startupMs)},
+                {"train_seconds", m_trainSeconds},
+                {"samples", double(snap.samplesSeen)},
+                {"samples_per_second", m_trainSeconds > 0 ? double(snap.samplesSeen) / m_trainSeconds : 0},
+                {"latency_ticks", double(m_latencies.size())},
+                {"latency_p50_ms", percentile(m_latencies, 0.50)},
+                {"latency_p99_ms", percentile(m_latencies, 0.99)},
+                {"latency_max_ms", percentile(m_latencies, 1.0)},
+                {"plot_points", m_window->curves()->totalPoints()},
+            };
+            QFile out(m_measure);
+            if (m_measure == QLatin1String("-") ? out.open(stdout, QIODevice::WriteOnly)
+                                                : out.open(QIODevice::WriteOnly))
+                out.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
+            else
+                code = 1;
+        }
+        m_window->close();
+        QCoreApplication::exit(code);
+    }
+
+    MainWindow* m_window;
+    QElapsedTimer& m_sinceStart;
+    QElapsedTimer m_trainClock;
+    QString m_screenshot, m_measure, m_preset;
+    double m_seconds = 0;
+    double m_trainSeconds = 0;
+    qint64 m_startupMs = 0;
+    bool m_stopped = false;
+    std::vector<float> m_latencies;
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+    // Rendering a screenshot or measuring needs no display: draw offscreen unless told otherwise.
+    for (int i = 1; i < argc; ++i)
+        if ((qstrcmp(argv[i], "--screenshot") == 0 || qstrcmp(argv[i], "--measure") == 0) &&
+            qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("nnlab"));
+    QApplication::setApplicationName(QStringLiteral("nnlab"));
+    QApplication::setApplicationVersion(QStringLiteral(NNLAB_VERSION));
+
+    QCommandLineParser args;
+    args.setApplicationDescription(QStringLiteral(
+        "nnlab: watch a neural network learn to read handwritten digits (MNIST)."));
+    args.addHelpOption();
+    args.addVersionOption();
+    args.addOptions({
+        {QStringLiteral("screenshot"), QStringLiteral("Render the window to <file> (PNG) and quit."),
+         QStringLiteral("file")},
+        {QStringLiteral("preset"),
+         QStringLiteral("Start from a preset: lesson, lesson-100, keras-sgd, keras-rmsprop, best, default."),
+         QStringLiteral("name")},
+        {QStringLiteral("train-seconds"),
+         QStringLiteral("With --screenshot or --measure: train this long first."), QStringLiteral("seconds")},
+        {QStringLiteral("measure"),
+         QStringLiteral("Train the preset's epochs (or --train-seconds), then write throughput, "
+                        "start-up time and event-loop latency as JSON to <file> (- = stdout) and quit."),
+         QStringLiteral("file")},
+        {QStringLiteral("threads"), QStringLiteral("Trainer threads (0 = every core)."), QStringLiteral("n"),
+         QStringLiteral("0")},
+        {QStringLiteral("no-settings"), QStringLiteral("Neither read nor write remembered settings.")},
+    });
+    args.process(app);
+    bool ok = true;
+    const double seconds = args.value(QStringLiteral("train-seconds")).toDouble(&ok);
+    if (args.isSet(QStringLiteral("train-seconds")) && (!ok || !(seconds >= 0) || seconds > 86400)) {
+        std::fprintf(stderr, "nnlab: --train-seconds needs a number of seconds from 0 to 86400\n");
+        return 2;
+    }
+    const int threads = args.value(QStringLiteral("threads")).toInt(&ok);
+    if (!ok || threads < 0 || threads > 256) {
+        std::fprintf(stderr, "nnlab: --threads needs a whole number from 0 to 256\n");
+        return 2;
+    }
+
+    const bool scripted = args.isSet(QStringLiteral("screenshot")) || args.isSet(QStringLiteral("measure"));
+    QTemporaryDir scratch;
+    MainWindow::Options options;
+    options.trainerThreads = threads;
+    if (scripted || args.isSet(QStringLiteral("no-settings"))) {
+        options.restoreSettings = false; // the same picture on every machine
+        options.settingsFile = scratch.filePath(QStringLiteral("settings.ini"));
+    }
+    MainWindow window(options);
+    std::unique_ptr<Script> script;
+    if (scripted)
+        script = std::make_unique<Script>(&window, args, sinceStart);
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,121 @@
+#include "training_controller.h"
+
+#include <QThread>
+
+namespace nnlab::app {
+
+TrainingController::TrainingController(QObject* parent)
+    : QObject(parent), m_thread(new QThread), m_worker(new TrainingWorker)
+{
+    m_thread->setObjectName(QStringLiteral("nnlab training"));
+    m_worker->moveToThread(m_thread);
+    // Worker -> controller: queued, so these arrive on the GUI thread.
+    connect(m_worker, &TrainingWorker::runStarted, this, &TrainingController::runStarted);
+    connect(m_worker, &TrainingWorker::progressed, this, &TrainingController::progressed);
+    connect(m_worker, &TrainingWorker::epochEnded, this, &TrainingController::epochEnded);
+    connect(m_worker, &TrainingWorker::testEstimated, this, &TrainingController::testEstimated);
+    connect(m_worker, &TrainingWorker::snapshotReady, this, &TrainingController::snapshotReady);
+    connect(m_worker, &TrainingWorker::finished, this, &TrainingController::finished);
+    connect(m_worker, &TrainingWorker::diverged, this, &TrainingController::diverged);
+    connect(m_worker, &TrainingWorker::failed, this, &TrainingController::failed);
+    connect(m_worker, &TrainingWorker::stateChanged, this, [this](WorkerState s) {
+        m_state = s;
+        emit stateChanged(s);
+    });
+    m_thread->start();
+}
+
+TrainingController::~TrainingController()
+{
+    shutdown();
+}
+
+bool TrainingController::shutdown(std::chrono::milliseconds timeout)
+{
+    if (!m_thread)
+        return true;
+    m_thread->requestInterruption(); // the trainer checks this before every batch
+    m_thread->quit();                // the event loop ends after the current slice
+    const bool inTime = m_thread->wait(QDeadlineTimer(timeout.count()));
+    if (!inTime)
+        m_thread->wait();
+    delete m_worker; // its thread has ended: safe to delete from here
+    m_worker = nullptr;
+    delete m_thread;
+    m_thread = nullptr;
+    if (m_state != WorkerState::Idle) {
+        m_state = WorkerState::Idle;
+        emit stateChanged(m_state);
+    }
+    return inTime;
+}
+
+template <typename F>
+void TrainingController::post(F&& command)
+{
+    if (m_worker)
+        QMetaObject::invokeMethod(m_worker, std::forward<F>(command), Qt::QueuedConnection);
+}
+
+void TrainingController::configure(const TrainingSetup& setup, const DataPair& data,
+                                   NetworkPtr initial)
+{
+    post([w = m_worker, setup, data, initial] { w->configure(setup, data, initial); });
+}
+
+void TrainingController::start()
+{
+    post([w = m_worker] { w->start(); });
+}
+
+void TrainingController::pause()
+{
+    post([w = m_worker] { w->pause(); });
+}
+
+void TrainingController::stop()
+{
+    post([w = m_worker] { w->stop(); });
+}
+
+void TrainingController::step()
+{
+    post([w = m_worker] { w->step(); });
+}
+
+void TrainingController::reset(std::uint64_t weightSeed)
+{
+    post([w = m_worker, weightSeed] { w->reset(weightSeed); });
+}
+
+void TrainingController::setLearningRate(float learningRate)
+{
+    post([w = m_worker, learningRate] { w->setLearningRate(learningRate); });
+}
+
+void TrainingController::setOptimizer(const engine::OptimizerSettings& settings)
+{
+    post([w = m_worker, settings] { w->setOptimizer(settings); });
+}
+
+void TrainingController::setBatchSize(int batchSize)
+{
+    post([w = m_worker, batchSize] { w->setBatchSize(batchSize); });
+}
+
+void TrainingController::setEpochs(int epochs)
+{
+    post([w = m_worker, epochs] { w->setEpochs(epochs); });
+}
+
+void TrainingController::setLearningRateDecay(float decay)
+{
+    post([w = m_worker, decay] { w->setLearningRateDecay(decay); });
+}
+
+void TrainingController::setThreads(int threads)
+{
+    post([w = m_worker, threads] { w->setThreads(threads); });
+}
+
+} // namespace nnlab::app

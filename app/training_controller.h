@@ -1,0 +1,66 @@
+// The GUI thread's handle on training: owns the worker's QThread, forwards commands as queued
+// calls and re-emits the worker's signals on the GUI thread. The only code that crosses threads.
+#pragma once
+
+#include "training_worker.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <chrono>
+
+class QThread;
+
+namespace nnlab::app {
+
+class TrainingController : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit TrainingController(QObject* parent = nullptr);
+    // Stops and joins the worker thread (shutdown()).
+    ~TrainingController() override;
+
+    void configure(const TrainingSetup& setup, const DataPair& data, NetworkPtr initial = {});
+    void start();
+    void pause();
+    void stop();
+    void step();
+    void reset(std::uint64_t weightSeed);
+    void setLearningRate(float learningRate);
+    void setOptimizer(const engine::OptimizerSettings& settings);
+    void setBatchSize(int batchSize);
+    void setEpochs(int epochs);
+    void setLearningRateDecay(float decay);
+    void setThreads(int threads);
+
+    // As last reported by the worker (queued, so a command's effect shows a moment later).
+    WorkerState state() const { return m_state; }
+    bool isRunning() const { return m_state == WorkerState::Running; }
+
+    // Interrupts the current slice, ends the thread's event loop and joins it. Returns false if
+    // the thread did not end within `timeout` (it is then waited for without limit).
+    bool shutdown(std::chrono::milliseconds timeout = std::chrono::milliseconds(500));
+
+signals:
+    void runStarted(const nnlab::app::RunInfo& info);
+    void progressed(const nnlab::app::ProgressReport& report);
+    void epochEnded(const nnlab::app::EpochReport& report);
+    void testEstimated(const nnlab::app::TestEstimate& estimate);
+    void snapshotReady(const nnlab::app::NetworkSnapshot& snapshot);
+    void stateChanged(nnlab::app::WorkerState state);
+    void finished();
+    void diverged(const QString& why);
+    void failed(const QString& why);
+
+private:
+    template <typename F>
+    void post(F&& command);
+
+    QThread* m_thread = nullptr;
+    TrainingWorker* m_worker = nullptr;
+    WorkerState m_state = WorkerState::Idle;
+};
+
+} // namespace nnlab::app

@@ -1,0 +1,61 @@
+#include "training_setup.h"
+
+#include <QStringList>
+
+namespace nnlab::app {
+
+namespace engine = nnlab::engine;
+
+TrainingSetup TrainingSetup::fromPreset(const engine::Preset& preset)
+{
+    TrainingSetup s;
+    s.architecture = preset.architecture;
+    s.init = preset.init;
+    s.weightSeed = preset.weightSeed;
+    s.training = preset.training;
+    s.epochs = preset.epochs;
+    s.learningRateDecay = preset.learningRateDecay;
+    return s;
+}
+
+QString TrainingSetup::describe() const
+{
+    QStringList sizes;
+    for (const int n : architecture.layerSizes())
+        sizes << QString::number(n);
+    static const char* const kOptimizerNames[] = {"SGD", "momentum", "RMSprop", "Adam"};
+    const auto& o = training.optimizer;
+    QString text = sizes.join(QLatin1Char('-')) + QLatin1Char(' ') +
+                   QString::fromUtf8(engine::toString(architecture.hiddenActivation));
+    if (architecture.output == engine::Output::Softmax)
+        text += QStringLiteral("/softmax");
+    text += QStringLiteral(" · %1 l_r %2 · batch %3")
+                .arg(QLatin1String(kOptimizerNames[int(o.kind)]))
+                .arg(double(o.learningRate), 0, 'g', 3)
+                .arg(training.batchSize);
+    if (training.trainingSize < SIZE_MAX)
+        text += QStringLiteral(" · %1 images").arg(training.trainingSize);
+    return text;
+}
+
+QString TrainingSetup::validate(std::size_t trainingSamples) const
+{
+    if (const std::string why = architecture.validate(); !why.empty())
+        return QString::fromStdString(why);
+    if (const std::string why = training.validate(); !why.empty())
+        return QString::fromStdString(why);
+    if (trainingSamples == 0)
+        return QStringLiteral("the training set is empty");
+    if (epochs < 1)
+        return QStringLiteral("train for at least one epoch");
+    if (!(learningRateDecay > 0.0f && learningRateDecay <= 1.0f))
+        return QStringLiteral("the learning-rate decay must be in (0, 1]");
+    return {};
+}
+
+bool TrainingSetup::sameShape(const TrainingSetup& other) const
+{
+    return architecture == other.architecture;
+}
+
+} // namespace nnlab::app

@@ -1,0 +1,47 @@
+// What one training run is made of: the network's shape, its initial weights, the learning
+// settings and the data. Plain values, copied between the GUI and the worker thread.
+#pragma once
+
+#include "engine/architecture.h"
+#include "engine/dataset.h"
+#include "engine/network.h"
+#include "engine/presets.h"
+#include "engine/trainer.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace nnlab::app {
+
+struct TrainingSetup
+{
+    engine::Architecture architecture;
+    engine::Init init = engine::Init::Lesson;
+    std::uint64_t weightSeed = 1;
+    engine::TrainingConfig training;
+    int epochs = 1;                 // per Start; Start again trains as many more
+    float learningRateDecay = 1.0f; // l_r is multiplied by this after every epoch
+
+    static TrainingSetup fromPreset(const engine::Preset& preset);
+    // A legend line: "784-90-10 sigmoid · SGD l_r 0.1 · batch 1".
+    QString describe() const;
+    // Empty if the setup can train on a training set of the given size, else why not.
+    QString validate(std::size_t trainingSamples) const;
+    // Whether going from this setup to `other` needs new weights (a new shape or new data).
+    bool sameShape(const TrainingSetup& other) const;
+};
+
+// A training and a test set, shared read-only between the GUI and the worker.
+struct DataPair
+{
+    std::shared_ptr<const engine::Dataset> train;
+    std::shared_ptr<const engine::Dataset> test;
+    QString name; // "MNIST", "Fashion-MNIST", "my_digits.csv"
+
+    bool isValid() const { return train && test && train->size() > 0 && test->size() > 0; }
+};
+
+using NetworkPtr = std::shared_ptr<const engine::Network>;
+
+} // namespace nnlab::app

@@ -1,0 +1,338 @@
+#include "training_worker.h"
+
+#include <QThread>
+
+#include <cmath>
+#include <exception>
+
+namespace nnlab::app {
+
+namespace engine = nnlab::engine;
+using Clock = std::chrono::steady_clock;
+
+TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {}
+
+TrainingWorker::~TrainingWorker() = default;
+
+bool TrainingWorker::interrupted() const
+{
+    return QThread::currentThread()->isInterruptionRequested();
+}
+
+void TrainingWorker::setState(WorkerState state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void TrainingWorker::configure(const TrainingSetup& setup, const DataPair& data, NetworkPtr initial)
+{
+    m_setup = setup;
+    m_data = data;
+    m_trainer.reset();
+    setState(WorkerState::Idle);
+    if (!data.isValid()) {
+        emit failed(QStringLiteral("There is no data to train on."));
+        return;
+    }
+    if (const QString why = setup.validate(data.train->size()); !why.isEmpty()) {
+        emit failed(why);
+        return;
+    }
+    try {
+        engine::Network net = initial ? *initial : engine::Network(setup.architecture);
+        if (!initial)
+            net.initialize(setup.init, setup.weightSeed);
+        newTrainer(std::move(net));
+    } catch (const std::exception& e) {
+        m_trainer.reset();
+        emit failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void TrainingWorker::newTrainer(engine::Network network)
+{
+    engine::TrainingConfig config = m_setup.training;
+    config.threads = m_threads;
+    if (network.architecture().inputs != m_data.train->pixelsPerImage())
+        throw std::invalid_argument("the network expects " +
+                                    std::to_string(network.architecture().inputs) +
+                                    " inputs but the images have " +
+                                    std::to_string(m_data.train->pixelsPerImage()) + " pixels");
+    if (network.architecture().outputs != m_data.train->classCount())
+        throw std::invalid_argument("the network has " +
+                                    std::to_string(network.architecture().outputs) +
+                                    " outputs but the data has " +
+                                    std::to_string(m_data.train->classCount()) + " classes");
+    m_trainer = std::make_unique<engine::Trainer>(std::move(network), *m_data.train, config);
+    m_trainer->setProgressCallback(
+        [this](const engine::TrainingProgress& p) { emitProgress(p); }, kProgressInterval);
+    m_learningRate = config.optimizer.learningRate;
+    m_epochsDone = 0;
+    m_epochsThisStart = 0;
+    m_runAnnounced = false;
+    emitSnapshot();
+}
+
+// A run (a series in the plots) begins with its first trained batch, so configuring, resetting
+// or loading several times in a row does not leave empty series behind.
+void TrainingWorker::beginRunIfNeeded()
+{
+    if (m_runAnnounced)
+        return;
+    m_runAnnounced = true;
+    ++m_run;
+    TrainingSetup shown = m_setup;
+    shown.training.optimizer.learningRate = m_learningRate;
+    emit runStarted(RunInfo{m_run, shown, m_data.name});
+    emitSnapshot(); // the same weights, under the new run's number
+}
+
+void TrainingWorker::start()
+{
+    if (!m_trainer) {
+        emit failed(QStringLiteral("Nothing to train: choose a network and data first."));
+        return;
+    }
+    if (m_state == WorkerState::Running)
+        return;
+    if (m_state == WorkerState::Idle)
+        m_epochsThisStart = 0;
+    setState(WorkerState::Running);
+    scheduleSlice();
+}
+
+void TrainingWorker::pause()
+{
+    if (m_state == WorkerState::Running)
+        setState(WorkerState::Paused);
+}
+
+void TrainingWorker::stop()
+{
+    if (!m_trainer)
+        return;
+    const bool trained = m_runAnnounced;
+    setState(WorkerState::Idle);
+    if (trained) {
+        // The weights stay; the next start is a new run from them.
+        engine::Network net = m_trainer->snapshot();
+        m_setup.training.optimizer.learningRate = m_learningRate;
+        try {
+            newTrainer(std::move(net));
+        } catch (const std::exception& e) {
+            m_trainer.reset();
+            emit failed(QString::fromUtf8(e.what()));
+        }
+    }
+}
+
+void TrainingWorker::step()
+{
+    if (!m_trainer || m_state == WorkerState::Running)
+        return;
+    beginRunIfNeeded();
+    try {
+        const engine::SliceResult r = m_trainer->step();
+        afterBatches(r);
+        emitSnapshot();
+        emitProgress(engine::TrainingProgress{
+            m_trainer->samplesSeen(), m_trainer->epoch(), m_trainer->cursor(),
+            m_trainer->epochSize(),
+            m_trainer->epoch() + double(m_trainer->cursor()) / double(m_trainer->epochSize()),
+            std::nan(""), std::nan(""), 0});
+        if (m_state == WorkerState::Idle && m_trainer->samplesSeen() > 0)
+            setState(WorkerState::Paused);
+    } catch (const std::exception& e) {
+        emit failed(QString::fromUtf8(e.what()));
+    }
+}
+
+void TrainingWorker::reset(std::uint64_t weightSeed)
+{
+    if (!m_data.isValid())
+        return;
+    m_setup.weightSeed = weightSeed;
+    m_setup.training.optimizer.learningRate = m_learningRate > 0 ? m_learningRate
+                                                                 : m_setup.training.optimizer.learningRate;
+    const bool wasRunning = m_state == WorkerState::Running;
+    setState(WorkerState::Idle);
+    try {
+        engine::Network net(m_setup.architecture);
+        net.initialize(m_setup.init, weightSeed);
+        newTrainer(std::move(net));
+    } catch (const std::exception& e) {
+        m_trainer.reset();
+        emit failed(QString::fromUtf8(e.what()));
+        return;
+    }
+    if (wasRunning)
+        start();
+}
+
+void TrainingWorker::setLearningRate(float learningRate)
+{
+    if (!(learningRate > 0.0f) || !std::isfinite(learningRate))
+        return;
+    m_learningRate = learningRate;
+    m_setup.training.optimizer.learningRate = learningRate;
+    if (m_trainer)
+        m_trainer->setLearningRate(learningRate);
+}
+
+void TrainingWorker::setOptimizer(const engine::OptimizerSettings& settings)
+{
+    if (!settings.validate().empty())
+        return;
+    m_setup.training.optimizer = settings;
+    m_learningRate = settings.learningRate;
+    if (m_trainer)
+        m_trainer->setOptimizer(settings);
+}
+
+void TrainingWorker::setBatchSize(int batchSize)
+{
+    if (batchSize < 1)
+        return;
+    m_setup.training.batchSize = batchSize;
+    if (m_trainer)
+        m_trainer->setBatchSize(batchSize);
+}
+
+void TrainingWorker::setEpochs(int epochs)
+{
+    if (epochs >= 1)
+        m_setup.epochs = epochs;
+}
+
+void TrainingWorker::setLearningRateDecay(float decay)
+{
+    if (decay > 0.0f && decay <= 1.0f)
+        m_setup.learningRateDecay = decay;
+}
+
+void TrainingWorker::scheduleSlice()
+{
+    if (m_sliceQueued)
+        return;
+    m_sliceQueued = true;
+    QMetaObject::invokeMethod(this, &TrainingWorker::runSlice, Qt::QueuedConnection);
+}
+
+void TrainingWorker::runSlice()
+{
+    m_sliceQueued = false;
+    if (m_state != WorkerState::Running || !m_trainer)
+        return;
+    if (interrupted()) {
+        setState(WorkerState::Paused);
+        return;
+    }
+    beginRunIfNeeded();
+    try {
+        const engine::SliceResult r =
+            m_trainer->trainUntil(Clock::now() + kSlice, [this] { return !interrupted(); });
+        afterBatches(r);
+    } catch (const std::exception& e) {
+        setState(WorkerState::Paused);
+        emit failed(QString::fromUtf8(e.what()));
+        return;
+    }
+    if (m_state != WorkerState::Running)
+        return;
+    const auto now = Clock::now();
+    if (now - m_lastSnapshot >= kSnapshotInterval)
+        emitSnapshot();
+    if (now - m_lastQuickTest >= kQuickTestInterval)
+        quickTest();
+    scheduleSlice();
+}
+
+void TrainingWorker::afterBatches(const engine::SliceResult& result)
+{
+    switch (result.end) {
+    case engine::SliceEnd::EpochEnded:
+        finishEpoch(result.epoch);
+        break;
+    case engine::SliceEnd::Diverged:
+        setState(WorkerState::Paused);
+        emitSnapshot();
+        emit diverged(QStringLiteral(
+            "The loss became infinite or not a number, so training stopped and the weights "
+            "from before it went wrong are back. The learning rate %1 is probably too large: "
+            "each step overshoots further. Try a smaller one.")
+                          .arg(double(m_learningRate), 0, 'g', 3));
+        break;
+    case engine::SliceEnd::Deadline:
+    case engine::SliceEnd::Stopped:
+        break;
+    }
+}
+
+void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
+{
+    ++m_epochsDone;
+    ++m_epochsThisStart;
+    EpochReport report;
+    report.run = m_run;
+    report.epoch = m_epochsDone;
+    report.epochFraction = double(m_trainer->epoch());
+    report.trainLoss = summary.loss;
+    report.trainAccuracy = summary.accuracy;
+    report.seconds = summary.seconds;
+    report.samplesPerSecond =
+        summary.seconds > 0 ? double(m_trainer->epochSize()) / summary.seconds : 0;
+    const engine::Evaluation test = engine::evaluate(m_trainer->network(), *m_data.test);
+    report.testLoss = test.loss;
+    report.testAccuracy = test.accuracy;
+    report.confusion = test.confusion;
+    emit epochEnded(report);
+    emitSnapshot();
+
+    if (m_setup.learningRateDecay < 1.0f) {
+        m_learningRate *= m_setup.learningRateDecay;
+        m_trainer->setLearningRate(m_learningRate);
+    }
+    if (m_state == WorkerState::Running && m_epochsThisStart >= m_setup.epochs) {
+        setState(WorkerState::Idle); // the next start trains setup.epochs more in this run
+        emit finished();
+    }
+}
+
+void TrainingWorker::emitSnapshot()
+{
+    if (!m_trainer)
+        return;
+    m_lastSnapshot = Clock::now();
+    const double fraction =
+        m_trainer->epoch() + double(m_trainer->cursor()) / double(std::max<std::size_t>(1, m_trainer->epochSize()));
+    emit snapshotReady(NetworkSnapshot{m_run, std::make_shared<const engine::Network>(m_trainer->snapshot()),
+                                       m_trainer->samplesSeen(), fraction});
+}
+
+void TrainingWorker::emitProgress(const engine::TrainingProgress& progress)
+{
+    ProgressReport report{m_run, progress, m_learningRate, -1, m_setup.epochs};
+    if (progress.samplesPerSecond > 0 && m_state == WorkerState::Running) {
+        const double epochsLeft = double(m_setup.epochs - m_epochsThisStart) -
+                                  double(progress.cursor) / double(std::max<std::size_t>(1, progress.epochSize));
+        report.etaSeconds = std::max(0.0, epochsLeft) * double(progress.epochSize) /
+                            progress.samplesPerSecond;
+    }
+    emit progressed(report);
+}
+
+void TrainingWorker::quickTest()
+{
+    m_lastQuickTest = Clock::now();
+    const engine::Evaluation e =
+        engine::evaluate(m_trainer->network(), *m_data.test, kQuickTestSize);
+    emit testEstimated(TestEstimate{
+        m_run,
+        m_trainer->epoch() + double(m_trainer->cursor()) / double(std::max<std::size_t>(1, m_trainer->epochSize())),
+        e.loss, e.accuracy});
+}
+
+} // namespace nnlab::app

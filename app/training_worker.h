@@ -1,0 +1,138 @@
+// The worker that owns the training network on its own QThread. It trains in slices of about
+// 15 ms and re-posts itself with a queued call, so every command (learning rate, pause, step,
+// reset...) arrives between two batches as a queued call: no locks, nothing torn.
+//
+// Thread contract: construct on the GUI thread, moveToThread(), then call its methods only
+// through queued invokeMethod (TrainingController does this). Signals carry values.
+#pragma once
+
+#include "engine/evaluation.h"
+#include "training_setup.h"
+
+#include <QObject>
+
+#include <chrono>
+#include <memory>
+
+namespace nnlab::app {
+
+enum class WorkerState { Idle, Running, Paused };
+
+// A new coloured series in the plots: a fresh trainer on new or loaded weights.
+struct RunInfo
+{
+    int run = 0;
+    TrainingSetup setup;
+    QString dataName;
+};
+
+struct ProgressReport
+{
+    int run = 0;
+    engine::TrainingProgress progress;
+    float learningRate = 0; // the l_r in use (after any per-epoch decay)
+    double etaSeconds = -1; // until the run's last epoch ends; -1 when unknown
+    int targetEpochs = 0;
+};
+
+struct EpochReport
+{
+    int run = 0;
+    int epoch = 0;             // 1-based number of epochs done in this run
+    double epochFraction = 0;  // x position on the plots (= epoch)
+    double trainLoss = 0, trainAccuracy = 0;
+    double testLoss = 0, testAccuracy = 0; // on the whole test set
+    double seconds = 0;        // training-loop time of this epoch
+    double samplesPerSecond = 0;
+    std::vector<std::int64_t> confusion; // 10x10 on the test set
+};
+
+// A quick test-set estimate on a fixed subset (the first kQuickTestSize test images).
+struct TestEstimate
+{
+    int run = 0;
+    double epochFraction = 0;
+    double loss = 0, accuracy = 0;
+};
+
+struct NetworkSnapshot
+{
+    int run = 0;
+    NetworkPtr network;
+    std::uint64_t samplesSeen = 0;
+    double epochFraction = 0;
+};
+
+class TrainingWorker : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr std::size_t kQuickTestSize = 1000;
+    static constexpr std::chrono::milliseconds kSlice{15};
+    static constexpr std::chrono::milliseconds kProgressInterval{50};  // <= 20 Hz
+    static constexpr std::chrono::milliseconds kSnapshotInterval{200}; // <= 5 Hz
+    static constexpr std::chrono::milliseconds kQuickTestInterval{1000};
+
+    explicit TrainingWorker(QObject* parent = nullptr);
+    ~TrainingWorker() override;
+
+    // Commands; run on the worker thread.
+    // New trainer for `setup` on `data`, starting from `initial` (null: fresh random weights
+    // from setup.init and setup.weightSeed). Stops any run; a new run (series) begins.
+    void configure(const TrainingSetup& setup, const DataPair& data, NetworkPtr initial);
+    void start();   // also resumes; after the last epoch, trains setup.epochs more
+    void pause();
+    void stop();    // ends the run; the next start begins a new series from these weights
+    void step();    // exactly one batch (one sample in the lesson's per-sample mode)
+    void reset(std::uint64_t weightSeed); // fresh random weights, a new run
+    void setLearningRate(float learningRate);
+    void setOptimizer(const engine::OptimizerSettings& settings);
+    void setBatchSize(int batchSize);
+    void setEpochs(int epochs);
+    void setLearningRateDecay(float decay);
+    // Threads the trainer uses (0 = every core); applies at the next configure.
+    void setThreads(int threads) { m_threads = threads; }
+
+    WorkerState state() const { return m_state; }
+
+signals:
+    void runStarted(const nnlab::app::RunInfo& info);
+    void progressed(const nnlab::app::ProgressReport& report);
+    void epochEnded(const nnlab::app::EpochReport& report);
+    void testEstimated(const nnlab::app::TestEstimate& estimate);
+    void snapshotReady(const nnlab::app::NetworkSnapshot& snapshot);
+    void stateChanged(nnlab::app::WorkerState state);
+    void finished();                  // the run's epochs are done
+    void diverged(const QString& why); // stopped; the last finite weights are back
+    void failed(const QString& why);   // a command could not be carried out
+
+private:
+    void runSlice();
+    void scheduleSlice();
+    void setState(WorkerState state);
+    void newTrainer(engine::Network network);
+    void beginRunIfNeeded();
+    void afterBatches(const engine::SliceResult& result);
+    void finishEpoch(const engine::EpochSummary& summary);
+    void emitSnapshot();
+    void emitProgress(const engine::TrainingProgress& progress);
+    void quickTest();
+    bool interrupted() const;
+
+    TrainingSetup m_setup;
+    DataPair m_data;
+    std::unique_ptr<engine::Trainer> m_trainer;
+    int m_threads = 0;
+    WorkerState m_state = WorkerState::Idle;
+    bool m_sliceQueued = false;
+    bool m_runAnnounced = false;
+    int m_run = 0;
+    int m_epochsThisStart = 0;  // epochs finished since the last start()
+    int m_epochsDone = 0;       // in this run
+    float m_learningRate = 0;
+    std::chrono::steady_clock::time_point m_lastSnapshot{};
+    std::chrono::steady_clock::time_point m_lastQuickTest{};
+};
+
+} // namespace nnlab::app

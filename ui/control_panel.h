@@ -1,0 +1,100 @@
+// The lesson's knobs: the network's shape, the learning settings and the data. Shows a
+// TrainingSetup and says what the user changed; it does no training itself.
+#pragma once
+
+#include "app/training_setup.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QFormLayout;
+class QLabel;
+class QSpinBox;
+
+namespace nnlab::ui {
+
+class LogSlider;
+
+class ControlPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kMaxHiddenLayers = 8;
+    static constexpr int kMaxHiddenNodes = 1024;
+    static constexpr int kMaxBatch = 2048;
+    static constexpr int kMinTrainingSize = 100;
+
+    explicit ControlPanel(QWidget* parent = nullptr);
+
+    // Shows `setup` without emitting any change signal.
+    void setSetup(const app::TrainingSetup& setup);
+    app::TrainingSetup setup() const;
+
+    // The data choices ("MNIST", "Fashion-MNIST", "Open files…") and which one is shown.
+    void setDatasets(const QStringList& names, int current);
+    int datasetIndex() const;
+    // The training-set size control's maximum (the loaded training set's size).
+    void setTrainingSetMaximum(int images);
+
+    // The widgets, for tests and keyboard focus.
+    LogSlider* learningRate() const { return m_learningRate; }
+    QSpinBox* hiddenLayers() const { return m_layers; }
+    QSpinBox* hiddenNodes(int layer) const { return m_nodes[std::size_t(layer)]; }
+    QComboBox* activation() const { return m_activation; }
+    QComboBox* outputLoss() const { return m_outputLoss; }
+    QComboBox* optimizer() const { return m_optimizer; }
+    QSpinBox* batchSize() const { return m_batch; }
+    QSpinBox* epochs() const { return m_epochs; }
+    QSpinBox* trainingSize() const { return m_trainingSize; }
+    QComboBox* dataset() const { return m_dataset; }
+
+signals:
+    // Live while training (the worker takes them at the next batch).
+    void learningRateChanged(float learningRate);
+    void optimizerChanged(const nnlab::engine::OptimizerSettings& settings);
+    void batchSizeChanged(int batchSize);
+    void epochsChanged(int epochs);
+    void learningRateDecayChanged(float decay);
+    // The network's shape changed: it needs new weights.
+    void shapeChanged();
+    // A setting that applies to the next run (training-set size, shuffling, initialiser...).
+    void runSettingsChanged();
+    void datasetChosen(int index);
+
+private:
+    void showLayerRows(int layers);
+    void showOptimizerRows();
+    engine::OptimizerSettings optimizerSettings() const;
+
+    QFormLayout* m_networkForm = nullptr;
+    QFormLayout* m_learningForm = nullptr;
+    QSpinBox* m_layers = nullptr;
+    std::vector<QSpinBox*> m_nodes;
+    QComboBox* m_activation = nullptr;
+    QComboBox* m_outputLoss = nullptr;
+    QCheckBox* m_biases = nullptr;
+    QComboBox* m_init = nullptr;
+    QComboBox* m_scaling = nullptr;
+    QSpinBox* m_seed = nullptr;
+    LogSlider* m_learningRate = nullptr;
+    QComboBox* m_optimizer = nullptr;
+    QDoubleSpinBox* m_momentum = nullptr;
+    QDoubleSpinBox* m_rho = nullptr;
+    QDoubleSpinBox* m_beta1 = nullptr;
+    QDoubleSpinBox* m_beta2 = nullptr;
+    QCheckBox* m_lessonErrors = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QSpinBox* m_epochs = nullptr;
+    QDoubleSpinBox* m_decay = nullptr;
+    QSpinBox* m_trainingSize = nullptr;
+    QCheckBox* m_shuffle = nullptr;
+    QComboBox* m_dataset = nullptr;
+    bool m_updating = false;
+};
+
+} // namespace nnlab::ui

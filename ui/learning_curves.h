@@ -1,0 +1,79 @@
+// Learning curves: loss (top) and accuracy (bottom) against epochs, one coloured set of series
+// per run so runs can be compared. Memory stays bounded: long series are thinned by averaging.
+#pragma once
+
+#include <QColor>
+#include <QString>
+#include <QVector>
+#include <QWidget>
+
+#include <map>
+
+class QCustomPlot;
+class QCPAxisRect;
+class QCPGraph;
+
+namespace nnlab::ui {
+
+class LearningCurves : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // Points kept per series; when a series reaches it, neighbouring pairs are averaged.
+    static constexpr int kMaxPoints = 2000;
+
+    enum class Kind { Running, Test, QuickTest };
+
+    explicit LearningCurves(QWidget* parent = nullptr);
+
+    void beginRun(int run, const QString& label);
+    // x in epochs (samples seen / training-set size).
+    void addRunning(int run, double x, double loss, double accuracy);
+    void addTest(int run, double x, double loss, double accuracy);
+    void addQuickTest(int run, double x, double loss, double accuracy);
+    void clearRuns();
+    void setLogLoss(bool on);
+    bool logLoss() const { return m_logLoss; }
+    void resetView(); // back to following the data
+
+    // By extension: .png or .pdf. Returns false if the file could not be written.
+    bool savePlot(const QString& path, int width = 1200, int height = 800);
+    // One line per point: run,label,series,epoch,loss,accuracy.
+    QString toCsv() const;
+
+    int runCount() const { return int(m_runs.size()); }
+    int pointCount(int run, Kind kind) const;
+    int totalPoints() const;
+    QCustomPlot* plot() const { return m_plot; }
+
+private:
+    struct Series
+    {
+        QVector<double> x, loss, accuracy;
+        QCPGraph* lossGraph = nullptr;
+        QCPGraph* accuracyGraph = nullptr;
+    };
+    struct Run
+    {
+        QString label;
+        QColor color;
+        Series running, test, quick;
+    };
+    Series& series(Run& run, Kind kind);
+    void add(int run, Kind kind, double x, double loss, double accuracy);
+    void thin(Series& s);
+    void scheduleReplot();
+    void replotNow();
+    void rescale();
+
+    QCustomPlot* m_plot;
+    QCPAxisRect* m_lossRect;
+    QCPAxisRect* m_accuracyRect;
+    std::map<int, Run> m_runs;
+    bool m_logLoss = false;
+    bool m_follow = true; // rescale to the data until the user zooms or drags
+    bool m_replotPending = false;
+};
+
+} // namespace nnlab::ui

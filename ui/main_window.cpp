@@ -1,0 +1,673 @@
+#include "main_window.h"
+
+#include "control_panel.h"
+#include "learning_curves.h"
+
+#include "app/setup_settings.h"
+#include "engine/data_paths.h"
+#include "engine/file_error.h"
+#include "engine/model_file.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+
+namespace nnlab::ui {
+
+namespace engine = nnlab::engine;
+using app::WorkerState;
+
+namespace {
+
+constexpr int kProbeIntervalMs = 10;
+constexpr std::size_t kMaxLatencySamples = 1'000'000;
+
+QString formatDuration(double seconds)
+{
+    if (seconds < 0 || !std::isfinite(seconds))
+        return QStringLiteral("–");
+    if (seconds < 60)
+        return QStringLiteral("%1 s").arg(seconds, 0, 'f', seconds < 10 ? 1 : 0);
+    const int s = int(std::lround(seconds));
+    if (s < 3600)
+        return QStringLiteral("%1:%2 min").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+}
+
+// The setup nnlab's bundled default model was trained with (scripts/make-default-model.sh).
+app::TrainingSetup defaultModelSetup(const engine::Architecture& architecture)
+{
+    app::TrainingSetup s;
+    s.architecture = architecture;
+    s.init = engine::Init::He;
+    s.training.optimizer.kind = engine::OptimizerKind::Adam;
+    s.training.optimizer.learningRate = 0.002f;
+    s.training.batchSize = 100;
+    s.training.shuffle = true;
+    s.epochs = 10;
+    s.learningRateDecay = 0.8f;
+    return s;
+}
+
+} // namespace
+
+MainWindow::MainWindow(const Options& options, QWidget* parent)
+    : QMainWindow(parent),
+      m_settings(options.settingsFile.isEmpty()
+                     ? std::make_unique<QSettings>()
+                     : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat)),
+      m_controller(new app::TrainingController(this)), m_controls(new ControlPanel),
+      m_curves(new LearningCurves)
+{
+    setObjectName(QStringLiteral("nnlabMainWindow"));
+    m_controller->setThreads(options.trainerThreads);
+    setCentralWidget(m_curves);
+
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(m_controls);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(m_controls->sizeHint().width() + 24);
+    m_controlsDock = new QDockWidget(tr("Controls"), this);
+    m_controlsDock->setObjectName(QStringLiteral("controlsDock"));
+    m_controlsDock->setWidget(scroll);
+    addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
+
+    buildActions();
+    buildMenus();
+    buildStatusBar();
+    connectController();
+    connectControls();
+
+    // The probe: a 10 ms timer whose lateness measures how long GUI events wait.
+    m_probe = new QTimer(this);
+    m_probe->setTimerType(Qt::PreciseTimer);
+    m_probe->setInterval(kProbeIntervalMs);
+    m_probeClock.start();
+    connect(m_probe, &QTimer::timeout, this, [this] {
+        const qint64 now = m_probeClock.nsecsElapsed();
+        if (m_probeLast > 0 && m_latencies.size() < kMaxLatencySamples)
+            m_latencies.push_back(
+                std::max(0.0f, float(double(now - m_probeLast) / 1e6 - kProbeIntervalMs)));
+        m_probeLast = now;
+    });
+    m_probe->start();
+
+    loadDefaultModel();
+    std::optional<app::TrainingSetup> remembered;
+    if (options.restoreSettings) {
+        remembered = app::loadSetup(*m_settings);
+        restoreGeometry(m_settings->value("window/geometry").toByteArray());
+        restoreState(m_settings->value("window/state").toByteArray());
+        m_logLoss->setChecked(m_settings->value("view/logLoss", false).toBool());
+    }
+    if (!remembered)
+        remembered = m_defaultModel ? defaultModelSetup(m_defaultModel->architecture())
+                                    : app::TrainingSetup::fromPreset(engine::presets().front());
+    m_setup = *remembered;
+    m_controls->setSetup(m_setup);
+    if (m_defaultModel)
+        m_snapshot = app::NetworkSnapshot{0, m_defaultModel, 0, 0};
+    if (m_snapshot.network == nullptr || !(m_snapshot.network->architecture() == m_setup.architecture))
+        m_snapshot = {};
+
+    m_dataSources = {app::DataSource::Mnist};
+    QStringList names{tr("MNIST handwritten digits")};
+    if (app::fashionMnistAvailable()) {
+        m_dataSources.push_back(app::DataSource::FashionMnist);
+        names << tr("Fashion-MNIST clothes");
+    }
+    m_dataSources.push_back(app::DataSource::Files);
+    names << tr("Open IDX or CSV files…");
+    m_controls->setDatasets(names, 0);
+    m_dataChoices = names;
+    int source = options.restoreSettings ? m_settings->value("data/source", 0).toInt() : 0;
+    if (source < 0 || source >= int(m_dataSources.size()) - 1)
+        source = 0; // user files are not reopened without asking
+    m_dataIndex = source;
+    m_controls->setDatasets(names, source);
+    resize(1280, 800);
+    updateTitle();
+    loadDataAsync(m_dataSources[std::size_t(source)]);
+}
+
+MainWindow::~MainWindow()
+{
+    m_controller->shutdown();
+}
+
+void MainWindow::buildActions()
+{
+    m_start = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-start")), tr("&Start"), this);
+    m_start->setShortcut(Qt::Key_Space);
+    m_start->setShortcutContext(Qt::ApplicationShortcut);
+    m_start->setToolTip(tr("Start training, or pause it (Space). The network learns from each "
+                           "batch: forward pass, errors, weight update."));
+    m_start->setEnabled(false);
+    connect(m_start, &QAction::triggered, this, &MainWindow::startOrPause);
+
+    m_stop = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("S&top"), this);
+    m_stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_stop->setToolTip(tr("End this run (Ctrl+.). The weights stay; the next Start is a new run "
+                          "with its own curves."));
+    m_stop->setEnabled(false);
+    connect(m_stop, &QAction::triggered, this, [this] { m_controller->stop(); });
+
+    m_step = new QAction(QIcon::fromTheme(QStringLiteral("media-skip-forward")), tr("Ste&p"), this);
+    m_step->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Right));
+    m_step->setToolTip(tr("Train on exactly one batch (Ctrl+Right): one image in the lesson's "
+                          "per-sample mode."));
+    m_step->setEnabled(false);
+    connect(m_step, &QAction::triggered, this, [this] { m_controller->step(); });
+
+    m_reset = new QAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Reset weights"), this);
+    m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_reset->setToolTip(tr("Throw away what was learned (Ctrl+R): new random weights from the "
+                           "initialiser and seed."));
+    m_reset->setEnabled(false);
+    connect(m_reset, &QAction::triggered, this, [this] {
+        m_setup = m_controls->setup();
+        m_controller->reset(m_setup.weightSeed);
+        m_freshWeights = true;
+        statusBar()->showMessage(tr("New random weights (seed %1)").arg(m_setup.weightSeed), 4000);
+    });
+
+    m_logLoss = new QAction(tr("&Logarithmic loss axis"), this);
+    m_logLoss->setCheckable(true);
+    m_logLoss->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    connect(m_logLoss, &QAction::toggled, m_curves, &LearningCurves::setLogLoss);
+
+    m_clearRuns = new QAction(QIcon::fromTheme(QStringLiteral("edit-clear")), tr("&Clear curves"), this);
+    m_clearRuns->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Delete));
+    m_clearRuns->setToolTip(tr("Remove every run's curves from the plot"));
+    connect(m_clearRuns, &QAction::triggered, m_curves, &LearningCurves::clearRuns);
+
+    auto* bar = addToolBar(tr("Training"));
+    bar->setObjectName(QStringLiteral("trainingToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addActions({m_start, m_stop, m_step, m_reset});
+    bar->addSeparator();
+    bar->addActions({m_clearRuns, m_logLoss});
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open dataset files…"), this, [this] {
+        onDatasetChosen(int(m_dataSources.size()) - 1);
+    });
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    file->addAction(tr("Export curves as &image…"), this, &MainWindow::exportPlot);
+    file->addAction(tr("Export curves as &CSV…"), this, &MainWindow::exportCsv);
+    file->addAction(tr("Save window &screenshot…"), this, &MainWindow::saveScreenshot);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* training = menuBar()->addMenu(tr("&Training"));
+    training->addActions({m_start, m_stop, m_step, m_reset});
+
+    QMenu* presets = menuBar()->addMenu(tr("&Presets"));
+    const std::pair<const char*, QString> items[] = {
+        {"lesson", tr("Lesson: from scratch")},
+        {"lesson-100", tr("Lesson: 100 samples")},
+        {"keras-sgd", tr("Keras SGD")},
+        {"keras-rmsprop", tr("Keras RMSprop")},
+        {"best", tr("Best MLP")},
+    };
+    for (const auto& [name, text] : items) {
+        const auto preset = engine::findPreset(name);
+        QAction* a = presets->addAction(text, this, [this, n = QString::fromLatin1(name)] {
+            applyPreset(n);
+        });
+        if (preset)
+            a->setToolTip(QString::fromStdString(preset->description));
+    }
+    presets->addSeparator();
+    presets->addAction(tr("nnlab's trained default model"), this, [this] {
+        applyPreset(QStringLiteral("default"));
+    });
+    presets->setToolTipsVisible(true);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_controlsDock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(m_logLoss);
+    view->addAction(m_clearRuns);
+    view->addAction(tr("&Follow the data"), m_curves, &LearningCurves::resetView);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About nnlab"), this, [this] {
+        QMessageBox::about(this, tr("About nnlab"),
+                           tr("<h3>nnlab %1</h3><p>A lab for learning how neural networks work: "
+                              "the classic network from scratch (784-90-10, sigmoid, one image at "
+                              "a time) and its modern versions, learning live on real MNIST.</p>"
+                              "<p>MNIST: Y. LeCun, C. Cortes, C. Burges (CC BY-SA 3.0).</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_epochLabel = new QLabel;
+    m_epochBar = new QProgressBar;
+    m_epochBar->setRange(0, 1000);
+    m_epochBar->setTextVisible(false);
+    m_epochBar->setMaximumWidth(180);
+    m_epochBar->setToolTip(tr("Progress through the current epoch"));
+    m_speedLabel = new QLabel;
+    m_speedLabel->setToolTip(tr("Training images per second"));
+    m_etaLabel = new QLabel;
+    m_etaLabel->setToolTip(tr("Time left until the last epoch of this Start ends"));
+    m_testLabel = new QLabel;
+    m_testLabel->setToolTip(tr("Accuracy on the 10,000 test images the network never trains on, "
+                               "at the last epoch end"));
+    statusBar()->addPermanentWidget(m_epochLabel);
+    statusBar()->addPermanentWidget(m_epochBar);
+    statusBar()->addPermanentWidget(m_speedLabel);
+    statusBar()->addPermanentWidget(m_etaLabel);
+    statusBar()->addPermanentWidget(m_testLabel);
+}
+
+void MainWindow::connectController()
+{
+    using C = app::TrainingController;
+    connect(m_controller, &C::runStarted, this, [this](const app::RunInfo& info) {
+        m_freshWeights = false;
+        m_trainedRun = info.run;
+        m_curves->beginRun(info.run, info.setup.describe() + QStringLiteral(" · ") + info.dataName);
+    });
+    connect(m_controller, &C::progressed, this, &MainWindow::onProgress);
+    connect(m_controller, &C::epochEnded, this, &MainWindow::onEpochEnded);
+    connect(m_controller, &C::testEstimated, this, [this](const app::TestEstimate& e) {
+        m_curves->addQuickTest(e.run, e.epochFraction, e.loss, e.accuracy);
+    });
+    connect(m_controller, &C::snapshotReady, this, [this](const app::NetworkSnapshot& s) {
+        m_snapshot = s;
+        emit snapshotChanged(s);
+    });
+    connect(m_controller, &C::stateChanged, this, &MainWindow::onStateChanged);
+    connect(m_controller, &C::finished, this, [this] {
+        statusBar()->showMessage(tr("Done: %1 epochs trained").arg(m_setup.epochs), 8000);
+        m_etaLabel->clear();
+        emit trainingFinished();
+    });
+    connect(m_controller, &C::diverged, this, [this](const QString& why) {
+        showMessage(tr("Training diverged"), why);
+    });
+    connect(m_controller, &C::failed, this, [this](const QString& why) {
+        showMessage(tr("Training could not continue"), why);
+    });
+}
+
+void MainWindow::connectControls()
+{
+    connect(m_controls, &ControlPanel::learningRateChanged, this, [this](float lr) {
+        m_setup.training.optimizer.learningRate = lr;
+        m_controller->setLearningRate(lr);
+    });
+    connect(m_controls, &ControlPanel::optimizerChanged, this,
+            [this](const engine::OptimizerSettings& o) {
+                m_setup.training.optimizer = o;
+                m_controller->setOptimizer(o);
+            });
+    connect(m_controls, &ControlPanel::batchSizeChanged, this, [this](int n) {
+        m_setup.training.batchSize = n;
+        m_controller->setBatchSize(n);
+    });
+    connect(m_controls, &ControlPanel::epochsChanged, this, [this](int n) {
+        m_setup.epochs = n;
+        m_controller->setEpochs(n);
+    });
+    connect(m_controls, &ControlPanel::learningRateDecayChanged, this, [this](float d) {
+        m_setup.learningRateDecay = d;
+        m_controller->setLearningRateDecay(d);
+    });
+    connect(m_controls, &ControlPanel::shapeChanged, this, &MainWindow::onShapeChanged);
+    connect(m_controls, &ControlPanel::runSettingsChanged, this, &MainWindow::onRunSettingsChanged);
+    connect(m_controls, &ControlPanel::datasetChosen, this, &MainWindow::onDatasetChosen);
+}
+
+void MainWindow::loadDefaultModel()
+{
+    const std::string path = engine::findDefaultModel();
+    if (path.empty())
+        return;
+    try {
+        engine::Model model = engine::loadModel(path);
+        m_defaultModelAccuracy = model.info.testAccuracy;
+        m_defaultModel = std::make_shared<const engine::Network>(std::move(model.network));
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(tr("The default model could not be read: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void MainWindow::loadDataAsync(app::DataSource source, const QStringList& files)
+{
+    const int generation = ++m_loadGeneration;
+    statusBar()->showMessage(tr("Loading data…"));
+    auto* watcher = new QFutureWatcher<std::pair<app::DataPair, QString>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_loadGeneration)
+            return; // a newer choice replaced this one
+        const auto [data, error] = watcher->result();
+        if (!error.isEmpty()) {
+            m_controls->setDatasets(m_dataChoices, m_dataIndex);
+            showMessage(tr("The data could not be loaded"), error);
+            if (!m_data.isValid() && m_dataIndex != 0) {
+                m_dataIndex = 0;
+                m_controls->setDatasets(m_dataChoices, 0);
+                loadDataAsync(app::DataSource::Mnist);
+            }
+            return;
+        }
+        onDataLoaded(data);
+    });
+    watcher->setFuture(QtConcurrent::run([source, files]() -> std::pair<app::DataPair, QString> {
+        try {
+            return {app::loadData(source, files), QString()};
+        } catch (const std::exception& e) {
+            return {app::DataPair{}, QString::fromUtf8(e.what())};
+        }
+    }));
+}
+
+void MainWindow::onDataLoaded(const app::DataPair& data)
+{
+    m_data = data;
+    statusBar()->showMessage(tr("%1: %2 training and %3 test images")
+                                 .arg(data.name, QLocale().toString(qulonglong(data.train->size())),
+                                      QLocale().toString(qulonglong(data.test->size()))),
+                             5000);
+    m_controls->setTrainingSetMaximum(int(data.train->size()));
+    app::TrainingSetup setup = m_controls->setup();
+    setup.architecture.inputs = data.train->pixelsPerImage();
+    setup.architecture.outputs = data.train->classCount();
+    m_setup = setup;
+    app::NetworkPtr initial = initialNetworkFor(m_setup);
+    if (!initial && m_snapshot.network && m_snapshot.network->architecture() == m_setup.architecture &&
+        !m_freshWeights)
+        initial = m_snapshot.network; // keep what was learned when only the data changed shape-alike
+    configureWorker(initial);
+    for (QAction* a : {m_start, m_stop, m_step, m_reset})
+        a->setEnabled(true);
+    updateTitle();
+    emit dataReady();
+}
+
+app::NetworkPtr MainWindow::initialNetworkFor(const app::TrainingSetup& setup) const
+{
+    if (m_defaultModel && m_defaultModel->architecture() == setup.architecture &&
+        m_data.name == QLatin1String("MNIST"))
+        return m_defaultModel;
+    return {};
+}
+
+void MainWindow::configureWorker(app::NetworkPtr initial)
+{
+    if (!m_data.isValid())
+        return;
+    if (const QString why = m_setup.validate(m_data.train->size()); !why.isEmpty()) {
+        showMessage(tr("These settings cannot train"), why);
+        return;
+    }
+    m_freshWeights = !initial;
+    m_controller->configure(m_setup, m_data, initial);
+    m_epochBar->setValue(0);
+    updateTitle();
+}
+
+void MainWindow::askToRestart(const QString& why, const std::function<void()>& restart,
+                              const std::function<void()>& keep)
+{
+    if (!m_controller->isRunning()) {
+        restart();
+        return;
+    }
+    m_controller->pause();
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Restart training?"),
+                                why + QStringLiteral("\n\n") +
+                                    tr("Restart training with the new settings? The current run "
+                                       "ends; its curves stay on the plot."),
+                                QMessageBox::Yes | QMessageBox::No, this);
+    box->setObjectName(QStringLiteral("restartQuestion"));
+    box->setDefaultButton(QMessageBox::Yes);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, box, restart, keep] {
+        if (box->clickedButton() == box->button(QMessageBox::Yes)) {
+            restart();
+            m_controller->start();
+        } else {
+            keep();
+            m_controller->start();
+        }
+    });
+    box->open();
+}
+
+void MainWindow::onShapeChanged()
+{
+    app::TrainingSetup next = m_controls->setup();
+    if (m_data.isValid()) {
+        next.architecture.inputs = m_data.train->pixelsPerImage();
+        next.architecture.outputs = m_data.train->classCount();
+    }
+    askToRestart(
+        tr("The network's shape changed to %1, so it needs new weights.")
+            .arg(QString::fromStdString(next.architecture.describe())),
+        [this, next] {
+            m_setup = next;
+            configureWorker(initialNetworkFor(next));
+        },
+        [this] { m_controls->setSetup(m_setup); });
+}
+
+void MainWindow::onRunSettingsChanged()
+{
+    app::TrainingSetup next = m_controls->setup();
+    next.architecture = m_setup.architecture;
+    const bool newWeights = next.init != m_setup.init || next.weightSeed != m_setup.weightSeed;
+    if (m_controller->isRunning()) {
+        // Shuffling, training-set size and the error shortcut belong to the trainer: they take
+        // effect when this run ends. Seed and initialiser are used by Reset.
+        m_setup.init = next.init;
+        m_setup.weightSeed = next.weightSeed;
+        statusBar()->showMessage(newWeights ? tr("The new seed or initialiser is used by Reset weights.")
+                                            : tr("This setting applies from the next run (Stop, then Start)."),
+                                 6000);
+        return;
+    }
+    const bool keepWeights = !(newWeights && m_freshWeights);
+    m_setup = next;
+    configureWorker(keepWeights ? m_snapshot.network : app::NetworkPtr{});
+}
+
+void MainWindow::onDatasetChosen(int index)
+{
+    if (index < 0 || index >= int(m_dataSources.size()))
+        return;
+    const app::DataSource source = m_dataSources[std::size_t(index)];
+    QStringList files;
+    if (source == app::DataSource::Files) {
+        const QString folder = m_settings->value("paths/data").toString();
+        files = QFileDialog::getOpenFileNames(
+            this, tr("Open a dataset: four IDX files or two CSV files"), folder,
+            tr("Datasets (*.gz *-ubyte *.idx *.csv);;All files (*)"));
+        if (files.isEmpty()) {
+            m_controls->setDatasets(m_dataChoices, m_dataIndex);
+            return;
+        }
+        m_settings->setValue("paths/data", QFileInfo(files.front()).absolutePath());
+    }
+    askToRestart(
+        tr("Different data needs a new network."),
+        [this, index, source, files] {
+            m_dataIndex = index;
+            m_controls->setDatasets(m_dataChoices, index);
+            m_freshWeights = true;
+            m_snapshot = {};
+            loadDataAsync(source, files);
+        },
+        [this] { m_controls->setDatasets(m_dataChoices, m_dataIndex); });
+}
+
+bool MainWindow::applyPreset(const QString& name)
+{
+    app::TrainingSetup next;
+    app::NetworkPtr initial;
+    if (name == QLatin1String("default")) {
+        if (!m_defaultModel)
+            return false;
+        next = defaultModelSetup(m_defaultModel->architecture());
+    } else {
+        const auto preset = engine::findPreset(name.toStdString());
+        if (!preset)
+            return false;
+        next = app::TrainingSetup::fromPreset(*preset);
+    }
+    if (m_data.isValid()) {
+        next.architecture.inputs = m_data.train->pixelsPerImage();
+        next.architecture.outputs = m_data.train->classCount();
+    }
+    m_controls->setSetup(next);
+    askToRestart(
+        tr("The preset sets up a new network."),
+        [this, next] {
+            m_setup = next;
+            m_controls->setSetup(next);
+            configureWorker(initialNetworkFor(next));
+            statusBar()->showMessage(tr("Preset: %1").arg(next.describe()), 5000);
+        },
+        [this] { m_controls->setSetup(m_setup); });
+    return true;
+}
+
+void MainWindow::startOrPause()
+{
+    if (m_controller->isRunning())
+        m_controller->pause();
+    else
+        m_controller->start();
+}
+
+void MainWindow::onProgress(const app::ProgressReport& r)
+{
+    const auto& p = r.progress;
+    m_curves->addRunning(r.run, p.epochFraction, p.runningLoss, p.runningAccuracy);
+    m_epochBar->setValue(p.epochSize ? int(1000 * p.cursor / p.epochSize) : 0);
+    m_epochLabel->setText(tr("epoch %1").arg(p.epoch + 1));
+    if (p.samplesPerSecond > 0)
+        m_speedLabel->setText(tr("%1 images/s").arg(QLocale().toString(qlonglong(std::llround(p.samplesPerSecond)))));
+    m_etaLabel->setText(r.etaSeconds >= 0 ? tr("%1 left").arg(formatDuration(r.etaSeconds)) : QString());
+}
+
+void MainWindow::onEpochEnded(const app::EpochReport& r)
+{
+    m_curves->addTest(r.run, r.epochFraction, r.testLoss, r.testAccuracy);
+    m_lastTestAccuracy = r.testAccuracy;
+    m_testLabel->setText(tr("test accuracy %1%").arg(100 * r.testAccuracy, 0, 'f', 2));
+}
+
+void MainWindow::onStateChanged(WorkerState state)
+{
+    const bool running = state == WorkerState::Running;
+    m_start->setText(running ? tr("&Pause") : state == WorkerState::Paused ? tr("&Resume") : tr("&Start"));
+    m_start->setIcon(QIcon::fromTheme(running ? QStringLiteral("media-playback-pause")
+                                              : QStringLiteral("media-playback-start")));
+    m_step->setEnabled(!running && m_data.isValid());
+    if (!running)
+        m_etaLabel->clear();
+}
+
+void MainWindow::showMessage(const QString& title, const QString& text)
+{
+    statusBar()->showMessage(text, 10000);
+    emit messageShown(text);
+    auto* box = new QMessageBox(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open(); // window-modal, never blocks the event loop
+}
+
+QString MainWindow::askSavePath(const QString& title, const QString& defaultName, const QString& filter)
+{
+    const QString folder = m_settings->value("paths/export").toString();
+    const QString path = QFileDialog::getSaveFileName(
+        this, title, folder.isEmpty() ? defaultName : folder + QLatin1Char('/') + defaultName, filter);
+    if (!path.isEmpty())
+        m_settings->setValue("paths/export", QFileInfo(path).absolutePath());
+    return path;
+}
+
+void MainWindow::exportPlot()
+{
+    const QString path = askSavePath(tr("Export the learning curves"), QStringLiteral("curves.png"),
+                                     tr("PNG image (*.png);;PDF document (*.pdf)"));
+    if (!path.isEmpty() && !m_curves->savePlot(path))
+        showMessage(tr("Export failed"), tr("%1 could not be written.").arg(path));
+}
+
+void MainWindow::exportCsv()
+{
+    const QString path = askSavePath(tr("Export the learning curves"), QStringLiteral("curves.csv"),
+                                     tr("CSV file (*.csv)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(m_curves->toCsv().toUtf8()) < 0 || !file.commit())
+        showMessage(tr("Export failed"), tr("%1 could not be written: %2").arg(path, file.errorString()));
+}
+
+void MainWindow::saveScreenshot()
+{
+    const QString path = askSavePath(tr("Save a screenshot"), QStringLiteral("nnlab.png"),
+                                     tr("PNG image (*.png)"));
+    if (!path.isEmpty() && !grab().save(path))
+        showMessage(tr("Screenshot failed"), tr("%1 could not be written.").arg(path));
+}
+
+void MainWindow::updateTitle()
+{
+    QString model = m_setup.describe();
+    if (m_snapshot.network && m_snapshot.network == m_defaultModel)
+        model = tr("default model (%1% on test)").arg(100.0 * m_defaultModelAccuracy.value_or(0), 0, 'f', 1);
+    setWindowTitle(tr("nnlab — %1 — %2").arg(model, m_data.name.isEmpty() ? tr("loading") : m_data.name));
+}
+
+void MainWindow::writeSettings()
+{
+    app::saveSetup(*m_settings, m_controls->setup());
+    m_settings->setValue("window/geometry", saveGeometry());
+    m_settings->setValue("window/state", saveState());
+    m_settings->setValue("view/logLoss", m_logLoss->isChecked());
+    m_settings->setValue("data/source", m_dataIndex);
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    writeSettings();
+    m_probe->stop();
+    m_controller->shutdown(); // stops mid-epoch and joins within 0.5 s
+    event->accept();
+}
+
+} // namespace nnlab::ui

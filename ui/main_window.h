@@ -1,0 +1,139 @@
+// The main window: controls on the left, learning curves in the centre, training commands in
+// the toolbar and menus, progress in the status bar. It wires panels to the training
+// controller; it does no training or math itself.
+#pragma once
+
+#include "app/data_loading.h"
+#include "app/training_controller.h"
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QAction;
+class QActionGroup;
+class QDockWidget;
+class QLabel;
+class QProgressBar;
+class QSettings;
+class QTimer;
+
+namespace nnlab::ui {
+
+class ControlPanel;
+class LearningCurves;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString settingsFile;      // empty: the user's QSettings; tests pass a temporary file
+        bool restoreSettings = true;
+        int trainerThreads = 0;    // 0 = every core
+    };
+
+    explicit MainWindow(const Options& options, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    app::TrainingController* controller() const { return m_controller; }
+    ControlPanel* controls() const { return m_controls; }
+    LearningCurves* curves() const { return m_curves; }
+    QAction* startAction() const { return m_start; }
+    QAction* stopAction() const { return m_stop; }
+    QAction* stepAction() const { return m_step; }
+    QAction* resetAction() const { return m_reset; }
+
+    bool isDataReady() const { return m_data.isValid(); }
+    const app::DataPair& data() const { return m_data; }
+    // The newest weights: the default model until training starts, then the worker's snapshots.
+    const app::NetworkSnapshot& snapshot() const { return m_snapshot; }
+    const app::TrainingSetup& setup() const { return m_setup; }
+    // Applies a named preset ("lesson", "keras-rmsprop"... or "default"); returns false if unknown.
+    bool applyPreset(const QString& name);
+
+    // Lateness of a 10 ms probe timer on the GUI thread, in ms, one entry per tick.
+    const std::vector<float>& eventLoopLatencies() const { return m_latencies; }
+    void clearLatencies() { m_latencies.clear(); }
+
+signals:
+    void dataReady();
+    void snapshotChanged(const nnlab::app::NetworkSnapshot& snapshot);
+    void trainingFinished();
+    void messageShown(const QString& text); // every error or warning dialog, for tests and logs
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void buildStatusBar();
+    void connectController();
+    void connectControls();
+    void loadDefaultModel();
+    void loadDataAsync(app::DataSource source, const QStringList& files = {});
+    void onDataLoaded(const app::DataPair& data);
+    void configureWorker(app::NetworkPtr initial);
+    app::NetworkPtr initialNetworkFor(const app::TrainingSetup& setup) const;
+    void askToRestart(const QString& why, const std::function<void()>& restart,
+                      const std::function<void()>& keep);
+    void onShapeChanged();
+    void onRunSettingsChanged();
+    void onDatasetChosen(int index);
+    void onProgress(const app::ProgressReport& report);
+    void onEpochEnded(const app::EpochReport& report);
+    void onStateChanged(app::WorkerState state);
+    void startOrPause();
+    void showMessage(const QString& title, const QString& text);
+    void exportPlot();
+    void exportCsv();
+    void saveScreenshot();
+    QString askSavePath(const QString& title, const QString& defaultName, const QString& filter);
+    void updateTitle();
+    void writeSettings();
+
+    std::unique_ptr<QSettings> m_settings;
+    app::TrainingController* m_controller;
+    ControlPanel* m_controls;
+    LearningCurves* m_curves;
+    QDockWidget* m_controlsDock = nullptr;
+
+    QAction* m_start = nullptr;
+    QAction* m_stop = nullptr;
+    QAction* m_step = nullptr;
+    QAction* m_reset = nullptr;
+    QAction* m_logLoss = nullptr;
+    QAction* m_clearRuns = nullptr;
+
+    QProgressBar* m_epochBar = nullptr;
+    QLabel* m_epochLabel = nullptr;
+    QLabel* m_speedLabel = nullptr;
+    QLabel* m_etaLabel = nullptr;
+    QLabel* m_testLabel = nullptr;
+
+    app::TrainingSetup m_setup;     // what the worker was last configured with
+    app::DataPair m_data;
+    QStringList m_dataChoices;      // the dataset combo's entries after the built-in ones
+    std::vector<app::DataSource> m_dataSources;
+    int m_dataIndex = 0;
+    int m_loadGeneration = 0;
+    app::NetworkPtr m_defaultModel;
+    std::optional<float> m_defaultModelAccuracy;
+    app::NetworkSnapshot m_snapshot;
+    bool m_freshWeights = true; // untrained since the last configure or reset
+    int m_trainedRun = 0;
+    double m_lastTestAccuracy = -1;
+
+    QTimer* m_probe = nullptr;
+    QElapsedTimer m_probeClock;
+    qint64 m_probeLast = 0;
+    std::vector<float> m_latencies;
+};
+
+} // namespace nnlab::ui
