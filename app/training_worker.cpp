@@ -56,20 +56,13 @@ void TrainingWorker::newTrainer(engine::Network network)
 {
     engine::TrainingConfig config = m_setup.training;
     config.threads = m_threads;
-    if (network.architecture().inputs != m_data.train->pixelsPerImage())
-        throw std::invalid_argument("the network expects " +
-                                    std::to_string(network.architecture().inputs) +
-                                    " inputs but the images have " +
-                                    std::to_string(m_data.train->pixelsPerImage()) + " pixels");
-    if (network.architecture().outputs != m_data.train->classCount())
-        throw std::invalid_argument("the network has " +
-                                    std::to_string(network.architecture().outputs) +
-                                    " outputs but the data has " +
-                                    std::to_string(m_data.train->classCount()) + " classes");
     m_trainer = std::make_unique<engine::Trainer>(std::move(network), *m_data.train, config);
     m_trainer->setProgressCallback(
         [this](const engine::TrainingProgress& p) { emitProgress(p); }, kProgressInterval);
     m_learningRate = config.optimizer.learningRate;
+    m_progressMark = 0;
+    m_pendingLoss = m_pendingAccuracy = 0;
+    m_pendingSamples = 0;
     m_epochsDone = 0;
     m_epochsThisStart = 0;
     m_runAnnounced = false;
@@ -106,8 +99,10 @@ void TrainingWorker::start()
 
 void TrainingWorker::pause()
 {
-    if (m_state == WorkerState::Running)
-        setState(WorkerState::Paused);
+    if (m_state != WorkerState::Running)
+        return;
+    setState(WorkerState::Paused);
+    emitSnapshot(); // the views show exactly the weights training paused at
 }
 
 void TrainingWorker::stop()
@@ -142,7 +137,7 @@ void TrainingWorker::step()
             m_trainer->samplesSeen(), m_trainer->epoch(), m_trainer->cursor(),
             m_trainer->epochSize(),
             m_trainer->epoch() + double(m_trainer->cursor()) / double(m_trainer->epochSize()),
-            std::nan(""), std::nan(""), 0});
+            std::nan(""), std::nan(""), 0}, true);
         if (m_state == WorkerState::Idle && m_trainer->samplesSeen() > 0)
             setState(WorkerState::Paused);
     } catch (const std::exception& e) {
@@ -312,9 +307,28 @@ void TrainingWorker::emitSnapshot()
                                        m_trainer->samplesSeen(), fraction});
 }
 
-void TrainingWorker::emitProgress(const engine::TrainingProgress& progress)
+// The trainer reports every kProgressInterval and at each epoch end; short epochs would make
+// that more than 20 a second. Reports closer together than the interval are merged (losses
+// weighted by their samples) into the next one.
+void TrainingWorker::emitProgress(const engine::TrainingProgress& progress, bool force)
 {
-    ProgressReport report{m_run, progress, m_learningRate, -1, m_setup.epochs};
+    const std::uint64_t samples = progress.samplesSeen - std::min(progress.samplesSeen, m_progressMark);
+    m_progressMark = progress.samplesSeen;
+    if (samples > 0 && std::isfinite(progress.runningLoss)) {
+        m_pendingLoss += progress.runningLoss * double(samples);
+        m_pendingAccuracy += progress.runningAccuracy * double(samples);
+        m_pendingSamples += samples;
+    }
+    const auto now = Clock::now();
+    if (!force && now - m_lastProgress < kProgressInterval)
+        return;
+    m_lastProgress = now;
+    engine::TrainingProgress merged = progress;
+    merged.runningLoss = m_pendingSamples ? m_pendingLoss / double(m_pendingSamples) : std::nan("");
+    merged.runningAccuracy = m_pendingSamples ? m_pendingAccuracy / double(m_pendingSamples) : std::nan("");
+    m_pendingLoss = m_pendingAccuracy = 0;
+    m_pendingSamples = 0;
+    ProgressReport report{m_run, merged, m_learningRate, -1, m_setup.epochs};
     if (progress.samplesPerSecond > 0 && m_state == WorkerState::Running) {
         const double epochsLeft = double(m_setup.epochs - m_epochsThisStart) -
                                   double(progress.cursor) / double(std::max<std::size_t>(1, progress.epochSize));

@@ -116,7 +116,7 @@ private:
     void afterBatches(const engine::SliceResult& result);
     void finishEpoch(const engine::EpochSummary& summary);
     void emitSnapshot();
-    void emitProgress(const engine::TrainingProgress& progress);
+    void emitProgress(const engine::TrainingProgress& progress, bool force = false);
     void quickTest();
     bool interrupted() const;
 
@@ -132,6 +132,10 @@ private:
     int m_epochsDone = 0;       // in this run
     float m_learningRate = 0;
     std::chrono::steady_clock::time_point m_lastSnapshot{};
+    std::chrono::steady_clock::time_point m_lastProgress{};
+    std::uint64_t m_progressMark = 0; // samplesSeen at the trainer's previous report
+    double m_pendingLoss = 0, m_pendingAccuracy = 0; // sums over reports not yet sent
+    std::uint64_t m_pendingSamples = 0;
     std::chrono::steady_clock::time_point m_lastQuickTest{};
 };
 

@@ -110,10 +110,13 @@ Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
         throw std::invalid_argument("the network has " + std::to_string(arch.outputs) +
                                     " outputs but the data has " +
                                     std::to_string(train.classCount()) + " classes");
+    if (!m_network.allFinite())
+        throw std::invalid_argument("the network's weights are not all finite numbers");
     m_optimizer = Optimizer(m_config.optimizer, tensorSizes());
     m_impl = std::make_unique<Impl>(m_config.threads == 0 ? defaultThreadCount()
                                                            : m_config.threads);
     startEpoch();
+    checkpoint();
 }
 
 Trainer::~Trainer() = default;
@@ -580,6 +583,13 @@ SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallba
     SliceResult result;
     if (m_cursor >= m_order.size())
         startEpoch();
+    if (!m_network.allFinite()) {
+        // The last update of the previous slice overflowed although its loss was finite: back
+        // to that slice's start.
+        restoreCheckpoint();
+        result.end = SliceEnd::Diverged;
+        return result;
+    }
     checkpoint();
     const auto start = Clock::now();
     if (m_lastReport == Clock::time_point{})

@@ -222,6 +222,34 @@ private slots:
         QCOMPARE(blowUp.samplesSeen(), std::uint64_t(0));
     }
 
+    // A finite loss whose update overflows the weights: the next slice finds them non-finite
+    // and goes back to the previous slice's start.
+    // Huge output weights: the first batch's loss is finite, but Adam's squared gradients
+    // overflow and its update leaves NaN weights. The next slice must find them and go back.
+    void overflowingUpdateRollsBackAtTheNextSlice()
+    {
+        Trainer good(net(true), m_data, config(50));
+        good.trainUntil(Clock::now());
+        Network big = good.snapshot();
+        big.weights(1) *= 1e30f;
+        Trainer t(big, m_data, config(50));
+        const SliceResult first = t.trainUntil(Clock::now()); // one batch
+        QCOMPARE(first.end, SliceEnd::Deadline);
+        QVERIFY(!t.network().allFinite());
+        const SliceResult second = t.trainUntil(Clock::now());
+        QCOMPARE(second.end, SliceEnd::Diverged);
+        QVERIFY(t.network().allFinite());
+        QVERIFY(sameBits(t.network(), big));
+        QCOMPARE(t.samplesSeen(), std::uint64_t(0));
+    }
+
+    void nonFiniteStartIsRefused()
+    {
+        Network bad = net(true);
+        bad.weights(0)(0, 0) = std::nanf("");
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(bad, m_data, config(50)));
+    }
+
     void evaluationIsConsistent()
     {
         Trainer t(net(true), m_data, config(50));
