@@ -145,7 +145,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_controls->setDatasets(names, source);
     resize(1280, 800);
     updateTitle();
-    loadDataAsync(m_dataSources[std::size_t(source)]);
+    loadDataAsync(m_dataSources[std::size_t(source)], {}, source);
 }
 
 MainWindow::~MainWindow()
@@ -360,25 +360,31 @@ void MainWindow::loadDefaultModel()
     }
 }
 
-void MainWindow::loadDataAsync(app::DataSource source, const QStringList& files)
+void MainWindow::loadDataAsync(app::DataSource source, const QStringList& files, int index)
 {
     const int generation = ++m_loadGeneration;
+    const bool replacing = m_data.isValid();
     statusBar()->showMessage(tr("Loading data…"));
     auto* watcher = new QFutureWatcher<std::pair<app::DataPair, QString>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, index, replacing] {
         watcher->deleteLater();
         if (generation != m_loadGeneration)
             return; // a newer choice replaced this one
         const auto [data, error] = watcher->result();
         if (!error.isEmpty()) {
-            m_controls->setDatasets(m_dataChoices, m_dataIndex);
             showMessage(tr("The data could not be loaded"), error);
-            if (!m_data.isValid() && m_dataIndex != 0) {
-                m_dataIndex = 0;
-                m_controls->setDatasets(m_dataChoices, 0);
-                loadDataAsync(app::DataSource::Mnist);
+            if (!m_data.isValid() && index != 0) {
+                loadDataAsync(app::DataSource::Mnist, {}, 0); // fall back to the bundled MNIST
+                return;
             }
+            m_controls->setDatasets(m_dataChoices, m_dataIndex); // the current data stays
             return;
+        }
+        m_dataIndex = index;
+        m_controls->setDatasets(m_dataChoices, index);
+        if (replacing) {
+            m_freshWeights = true;
+            m_snapshot = {};
         }
         onDataLoaded(data);
     });
@@ -506,27 +512,32 @@ void MainWindow::onDatasetChosen(int index)
     if (index < 0 || index >= int(m_dataSources.size()))
         return;
     const app::DataSource source = m_dataSources[std::size_t(index)];
-    QStringList files;
-    if (source == app::DataSource::Files) {
-        const QString folder = m_settings->value("paths/data").toString();
-        files = QFileDialog::getOpenFileNames(
-            this, tr("Open a dataset: four IDX files or two CSV files"), folder,
-            tr("Datasets (*.gz *-ubyte *.idx *.csv);;All files (*)"));
-        if (files.isEmpty()) {
-            m_controls->setDatasets(m_dataChoices, m_dataIndex);
-            return;
-        }
-        m_settings->setValue("paths/data", QFileInfo(files.front()).absolutePath());
+    if (source != app::DataSource::Files) {
+        switchData(index, source, {});
+        return;
     }
+    const QString folder = m_settings->value("paths/data").toString();
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Open a dataset: four IDX files or two CSV files"), folder,
+        tr("Datasets (*.gz *-ubyte *.idx *.csv);;All files (*)"));
+    if (files.isEmpty()) {
+        m_controls->setDatasets(m_dataChoices, m_dataIndex);
+        return;
+    }
+    m_settings->setValue("paths/data", QFileInfo(files.front()).absolutePath());
+    openDataFiles(files);
+}
+
+void MainWindow::openDataFiles(const QStringList& files)
+{
+    switchData(int(m_dataSources.size()) - 1, app::DataSource::Files, files);
+}
+
+void MainWindow::switchData(int index, app::DataSource source, const QStringList& files)
+{
     askToRestart(
         tr("Different data needs a new network."),
-        [this, index, source, files] {
-            m_dataIndex = index;
-            m_controls->setDatasets(m_dataChoices, index);
-            m_freshWeights = true;
-            m_snapshot = {};
-            loadDataAsync(source, files);
-        },
+        [this, index, source, files] { loadDataAsync(source, files, index); },
         [this] { m_controls->setDatasets(m_dataChoices, m_dataIndex); });
 }
 

@@ -57,6 +57,10 @@ public:
     // Applies a named preset ("lesson", "keras-rmsprop"... or "default"); returns false if unknown.
     bool applyPreset(const QString& name);
 
+    // Loads four IDX files or two CSV files as the data (what File > Open dataset does after its
+    // dialog); a bad file shows the reader's message and keeps the current data.
+    void openDataFiles(const QStringList& files);
+
     // Lateness of a 10 ms probe timer on the GUI thread, in ms, one entry per tick.
     const std::vector<float>& eventLoopLatencies() const { return m_latencies; }
     void clearLatencies() { m_latencies.clear(); }
@@ -77,7 +81,7 @@ private:
     void connectController();
     void connectControls();
     void loadDefaultModel();
-    void loadDataAsync(app::DataSource source, const QStringList& files = {});
+    void loadDataAsync(app::DataSource source, const QStringList& files, int index);
     void onDataLoaded(const app::DataPair& data);
     void configureWorker(app::NetworkPtr initial);
     app::NetworkPtr initialNetworkFor(const app::TrainingSetup& setup) const;
@@ -86,6 +90,7 @@ private:
     void onShapeChanged();
     void onRunSettingsChanged();
     void onDatasetChosen(int index);
+    void switchData(int index, app::DataSource source, const QStringList& files);
     void onProgress(const app::ProgressReport& report);
     void onEpochEnded(const app::EpochReport& report);
     void onStateChanged(app::WorkerState state);

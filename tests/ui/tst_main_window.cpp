@@ -1,0 +1,228 @@
+// The main window driven as a person drives it (offscreen): keys into the controls, Space to
+// start, curves that gain points, a shape change mid-run that asks first, Stop, closing while
+// training, remembered settings, bad data files, bounded plot memory.
+#include "app/training_controller.h"
+#include "ui/control_panel.h"
+#include "ui/learning_curves.h"
+#include "ui/log_slider.h"
+#include "ui/main_window.h"
+
+#include <qcustomplot.h>
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace nnlab;
+using ui::LearningCurves;
+using ui::MainWindow;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    std::unique_ptr<MainWindow> open(bool restore)
+    {
+        MainWindow::Options o;
+        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
+        o.restoreSettings = restore;
+        auto w = std::make_unique<MainWindow>(o);
+        QSignalSpy ready(w.get(), &MainWindow::dataReady);
+        w->show();
+        w->activateWindow();
+        if (!w->isDataReady())
+            ready.wait(20000);
+        return w;
+    }
+
+    // Types a value into a spin box as a person would: focus, select all, type, Enter.
+    static void typeInto(QAbstractSpinBox* box, const QString& text)
+    {
+        box->setFocus();
+        QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClicks(box, text);
+        QTest::keyClick(box, Qt::Key_Return);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("NNLAB_DATA_DIR", NNLAB_SOURCE_DIR "/data/mnist");
+        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
+        QVERIFY(m_dir.isValid());
+    }
+
+    void opensWithTheDefaultModel()
+    {
+        auto w = open(false);
+        QVERIFY(w->isDataReady());
+        QCOMPARE(w->data().train->size(), std::size_t(60000));
+        QCOMPARE(w->data().test->size(), std::size_t(10000));
+        QVERIFY(w->startAction()->isEnabled());
+        QTRY_VERIFY(w->snapshot().network != nullptr);
+        QCOMPARE(w->snapshot().network->architecture().layerSizes(), (std::vector<int>{784, 256, 10}));
+        QCOMPARE(w->controls()->hiddenNodes(0)->value(), 256);
+        QVERIFY(w->windowTitle().contains(QLatin1String("default model")));
+    }
+
+    void controlsStartCurvesStop()
+    {
+        auto w = open(false);
+        QVERIFY(w->applyPreset(QStringLiteral("lesson")));
+        ui::ControlPanel* c = w->controls();
+        typeInto(c->hiddenNodes(0), QStringLiteral("40"));
+        QTRY_COMPARE(w->setup().architecture.hidden, (std::vector<int>{40}));
+        typeInto(c->trainingSize(), QStringLiteral("6000"));
+        QTRY_COMPARE(w->setup().training.trainingSize, std::size_t(6000));
+        typeInto(c->epochs(), QStringLiteral("50"));
+        QCOMPARE(w->setup().epochs, 50);
+        // The learning-rate slider by keyboard: PageUp moves a quarter decade up.
+        const double before = c->learningRate()->value();
+        c->learningRate()->slider()->setFocus();
+        QTest::keyClick(c->learningRate()->slider(), Qt::Key_PageUp);
+        QVERIFY(c->learningRate()->value() > before * 1.5);
+        QTRY_COMPARE(w->setup().training.optimizer.learningRate, float(c->learningRate()->value()));
+        // Impossible values cannot be entered.
+        typeInto(c->hiddenNodes(0), QStringLiteral("5000"));
+        QVERIFY(c->hiddenNodes(0)->value() <= ui::ControlPanel::kMaxHiddenNodes);
+        typeInto(c->hiddenNodes(0), QStringLiteral("40"));
+
+        QTest::keyClick(w.get(), Qt::Key_Space); // Start
+        QTRY_VERIFY(w->controller()->isRunning());
+        LearningCurves* curves = w->curves();
+        QTRY_VERIFY_WITH_TIMEOUT(curves->runCount() == 1 &&
+                                     curves->pointCount(1, LearningCurves::Kind::Running) >= 5, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(curves->pointCount(1, LearningCurves::Kind::Test) >= 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(curves->pointCount(1, LearningCurves::Kind::QuickTest) >= 1, 10000);
+        QCOMPARE(w->snapshot().network->architecture().hidden, (std::vector<int>{40}));
+
+        QTest::keyClick(w.get(), Qt::Key_Space); // Pause
+        QTRY_COMPARE(w->controller()->state(), app::WorkerState::Paused);
+        QCOMPARE(w->startAction()->text(), QStringLiteral("&Resume"));
+        QTest::keyClick(w.get(), Qt::Key_Period, Qt::ControlModifier); // Stop
+        QTRY_COMPARE(w->controller()->state(), app::WorkerState::Idle);
+        QCOMPARE(w->startAction()->text(), QStringLiteral("&Start"));
+        const QString csv = curves->toCsv();
+        QVERIFY(csv.startsWith(QLatin1String("run,label,series,epoch,loss,accuracy\n")));
+        QVERIFY(csv.count(QLatin1Char('\n')) > 6);
+        QVERIFY(csv.contains(QLatin1String("784-40-10 sigmoid")));
+    }
+
+    void shapeChangeWhileTrainingAsksFirst()
+    {
+        auto w = open(false);
+        QVERIFY(w->applyPreset(QStringLiteral("keras-sgd")));
+        typeInto(w->controls()->epochs(), QStringLiteral("100"));
+        QTest::keyClick(w.get(), Qt::Key_Space);
+        QTRY_VERIFY(w->curves()->runCount() == 1);
+        typeInto(w->controls()->hiddenNodes(0), QStringLiteral("64"));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w->findChild<QMessageBox*>(QStringLiteral("restartQuestion"))) != nullptr);
+        QTRY_COMPARE(w->controller()->state(), app::WorkerState::Paused); // waits for the answer
+        QCOMPARE(w->snapshot().network->architecture().hidden, (std::vector<int>{90}));
+        QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(w->curves()->runCount() == 2, 10000);
+        QTRY_COMPARE(w->snapshot().network->architecture().hidden, (std::vector<int>{64}));
+        QTRY_VERIFY(w->controller()->isRunning());
+
+        // Answering No keeps the shape and the run, and puts the control back.
+        typeInto(w->controls()->hiddenNodes(0), QStringLiteral("32"));
+        QTRY_VERIFY((box = w->findChild<QMessageBox*>(QStringLiteral("restartQuestion"))) != nullptr);
+        QTest::mouseClick(box->button(QMessageBox::No), Qt::LeftButton);
+        QTRY_COMPARE(w->controls()->hiddenNodes(0)->value(), 64);
+        QTRY_VERIFY(w->controller()->isRunning());
+        QCOMPARE(w->curves()->runCount(), 2);
+    }
+
+    void closingMidTrainingIsQuick()
+    {
+        auto w = open(false);
+        QVERIFY(w->applyPreset(QStringLiteral("lesson")));
+        QTest::keyClick(w.get(), Qt::Key_Space);
+        QTRY_VERIFY(w->curves()->pointCount(1, LearningCurves::Kind::Running) > 2);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(w->close());
+        QVERIFY2(clock.elapsed() < 500, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(w->controller()->state(), app::WorkerState::Idle);
+    }
+
+    void settingsAreRemembered()
+    {
+        {
+            auto w = open(false);
+            QVERIFY(w->applyPreset(QStringLiteral("lesson-100")));
+            typeInto(w->controls()->hiddenNodes(0), QStringLiteral("123"));
+            w->controls()->optimizer()->setFocus();
+            QTest::keyClick(w->controls()->optimizer(), Qt::Key_Down); // SGD -> momentum
+            QTRY_COMPARE(w->setup().architecture.hidden, (std::vector<int>{123}));
+            w->close();
+        }
+        auto w = open(true);
+        QCOMPARE(w->controls()->hiddenNodes(0)->value(), 123);
+        QCOMPARE(w->controls()->optimizer()->currentIndex(), 1);
+        QCOMPARE(w->controls()->trainingSize()->value(), 100);
+        QCOMPARE(w->controls()->learningRate()->value(), 0.3);
+        QCOMPARE(w->setup().architecture.hidden, (std::vector<int>{123}));
+    }
+
+    void badDataFileShowsAMessageAndKeepsTheData()
+    {
+        auto w = open(false);
+        QSignalSpy messages(w.get(), &MainWindow::messageShown);
+        const QString bad = m_dir.filePath(QStringLiteral("broken_test.csv"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("5,0,0,0\n");
+        f.close();
+        w->openDataFiles({QStringLiteral(NNLAB_SOURCE_DIR "/data/mnist_train_100.csv"), bad});
+        QVERIFY(messages.wait(5000));
+        QVERIFY2(messages.last().at(0).toString().contains(QLatin1String("broken_test.csv")),
+                 qPrintable(messages.last().at(0).toString()));
+        QCOMPARE(w->data().name, QStringLiteral("MNIST"));
+        QCOMPARE(w->controls()->dataset()->currentIndex(), 0);
+        w->openDataFiles({bad}); // one CSV is not a pair
+        QVERIFY(messages.wait(5000));
+        QVERIFY(messages.last().at(0).toString().contains(QLatin1String("two CSV files")));
+
+        // The lesson's own CSV pair loads.
+        w->openDataFiles({QStringLiteral(NNLAB_SOURCE_DIR "/data/mnist_train_100.csv"),
+                          QStringLiteral(NNLAB_SOURCE_DIR "/data/mnist_test_10.csv")});
+        QTRY_COMPARE(w->data().train->size(), std::size_t(100));
+        QCOMPARE(w->data().test->size(), std::size_t(10));
+        QCOMPARE(w->controls()->trainingSize()->maximum(), 100);
+    }
+
+    void logScaleAndPlotMemoryBounded()
+    {
+        LearningCurves curves;
+        curves.beginRun(1, QStringLiteral("test"));
+        for (int i = 0; i < 50 * LearningCurves::kMaxPoints; ++i)
+            curves.addRunning(1, i * 1e-3, 1.0 / (1 + i), 0.5);
+        QVERIFY(curves.pointCount(1, LearningCurves::Kind::Running) < LearningCurves::kMaxPoints);
+        QVERIFY(curves.pointCount(1, LearningCurves::Kind::Running) >= LearningCurves::kMaxPoints / 2);
+        QVERIFY(curves.plot()->graph(0)->dataCount() < LearningCurves::kMaxPoints);
+        curves.setLogLoss(true);
+        QCOMPARE(curves.plot()->axisRects().first()->axis(QCPAxis::atLeft)->scaleType(),
+                 QCPAxis::stLogarithmic);
+        curves.addRunning(1, 1e9, std::nan(""), 0.5); // ignored, not plotted
+        QTemporaryDir dir;
+        QVERIFY(curves.savePlot(dir.filePath(QStringLiteral("c.png"))));
+        QVERIFY(curves.savePlot(dir.filePath(QStringLiteral("c.pdf"))));
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("c.png"))).size() > 1000);
+        curves.clearRuns();
+        QCOMPARE(curves.totalPoints(), 0);
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"
