@@ -1,5 +1,7 @@
 // nnlab: the desktop lab. Also renders its window to a PNG after some training (--screenshot)
 // and measures itself (--measure) for docs/BENCHMARKS.md.
+#include "engine/presets.h"
+#include "ui/control_panel.h"
 #include "ui/learning_curves.h"
 #include "ui/main_window.h"
 
@@ -10,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QSpinBox>
 #include <QTimer>
 
 #include <algorithm>
@@ -38,8 +41,10 @@ public:
     {
         m_screenshot = args.value(QStringLiteral("screenshot"));
         m_measure = args.value(QStringLiteral("measure"));
-        m_preset = args.value(QStringLiteral("preset"));
+        m_presets = args.value(QStringLiteral("preset")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        m_preset = m_presets.join(QLatin1Char(','));
         m_seconds = args.value(QStringLiteral("train-seconds")).toDouble();
+        m_epochs = args.value(QStringLiteral("epochs")).toInt();
         connect(window, &MainWindow::dataReady, this, &Script::onDataReady, Qt::SingleShotConnection);
         connect(window, &MainWindow::messageShown, this, [](const QString& text) {
             std::fprintf(stderr, "nnlab: %s\n", qPrintable(text));
@@ -50,23 +55,47 @@ private:
     void onDataReady()
     {
         m_startupMs = m_sinceStart.elapsed();
-        if (!m_preset.isEmpty() && !m_window->applyPreset(m_preset)) {
-            std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(m_preset));
-            QCoreApplication::exit(2);
+        for (const QString& name : std::as_const(m_presets))
+            if (name != QLatin1String("default") && !nnlab::engine::findPreset(name.toStdString())) {
+                std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(name));
+                QCoreApplication::exit(2);
+                return;
+            }
+        if (m_presets.isEmpty() && m_seconds <= 0 && m_measure.isEmpty()) {
+            QTimer::singleShot(300, this, &Script::finish); // the window as it opens
             return;
         }
-        if (m_seconds <= 0 && m_measure.isEmpty()) {
-            QTimer::singleShot(300, this, &Script::finish);
+        if (m_presets.isEmpty())
+            m_presets << QString(); // train the current setup
+        connect(m_window, &MainWindow::trainingFinished, this, &Script::nextPreset);
+        m_window->clearLatencies();
+        m_trainClock.start();
+        nextPreset();
+    }
+
+    // Each preset in turn is a run of its own on the plot, trained for its epochs (or
+    // --epochs, or --train-seconds).
+    void nextPreset()
+    {
+        if (m_next >= m_presets.size()) {
+            stopTraining();
             return;
         }
-        // Let the configure from the preset land, then train.
-        QTimer::singleShot(100, this, [this] {
-            m_window->clearLatencies();
-            m_trainClock.start();
+        const int index = int(m_next++);
+        if (!m_presets[index].isEmpty())
+            m_window->applyPreset(m_presets[index]);
+        if (m_epochs > 0)
+            m_window->controls()->epochs()->setValue(m_epochs);
+        // Let the preset's configure land, then train.
+        QTimer::singleShot(50, this, [this, index] {
             m_window->controller()->start();
             if (m_seconds > 0)
-                QTimer::singleShot(int(m_seconds * 1000), this, &Script::stopTraining);
-            connect(m_window, &MainWindow::trainingFinished, this, &Script::stopTraining);
+                QTimer::singleShot(int(m_seconds * 1000), this, [this, index] {
+                    if (int(m_next) == index + 1) {
+                        m_window->controller()->pause();
+                        nextPreset();
+                    }
+                });
         });
     }
 
@@ -119,6 +148,9 @@ private:
     QElapsedTimer& m_sinceStart;
     QElapsedTimer m_trainClock;
     QString m_screenshot, m_measure, m_preset;
+    QStringList m_presets;
+    qsizetype m_next = 0;
+    int m_epochs = 0;
     double m_seconds = 0;
     double m_trainSeconds = 0;
     qint64 m_startupMs = 0;
@@ -151,8 +183,13 @@ int main(int argc, char** argv)
         {QStringLiteral("screenshot"), QStringLiteral("Render the window to <file> (PNG) and quit."),
          QStringLiteral("file")},
         {QStringLiteral("preset"),
-         QStringLiteral("Start from a preset: lesson, lesson-100, keras-sgd, keras-rmsprop, best, default."),
+         QStringLiteral("Start from a preset: lesson, lesson-100, keras-sgd, keras-rmsprop, best, "
+                        "default. With --screenshot or --measure, a comma-separated list trains "
+                        "each in turn, one run each."),
          QStringLiteral("name")},
+        {QStringLiteral("epochs"),
+         QStringLiteral("With --screenshot or --measure: train each preset this many epochs."),
+         QStringLiteral("n")},
         {QStringLiteral("train-seconds"),
          QStringLiteral("With --screenshot or --measure: train this long first."), QStringLiteral("seconds")},
         {QStringLiteral("measure"),

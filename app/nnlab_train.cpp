@@ -172,6 +172,7 @@ int train(TrainOptions& o, Clock::time_point started)
 {
     installInterruptHandler();
     const Data data = loadData(o);
+    const double loadSeconds = std::chrono::duration<double>(Clock::now() - started).count();
     checkDataFits(data.train, data.test);
     checkInterrupted();
     Model model = makeModel(o, data);
@@ -284,6 +285,7 @@ int train(TrainOptions& o, Clock::time_point started)
             .add("test_correct", correct)
             .add("training_seconds", trainingSeconds)
             .add("wall_seconds", wallSeconds, 3)
+            .add("load_seconds", loadSeconds, 3) // reading the data files, part of wall_seconds
             .add("samples_per_second",
                  double(epochSize) * epochsDone / std::max(trainingSeconds, 1e-9), 1)
             .add("threads", threadCount(config.threads))

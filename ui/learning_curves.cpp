@@ -52,7 +52,7 @@ LearningCurves::LearningCurves(QWidget* parent)
     m_plot->legend = new QCPLegend;
     m_lossRect->insetLayout()->addElement(m_plot->legend, Qt::AlignRight | Qt::AlignTop);
     m_plot->legend->setLayer(QStringLiteral("legend"));
-    m_plot->legend->setVisible(true);
+    m_plot->legend->setVisible(false); // until the first run
     m_plot->legend->setBrush(QColor(255, 255, 255, 220));
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
@@ -110,6 +110,7 @@ void LearningCurves::beginRun(int run, const QString& label)
     makeGraphs(r.test, Kind::Test);
     makeGraphs(r.quick, Kind::QuickTest);
     r.running.lossGraph->addToLegend();
+    m_plot->legend->setVisible(true);
     m_runs.emplace(run, std::move(r));
     scheduleReplot();
 }
@@ -189,6 +190,7 @@ void LearningCurves::addQuickTest(int run, double x, double loss, double accurac
 void LearningCurves::clearRuns()
 {
     m_plot->clearGraphs();
+    m_plot->legend->setVisible(false);
     m_runs.clear();
     m_follow = true;
     scheduleReplot();

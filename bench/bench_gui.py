@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Measures the desktop app against the headless trainer for docs/BENCHMARKS.md.
+
+For each preset, runs `nnlab --measure - --preset NAME` (offscreen, every view of the window
+drawn, training the preset's epochs on full MNIST) and `nnlab-train --preset NAME --json`
+several times and reports medians of:
+  - throughput: images per second from Start to the last epoch's end, per-epoch test included;
+    headless: the same images over nnlab-train's wall time minus its data loading;
+  - the GUI/headless ratio (target >= 0.85);
+  - event-loop latency: the lateness of a 10 ms probe timer on the GUI thread while it trains
+    (p50, p99; target p99 <= 16 ms);
+  - start-up: from main() to a window with MNIST loaded and the default model shown (<= 1 s).
+Usage: bench/bench_gui.py [--build build/release] [--repeats 3] [--presets lesson,keras-sgd]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+
+def run_json(cmd, env):
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()}")
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default="build/release")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--presets", default="lesson,keras-sgd,keras-rmsprop,best")
+    args = parser.parse_args()
+    app = os.path.join(args.build, "app", "nnlab")
+    train = os.path.join(args.build, "app", "nnlab-train")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+
+    print("| preset | headless img/s | GUI img/s | ratio | latency p50 / p99 / max (ms) | start-up (ms) |")
+    print("|---|---|---|---|---|---|")
+    worst_ratio, worst_p99, worst_start = 10.0, 0.0, 0.0
+    for preset in args.presets.split(","):
+        headless, gui, p50, p99, pmax, start = [], [], [], [], [], []
+        for _ in range(args.repeats):
+            summary = [r for r in run_json([train, "--preset", preset, "--json"], env)
+                       if r.get("type") == "summary"][0]
+            samples = summary["train_size"] * summary["epochs"]
+            headless.append(samples / (summary["wall_seconds"] - summary["load_seconds"]))
+            m = run_json([app, "--measure", "-", "--preset", preset], env)[0]
+            gui.append(m["samples_per_second"])
+            p50.append(m["latency_p50_ms"])
+            p99.append(m["latency_p99_ms"])
+            pmax.append(m["latency_max_ms"])
+            start.append(m["startup_ms"])
+        h, g = statistics.median(headless), statistics.median(gui)
+        ratio = g / h
+        worst_ratio = min(worst_ratio, ratio)
+        worst_p99 = max(worst_p99, statistics.median(p99))
+        worst_start = max(worst_start, statistics.median(start))
+        print(f"| {preset} | {h:,.0f} | {g:,.0f} | {ratio:.2f} | {statistics.median(p50):.1f} / "
+              f"{statistics.median(p99):.1f} / {statistics.median(pmax):.1f} | "
+              f"{statistics.median(start):.0f} |")
+    print(f"\nworst ratio {worst_ratio:.2f} (target >= 0.85), worst p99 {worst_p99:.1f} ms "
+          f"(target <= 16), slowest start-up {worst_start:.0f} ms (target <= 1000)")
+
+
+if __name__ == "__main__":
+    main()
