@@ -74,6 +74,21 @@ Preset best()
     return p;
 }
 
+// The model nnlab opens with (resources/models/default.nnlab, scripts/make-default-model.sh).
+Preset defaultModel()
+{
+    Preset p = best();
+    p.name = "default";
+    p.description = "the model nnlab opens with: 784-256-10 ReLU, softmax, Adam lr 0.002 "
+                    "decayed x0.8 per epoch, batch 100, 10 epochs";
+    p.architecture.hidden = {256};
+    p.architecture.scaling = Scaling::Lesson;
+    p.training.optimizer.learningRate = 0.002f;
+    p.epochs = 10;
+    p.learningRateDecay = 0.8f;
+    return p;
+}
+
 } // namespace
 
 const std::vector<Preset>& presets()
@@ -85,7 +100,7 @@ const std::vector<Preset>& presets()
               "SGD lr 0.01, 5 epochs"),
         keras("keras-rmsprop", OptimizerKind::RMSprop, 0.001f,
               "the same Keras model with RMSprop lr 0.001"),
-        best()};
+        best(), defaultModel()};
     return all;
 }
 

@@ -8,8 +8,5 @@ if [[ ! -x "$train" ]]; then
     echo "make-default-model: $train not found; build first: cmake --workflow --preset release" >&2
     exit 1
 fi
-"$train" --hidden 256 --activation relu --output softmax --loss cross-entropy --biases \
-    --init he --scaling lesson --seed 1 \
-    --optimizer adam --lr 0.002 --lr-decay 0.8 --batch 100 --shuffle --shuffle-seed 1 \
-    --epochs 10 --threads 1 --no-eval \
+"$train" --preset default --seed 1 --shuffle-seed 1 --threads 1 --no-eval \
     --save "$root/resources/models/default.nnlab"

@@ -51,21 +51,6 @@ QString formatDuration(double seconds)
     return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
 }
 
-// The setup nnlab's bundled default model was trained with (scripts/make-default-model.sh).
-app::TrainingSetup defaultModelSetup(const engine::Architecture& architecture)
-{
-    app::TrainingSetup s;
-    s.architecture = architecture;
-    s.init = engine::Init::He;
-    s.training.optimizer.kind = engine::OptimizerKind::Adam;
-    s.training.optimizer.learningRate = 0.002f;
-    s.training.batchSize = 100;
-    s.training.shuffle = true;
-    s.epochs = 10;
-    s.learningRateDecay = 0.8f;
-    return s;
-}
-
 } // namespace
 
 MainWindow::MainWindow(const Options& options, QWidget* parent)
@@ -119,8 +104,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
         m_logLoss->setChecked(m_settings->value("view/logLoss", false).toBool());
     }
     if (!remembered)
-        remembered = m_defaultModel ? defaultModelSetup(m_defaultModel->architecture())
-                                    : app::TrainingSetup::fromPreset(engine::presets().front());
+        remembered = app::TrainingSetup::fromPreset(
+            *engine::findPreset(m_defaultModel ? "default" : "lesson"));
     m_setup = *remembered;
     m_controls->setSetup(m_setup);
     if (m_defaultModel)
@@ -543,18 +528,10 @@ void MainWindow::switchData(int index, app::DataSource source, const QStringList
 
 bool MainWindow::applyPreset(const QString& name)
 {
-    app::TrainingSetup next;
-    app::NetworkPtr initial;
-    if (name == QLatin1String("default")) {
-        if (!m_defaultModel)
-            return false;
-        next = defaultModelSetup(m_defaultModel->architecture());
-    } else {
-        const auto preset = engine::findPreset(name.toStdString());
-        if (!preset)
-            return false;
-        next = app::TrainingSetup::fromPreset(*preset);
-    }
+    const auto preset = engine::findPreset(name.toStdString());
+    if (!preset)
+        return false;
+    app::TrainingSetup next = app::TrainingSetup::fromPreset(*preset);
     if (m_data.isValid()) {
         next.architecture.inputs = m_data.train->pixelsPerImage();
         next.architecture.outputs = m_data.train->classCount();

@@ -39,6 +39,15 @@ class TestTrainingWorker : public QObject
     DataPair m_small; // 2,000 training and 500 test images of MNIST
     DataPair m_full;
 
+    // Configures `setup` on all of MNIST, starts, and waits for the first progress report.
+    static void startOnFull(TrainingController& c, QSignalSpy& progress, const TrainingSetup& setup,
+                            const DataPair& data, int timeoutMs = 5000)
+    {
+        c.configure(setup, data);
+        c.start();
+        QVERIFY(progress.wait(timeoutMs));
+    }
+
     // One lesson step from freshly configured weights; before and after.
     void stepWith(float lr, engine::Network& before, engine::Network& after)
     {
@@ -72,9 +81,9 @@ private slots:
         QSignalSpy runs(&c, &TrainingController::runStarted);
         TrainingSetup s = lessonSetup();
         s.epochs = 1000;
-        c.configure(s, m_full);
-        c.start();
-        QVERIFY(progress.wait(5000));
+        startOnFull(c, progress, s, m_full);
+        if (QTest::currentTestFailed())
+            return;
         QElapsedTimer clock;
         clock.start();
         const qsizetype first = progress.count();
@@ -124,9 +133,9 @@ private slots:
         TrainingSetup s = kerasSetup();
         s.architecture.hidden = {1024, 1024}; // slow batches: the worst case for stopping
         s.epochs = 100;
-        c->configure(s, m_full);
-        c->start();
-        QVERIFY(progress.wait(10000));
+        startOnFull(*c, progress, s, m_full, 10000);
+        if (QTest::currentTestFailed())
+            return;
         QElapsedTimer clock;
         clock.start();
         QVERIFY(c->shutdown());
@@ -144,9 +153,9 @@ private slots:
             QSignalSpy progress(&c, &TrainingController::progressed);
             TrainingSetup s = lessonSetup();
             s.epochs = 100;
-            c.configure(s, m_full);
-            c.start();
-            QVERIFY(progress.wait(5000));
+            startOnFull(c, progress, s, m_full);
+            if (QTest::currentTestFailed())
+                return;
             clock.start();
         }
         QVERIFY2(clock.elapsed() < 500, qPrintable(QString::number(clock.elapsed())));
@@ -159,9 +168,9 @@ private slots:
         QSignalSpy snapshots(&c, &TrainingController::snapshotReady);
         TrainingSetup s = lessonSetup();
         s.epochs = 100;
-        c.configure(s, m_full);
-        c.start();
-        QVERIFY(progress.wait(5000));
+        startOnFull(c, progress, s, m_full);
+        if (QTest::currentTestFailed())
+            return;
         snapshots.clear();
         c.pause();
         QTRY_COMPARE(c.state(), WorkerState::Paused);
@@ -219,9 +228,9 @@ private slots:
         QSignalSpy progress(&c, &TrainingController::progressed);
         TrainingSetup s = lessonSetup();
         s.epochs = 100;
-        c.configure(s, m_full);
-        c.start();
-        QVERIFY(progress.wait(5000));
+        startOnFull(c, progress, s, m_full);
+        if (QTest::currentTestFailed())
+            return;
         c.setLearningRate(0.02f);
         QTRY_COMPARE(progress.last().at(0).value<ProgressReport>().learningRate, 0.02f);
         c.setLearningRate(-1.0f); // refused: impossible values never reach the trainer
@@ -239,9 +248,9 @@ private slots:
         QSignalSpy runs(&c, &TrainingController::runStarted);
         TrainingSetup s = lessonSetup();
         s.epochs = 100;
-        c.configure(s, m_full);
-        c.start();
-        QVERIFY(progress.wait(5000));
+        startOnFull(c, progress, s, m_full);
+        if (QTest::currentTestFailed())
+            return;
         s.architecture.hidden = {30, 20};
         c.configure(s, m_full); // while it trains
         QTRY_COMPARE(c.state(), WorkerState::Idle);
