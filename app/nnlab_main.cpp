@@ -56,7 +56,7 @@ private:
     {
         m_startupMs = m_sinceStart.elapsed();
         for (const QString& name : std::as_const(m_presets))
-            if (name != QLatin1String("default") && !nnlab::engine::findPreset(name.toStdString())) {
+            if (!nnlab::engine::findPreset(name.toStdString())) {
                 std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(name));
                 QCoreApplication::exit(2);
                 return;

@@ -279,10 +279,13 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
     report.seconds = summary.seconds;
     report.samplesPerSecond =
         summary.seconds > 0 ? double(m_trainer->epochSize()) / summary.seconds : 0;
-    const engine::Evaluation test = engine::evaluate(m_trainer->network(), *m_data.test);
-    report.testLoss = test.loss;
-    report.testAccuracy = test.accuracy;
-    report.confusion = test.confusion;
+    const auto test = engine::evaluateUnlessStopped(m_trainer->network(), *m_data.test, SIZE_MAX,
+                                                    [this] { return !interrupted(); });
+    if (!test)
+        return; // the thread is being stopped
+    report.testLoss = test->loss;
+    report.testAccuracy = test->accuracy;
+    report.confusion = test->confusion;
     emit epochEnded(report);
     emitSnapshot();
 
@@ -341,12 +344,14 @@ void TrainingWorker::emitProgress(const engine::TrainingProgress& progress, bool
 void TrainingWorker::quickTest()
 {
     m_lastQuickTest = Clock::now();
-    const engine::Evaluation e =
-        engine::evaluate(m_trainer->network(), *m_data.test, kQuickTestSize);
+    const auto e = engine::evaluateUnlessStopped(m_trainer->network(), *m_data.test,
+                                                 kQuickTestSize, [this] { return !interrupted(); });
+    if (!e)
+        return;
     emit testEstimated(TestEstimate{
         m_run,
         m_trainer->epoch() + double(m_trainer->cursor()) / double(std::max<std::size_t>(1, m_trainer->epochSize())),
-        e.loss, e.accuracy});
+        e->loss, e->accuracy});
 }
 
 } // namespace nnlab::app

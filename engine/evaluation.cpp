@@ -17,7 +17,10 @@ double sampleLoss(const Architecture& arch, const float* output, int label)
     return outputLoss(arch, output, arch.outputs, label);
 }
 
-Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit, int /*threads*/)
+namespace {
+
+std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data,
+                                         std::size_t limit, const std::function<bool()>& keepGoing)
 {
     const Architecture& arch = net.architecture();
     if (arch.inputs != data.pixelsPerImage())
@@ -36,6 +39,8 @@ Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit, 
     double lossSum = 0;
     std::size_t correct = 0;
     for (std::size_t start = 0; start < ev.count; start += kChunk) {
+        if (keepGoing && !keepGoing())
+            return std::nullopt;
         const std::size_t n = std::min(kChunk, ev.count - start);
         if (Eigen::Index(n) != x.cols())
             x.resize(arch.inputs, Eigen::Index(n));
@@ -66,6 +71,20 @@ Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit, 
                   : std::numeric_limits<double>::quiet_NaN();
     }
     return ev;
+}
+
+} // namespace
+
+Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit, int /*threads*/)
+{
+    return *evaluateChunks(net, data, limit, {});
+}
+
+std::optional<Evaluation> evaluateUnlessStopped(const Network& net, const Dataset& data,
+                                                std::size_t limit,
+                                                const std::function<bool()>& keepGoing)
+{
+    return evaluateChunks(net, data, limit, keepGoing);
 }
 
 } // namespace nnlab::engine

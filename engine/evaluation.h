@@ -5,6 +5,8 @@
 #include "network.h"
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <vector>
 
 namespace nnlab::engine {
@@ -29,6 +31,12 @@ struct Evaluation
 // Evaluates the first `limit` samples (all by default) in batches; threads = 0 uses every core.
 Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit = SIZE_MAX,
                     int threads = 0);
+
+// The same, checking keepGoing() before every chunk of 500 samples; empty if it said stop (a
+// worker thread asked to quit does not finish testing a large network first).
+std::optional<Evaluation> evaluateUnlessStopped(const Network& net, const Dataset& data,
+                                                std::size_t limit,
+                                                const std::function<bool()>& keepGoing);
 
 // The loss of one sample's output column against its label, the same formula training uses.
 double sampleLoss(const Architecture& arch, const float* output, int label);

@@ -105,7 +105,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     }
     if (!remembered)
         remembered = app::TrainingSetup::fromPreset(
-            *engine::findPreset(m_defaultModel ? "default" : "lesson"));
+            engine::findPreset(m_defaultModel ? "default" : "lesson").value_or(engine::presets().front()));
     m_setup = *remembered;
     m_controls->setSetup(m_setup);
     if (m_defaultModel)

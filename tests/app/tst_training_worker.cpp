@@ -274,8 +274,11 @@ private slots:
         const engine::Network first = *lastSnapshot(snapshots).network;
         c.step();
         QTRY_COMPARE(runs.count(), 1);
+        QTRY_COMPARE(lastSnapshot(snapshots).samplesSeen, std::uint64_t(1));
+        snapshots.clear();
         c.reset(7);
-        QTRY_VERIFY(lastSnapshot(snapshots).samplesSeen == 0);
+        QTRY_VERIFY(!snapshots.isEmpty());
+        QCOMPARE(lastSnapshot(snapshots).samplesSeen, std::uint64_t(0));
         QVERIFY(!(*lastSnapshot(snapshots).network == first));
         engine::Network expected(first.architecture());
         expected.initialize(engine::Init::Lesson, 7);
