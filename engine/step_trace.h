@@ -1,0 +1,52 @@
+// The lesson's arithmetic for one image, with the lesson's names: the forward pass, the errors
+// sent back through the layers, and one per-sample update (the lesson's train()). The step
+// inspector shows these; training itself uses the batched trainer, which the tests hold equal.
+//
+// For the lesson's 784-90-10 net (one hidden layer; l counts hidden layers from 0):
+//   input            x            784     pixel/255*0.99+0.01
+//   hiddenInputs[0]  h_input      90      w_i_h . x
+//   hiddenOutputs[0] h_output     90      sigmoid(h_input)
+//   outputInput      o_input      10      w_h_o . h_output
+//   outputOutput     o_output     10      sigmoid(o_input)
+//   target                        10      0.99 for the label, 0.01 elsewhere
+//   outputErrors     o_errors     10      target - o_output
+//   hiddenErrors[0]  h_errors     90      w_h_o^T . o_errors (the lesson), or
+//                                         w_h_o^T . (o_errors * o_output * (1 - o_output))
+#pragma once
+
+#include "network.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace nnlab::engine {
+
+struct LessonTrace
+{
+    Vector input;
+    std::vector<Vector> hiddenInputs;
+    std::vector<Vector> hiddenOutputs;
+    Vector outputInput;
+    Vector outputOutput;
+    Vector target;
+    Vector outputErrors;
+    std::vector<Vector> hiddenErrors;
+    int label = 0;
+    int predicted = 0; // the largest o_output
+};
+
+// The forward pass and the errors for one image of raw pixels (architecture().inputs of them).
+// lessonErrors: the output layer sends o_errors back as the lesson's code does; otherwise the
+// exact gradient's o_errors times the output's slope (softmax + cross-entropy: o_errors itself).
+LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int label,
+                        bool lessonErrors);
+
+// One gradient-descent step on this image alone, as the lesson's train() does:
+//   w_h_o += l_r * (o_errors * o_output * (1 - o_output)) . h_output^T
+//   w_i_h += l_r * (h_errors * h_output * (1 - h_output)) . x^T
+// (with each layer's own slope for tanh and ReLU, softmax + cross-entropy's o_errors, biases
+// when the net has them). Returns the trace from before the update.
+LessonTrace trainOneSample(Network& net, const std::uint8_t* pixels, int label,
+                           float learningRate, bool lessonErrors);
+
+} // namespace nnlab::engine
