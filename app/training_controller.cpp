@@ -15,6 +15,7 @@ TrainingController::TrainingController(QObject* parent)
     connect(m_worker, &TrainingWorker::epochEnded, this, &TrainingController::epochEnded);
     connect(m_worker, &TrainingWorker::testEstimated, this, &TrainingController::testEstimated);
     connect(m_worker, &TrainingWorker::snapshotReady, this, &TrainingController::snapshotReady);
+    connect(m_worker, &TrainingWorker::sampleStepped, this, &TrainingController::sampleStepped);
     connect(m_worker, &TrainingWorker::finished, this, &TrainingController::finished);
     connect(m_worker, &TrainingWorker::diverged, this, &TrainingController::diverged);
     connect(m_worker, &TrainingWorker::failed, this, &TrainingController::failed);
@@ -86,6 +87,11 @@ void TrainingController::step()
 void TrainingController::reset(std::uint64_t weightSeed)
 {
     post([w = m_worker, weightSeed] { w->reset(weightSeed); });
+}
+
+void TrainingController::trainOnSample(std::size_t index)
+{
+    post([w = m_worker, index] { w->trainOnSample(index); });
 }
 
 void TrainingController::setLearningRate(float learningRate)

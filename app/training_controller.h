@@ -28,6 +28,7 @@ public:
     void stop();
     void step();
     void reset(std::uint64_t weightSeed);
+    void trainOnSample(std::size_t index);
     void setLearningRate(float learningRate);
     void setOptimizer(const engine::OptimizerSettings& settings);
     void setBatchSize(int batchSize);
@@ -49,6 +50,7 @@ signals:
     void epochEnded(const nnlab::app::EpochReport& report);
     void testEstimated(const nnlab::app::TestEstimate& estimate);
     void snapshotReady(const nnlab::app::NetworkSnapshot& snapshot);
+    void sampleStepped(const nnlab::app::SampleStep& step);
     void stateChanged(nnlab::app::WorkerState state);
     void finished();
     void diverged(const QString& why);

@@ -167,6 +167,41 @@ void TrainingWorker::reset(std::uint64_t weightSeed)
         start();
 }
 
+void TrainingWorker::trainOnSample(std::size_t index)
+{
+    if (!m_trainer || m_state == WorkerState::Running)
+        return;
+    if (index >= m_data.train->size()) {
+        emit failed(QStringLiteral("There is no training image %1.").arg(index));
+        return;
+    }
+    beginRunIfNeeded();
+    try {
+        auto before = std::make_shared<const engine::Network>(m_trainer->snapshot());
+        engine::Network net = *before;
+        SampleStep step;
+        step.run = m_run;
+        step.index = index;
+        step.trace = engine::trainOneSample(net, m_data.train->image(index), m_data.train->labels[index],
+                                            m_learningRate, m_setup.training.lessonErrors);
+        if (!net.allFinite()) {
+            emit diverged(QStringLiteral("This step made a weight infinite or not a number, so it "
+                                         "was not applied. The learning rate %1 is too large.")
+                              .arg(double(m_learningRate), 0, 'g', 3));
+            return;
+        }
+        m_trainer->setNetwork(net);
+        step.before = std::move(before);
+        step.after = std::make_shared<const engine::Network>(std::move(net));
+        emit sampleStepped(step);
+        emitSnapshot();
+        if (m_state == WorkerState::Idle)
+            setState(WorkerState::Paused);
+    } catch (const std::exception& e) {
+        emit failed(QString::fromUtf8(e.what()));
+    }
+}
+
 void TrainingWorker::setLearningRate(float learningRate)
 {
     if (!(learningRate > 0.0f) || !std::isfinite(learningRate))

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "engine/evaluation.h"
+#include "engine/step_trace.h"
 #include "training_setup.h"
 
 #include <QObject>
@@ -55,6 +56,15 @@ struct TestEstimate
     double loss = 0, accuracy = 0;
 };
 
+// One update on one chosen training image (the step inspector's "Step on this image").
+struct SampleStep
+{
+    int run = 0;
+    std::size_t index = 0;      // in the training set
+    engine::LessonTrace trace;  // the forward pass and errors before the update
+    NetworkPtr before, after;
+};
+
 struct NetworkSnapshot
 {
     int run = 0;
@@ -86,6 +96,8 @@ public:
     void stop();    // ends the run; the next start begins a new series from these weights
     void step();    // exactly one batch (one sample in the lesson's per-sample mode)
     void reset(std::uint64_t weightSeed); // fresh random weights, a new run
+    // One lesson update (SGD, this image alone) on training image `index`, when not running.
+    void trainOnSample(std::size_t index);
     void setLearningRate(float learningRate);
     void setOptimizer(const engine::OptimizerSettings& settings);
     void setBatchSize(int batchSize);
@@ -102,6 +114,7 @@ signals:
     void epochEnded(const nnlab::app::EpochReport& report);
     void testEstimated(const nnlab::app::TestEstimate& estimate);
     void snapshotReady(const nnlab::app::NetworkSnapshot& snapshot);
+    void sampleStepped(const nnlab::app::SampleStep& step);
     void stateChanged(nnlab::app::WorkerState state);
     void finished();                  // the run's epochs are done
     void diverged(const QString& why); // stopped; the last finite weights are back

@@ -50,7 +50,9 @@ void ThreadPool::workerLoop(int id)
             return;
         if (id < m_parts)
             (*m_job)(id);
-        m_pending.fetch_sub(1, std::memory_order_acq_rel);
+        if (m_pending.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            m_pending.notify_one(); // the caller may be asleep in run()
+
     }
 }
 
@@ -67,8 +69,18 @@ void ThreadPool::run(int parts, const std::function<void(int)>& fn)
     m_generation.fetch_add(1, std::memory_order_acq_rel);
     m_generation.notify_all();
     fn(0);
-    while (m_pending.load(std::memory_order_acquire) != 0)
-        NNLAB_PAUSE();
+    // Spin while the others are about to finish; then sleep, so that when the machine is busy
+    // (a GUI, other programs) the waiting caller does not hold the core a worker needs.
+    const auto spinUntil = std::chrono::steady_clock::now() + kSpinTime;
+    for (int spins = 0;; ++spins) {
+        const int left = m_pending.load(std::memory_order_acquire);
+        if (left == 0)
+            return;
+        if (spins % 256 == 255 && std::chrono::steady_clock::now() > spinUntil)
+            m_pending.wait(left, std::memory_order_acquire);
+        else
+            NNLAB_PAUSE();
+    }
 }
 
 void ThreadPool::parallelRanges(std::int64_t n, std::int64_t align,

@@ -121,6 +121,16 @@ Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
 
 Trainer::~Trainer() = default;
 
+void Trainer::setNetwork(Network network)
+{
+    if (!(network.architecture() == m_network.architecture()))
+        throw std::invalid_argument("the new weights have a different architecture");
+    if (!network.allFinite())
+        throw std::invalid_argument("the network's weights are not all finite numbers");
+    m_network = std::move(network);
+    checkpoint();
+}
+
 std::vector<std::int64_t> Trainer::tensorSizes() const
 {
     std::vector<std::int64_t> sizes;

@@ -93,6 +93,11 @@ public:
     void setOptimizer(const OptimizerSettings& settings);
     void setBatchSize(int batchSize);
 
+    // Replaces the weights between batches (same architecture; throws std::invalid_argument
+    // otherwise or if they are not finite): the step inspector's one-image update. The epoch
+    // position and the optimizer's state stay.
+    void setNetwork(Network network);
+
     const TrainingConfig& config() const { return m_config; }
     const Network& network() const { return m_network; }
     Network snapshot() const { return m_network; } // a consistent copy (call between batches)

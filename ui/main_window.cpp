@@ -1,12 +1,18 @@
 #include "main_window.h"
 
+#include "confusion_matrix.h"
 #include "control_panel.h"
+#include "digit_gallery.h"
 #include "learning_curves.h"
+#include "pictures.h"
+#include "step_inspector.h"
+#include "weight_heatmaps.h"
 
 #include "app/setup_settings.h"
 #include "engine/data_paths.h"
 #include "engine/file_error.h"
 #include "engine/model_file.h"
+#include "engine/step_trace.h"
 
 #include <QAction>
 #include <QApplication>
@@ -74,6 +80,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_controlsDock->setObjectName(QStringLiteral("controlsDock"));
     m_controlsDock->setWidget(scroll);
     addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
+    m_predictions = new app::PredictionService(this);
+    buildViews();
 
     buildActions();
     buildMenus();
@@ -128,7 +136,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
         source = 0; // user files are not reopened without asking
     m_dataIndex = source;
     m_controls->setDatasets(names, source);
-    resize(1280, 800);
+    resize(1600, 1000);
     updateTitle();
     loadDataAsync(m_dataSources[std::size_t(source)], {}, source);
 }
@@ -136,6 +144,124 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
 MainWindow::~MainWindow()
 {
     m_controller->shutdown();
+}
+
+void MainWindow::buildViews()
+{
+    m_gallery = new DigitGallery;
+    m_heatmaps = new WeightHeatmaps;
+    m_confusion = new ConfusionMatrix;
+    m_inspector = new StepInspector;
+    auto makeDock = [this](const QString& title, const char* name, QWidget* widget, const QString& shortcut) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(QLatin1String(name));
+        d->setWidget(widget);
+        d->toggleViewAction()->setShortcut(QKeySequence(shortcut));
+        m_viewDocks.push_back(d);
+        return d;
+    };
+    QDockWidget* weights = makeDock(tr("Weights"), "weightsDock", m_heatmaps, QStringLiteral("Ctrl+2"));
+    QDockWidget* confusion = makeDock(tr("Confusion matrix"), "confusionDock", m_confusion, QStringLiteral("Ctrl+3"));
+    QDockWidget* gallery = makeDock(tr("Digits"), "galleryDock", m_gallery, QStringLiteral("Ctrl+4"));
+    QDockWidget* inspector = makeDock(tr("Step inspector"), "inspectorDock", m_inspector, QStringLiteral("Ctrl+5"));
+    m_controlsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
+    // Weights on the right; along the bottom the digits (with the inspector behind them) and
+    // the confusion matrix: everything visible at once on a 1600 x 1000 window.
+    addDockWidget(Qt::RightDockWidgetArea, weights);
+    addDockWidget(Qt::BottomDockWidgetArea, gallery);
+    splitDockWidget(gallery, confusion, Qt::Horizontal);
+    tabifyDockWidget(gallery, inspector);
+    gallery->raise();
+    resizeDocks({weights}, {600}, Qt::Horizontal);
+    resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
+    resizeDocks({gallery}, {330}, Qt::Vertical);
+
+    connect(m_gallery, &DigitGallery::digitActivated, this, &MainWindow::inspect);
+    connect(m_gallery, &DigitGallery::predictionsWanted, this, [this] { requestPredictions(true); });
+    connect(m_confusion, &ConfusionMatrix::cellClicked, this, [this, gallery](int t, int p) {
+        m_gallery->showPair(t, p);
+        gallery->show();
+        gallery->raise();
+    });
+    connect(m_inspector, &StepInspector::stepRequested, this, [this] {
+        if (m_inspected && !m_inspectedTest)
+            m_controller->trainOnSample(*m_inspected);
+    });
+    connect(m_predictions, &app::PredictionService::ready, this,
+            [this](bool test, std::shared_ptr<const engine::Evaluation> e) {
+                m_gallery->setPredictions(test, e->predictions, e->confidence);
+                if (test && (!m_controller->isRunning() || m_lastTestAccuracy < 0) && m_data.test) {
+                    QStringList names;
+                    for (const auto& n : m_data.test->classNames)
+                        names << QString::fromStdString(n);
+                    m_confusion->setConfusion(e->confusion, names);
+                }
+            });
+}
+
+QDockWidget* MainWindow::dock(const QString& objectName) const
+{
+    return findChild<QDockWidget*>(objectName);
+}
+
+void MainWindow::inspect(bool test, std::size_t index)
+{
+    m_inspectedTest = test;
+    m_inspected = index;
+    updateInspector();
+    if (QDockWidget* d = dock(QStringLiteral("inspectorDock"))) {
+        d->show();
+        d->raise();
+    }
+}
+
+void MainWindow::updateInspector()
+{
+    if (!m_inspected || !m_snapshot.network || !m_data.isValid())
+        return;
+    const engine::Dataset& set = m_inspectedTest ? *m_data.test : *m_data.train;
+    if (*m_inspected >= set.size() || m_snapshot.network->architecture().inputs != set.pixelsPerImage())
+        return;
+    const std::size_t i = *m_inspected;
+    try {
+        const engine::LessonTrace trace = engine::traceSample(
+            *m_snapshot.network, set.image(i), set.labels[i], m_setup.training.lessonErrors);
+        const bool lessonMode = m_setup.training.batchSize == 1 &&
+                                m_setup.training.optimizer.kind == engine::OptimizerKind::SGD;
+        QString whyNot;
+        if (m_inspectedTest)
+            whyNot = tr("This is a test image: the network never trains on those. Pick a "
+                        "training image in the gallery.");
+        else if (!lessonMode)
+            whyNot = tr("Stepping on one image is the lesson's per-sample update: set the batch "
+                        "size to 1 and the optimizer to SGD (the Lesson presets do).");
+        else if (m_controller->isRunning())
+            whyNot = tr("Pause training first (Space).");
+        m_inspector->setTrace(trace, digitImage(set.image(i), set.rows, set.cols),
+                              tr("%1 image %2").arg(m_inspectedTest ? tr("Test") : tr("Training")).arg(i),
+                              whyNot.isEmpty(), whyNot);
+    } catch (const std::exception& e) {
+        statusBar()->showMessage(QString::fromUtf8(e.what()), 5000);
+    }
+}
+
+// Gallery predictions come from whole-set evaluations off the GUI thread: at most one a second
+// for the test set (every 3 s for the 60,000 training images), and only for views on screen.
+void MainWindow::requestPredictions(bool force)
+{
+    if (!m_snapshot.network || !m_data.isValid())
+        return;
+    const bool galleryShown = m_gallery->isVisible();
+    const bool wantTest = (galleryShown && m_gallery->showsTestSet()) || m_confusion->isVisible();
+    const bool wantTrain = galleryShown && !m_gallery->showsTestSet();
+    const qint64 interval = wantTrain ? 3000 : 1000;
+    if (!force && m_sincePredictions.isValid() && m_sincePredictions.elapsed() < interval)
+        return;
+    m_sincePredictions.start();
+    if (wantTest)
+        m_predictions->request(m_snapshot.network, m_data.test, true);
+    if (wantTrain)
+        m_predictions->request(m_snapshot.network, m_data.train, false);
 }
 
 void MainWindow::buildActions()
@@ -234,6 +360,8 @@ void MainWindow::buildMenus()
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_controlsDock->toggleViewAction());
+    for (QDockWidget* d : m_viewDocks)
+        view->addAction(d->toggleViewAction());
     view->addSeparator();
     view->addAction(m_logLoss);
     view->addAction(m_clearRuns);
@@ -287,7 +415,15 @@ void MainWindow::connectController()
     });
     connect(m_controller, &C::snapshotReady, this, [this](const app::NetworkSnapshot& s) {
         m_snapshot = s;
+        if (m_data.isValid())
+            m_heatmaps->setNetwork(s.network, m_data.train->rows, m_data.train->cols);
+        updateInspector();
+        requestPredictions(false);
         emit snapshotChanged(s);
+    });
+    connect(m_controller, &C::sampleStepped, this, [this](const app::SampleStep& step) {
+        if (m_data.isValid())
+            m_inspector->setWeightChange(*step.before, *step.after, m_data.train->rows, m_data.train->cols);
     });
     connect(m_controller, &C::stateChanged, this, &MainWindow::onStateChanged);
     connect(m_controller, &C::finished, this, [this] {
@@ -390,6 +526,10 @@ void MainWindow::onDataLoaded(const app::DataPair& data)
                                       QLocale().toString(qulonglong(data.test->size()))),
                              5000);
     m_controls->setTrainingSetMaximum(int(data.train->size()));
+    m_predictions->invalidate();
+    m_gallery->setData(data.train, data.test);
+    m_inspected.reset();
+    m_lastTestAccuracy = -1;
     app::TrainingSetup setup = m_controls->setup();
     setup.architecture.inputs = data.train->pixelsPerImage();
     setup.architecture.outputs = data.train->classCount();
@@ -399,6 +539,10 @@ void MainWindow::onDataLoaded(const app::DataPair& data)
         !m_freshWeights)
         initial = m_snapshot.network; // keep what was learned when only the data changed shape-alike
     configureWorker(initial);
+    if (m_snapshot.network && m_snapshot.network->architecture() == m_setup.architecture) {
+        m_heatmaps->setNetwork(m_snapshot.network, data.train->rows, data.train->cols, true);
+        requestPredictions(true);
+    }
     for (QAction* a : {m_start, m_stop, m_step, m_reset})
         a->setEnabled(true);
     updateTitle();
@@ -571,6 +715,13 @@ void MainWindow::onProgress(const app::ProgressReport& r)
 void MainWindow::onEpochEnded(const app::EpochReport& r)
 {
     m_curves->addTest(r.run, r.epochFraction, r.testLoss, r.testAccuracy);
+    if (m_data.test) {
+        QStringList names;
+        for (const auto& n : m_data.test->classNames)
+            names << QString::fromStdString(n);
+        m_confusion->setConfusion(r.confusion, names);
+    }
+    requestPredictions(true);
     m_lastTestAccuracy = r.testAccuracy;
     m_testLabel->setText(tr("test accuracy %1%").arg(100 * r.testAccuracy, 0, 'f', 2));
 }
@@ -582,6 +733,7 @@ void MainWindow::onStateChanged(WorkerState state)
     m_start->setIcon(QIcon::fromTheme(running ? QStringLiteral("media-playback-pause")
                                               : QStringLiteral("media-playback-start")));
     m_step->setEnabled(!running && m_data.isValid());
+    updateInspector(); // its Step button follows the state
     if (!running)
         m_etaLabel->clear();
 }
@@ -655,6 +807,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
     writeSettings();
     m_probe->stop();
     m_controller->shutdown(); // stops mid-epoch and joins within 0.5 s
+    m_predictions->invalidate();
+    m_predictions->waitForIdle();
     event->accept();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "app/data_loading.h"
+#include "app/prediction_service.h"
 #include "app/training_controller.h"
 
 #include <QElapsedTimer>
@@ -23,8 +24,12 @@ class QTimer;
 
 namespace nnlab::ui {
 
+class ConfusionMatrix;
 class ControlPanel;
+class DigitGallery;
 class LearningCurves;
+class StepInspector;
+class WeightHeatmaps;
 
 class MainWindow : public QMainWindow
 {
@@ -44,6 +49,13 @@ public:
     app::TrainingController* controller() const { return m_controller; }
     ControlPanel* controls() const { return m_controls; }
     LearningCurves* curves() const { return m_curves; }
+    DigitGallery* gallery() const { return m_gallery; }
+    WeightHeatmaps* heatmaps() const { return m_heatmaps; }
+    ConfusionMatrix* confusion() const { return m_confusion; }
+    StepInspector* inspector() const { return m_inspector; }
+    QDockWidget* dock(const QString& objectName) const;
+    // Shows digit `index` of the test or training set in the step inspector.
+    void inspect(bool test, std::size_t index);
     QAction* startAction() const { return m_start; }
     QAction* stopAction() const { return m_stop; }
     QAction* stepAction() const { return m_step; }
@@ -75,6 +87,9 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void buildViews();
+    void updateInspector();
+    void requestPredictions(bool force);
     void buildActions();
     void buildMenus();
     void buildStatusBar();
@@ -108,6 +123,15 @@ private:
     ControlPanel* m_controls;
     LearningCurves* m_curves;
     QDockWidget* m_controlsDock = nullptr;
+    DigitGallery* m_gallery = nullptr;
+    WeightHeatmaps* m_heatmaps = nullptr;
+    ConfusionMatrix* m_confusion = nullptr;
+    StepInspector* m_inspector = nullptr;
+    std::vector<QDockWidget*> m_viewDocks;
+    app::PredictionService* m_predictions = nullptr;
+    QElapsedTimer m_sincePredictions;
+    bool m_inspectedTest = true;
+    std::optional<std::size_t> m_inspected;
 
     QAction* m_start = nullptr;
     QAction* m_stop = nullptr;

@@ -243,6 +243,24 @@ private slots:
         QCOMPARE(t.samplesSeen(), std::uint64_t(0));
     }
 
+    void setNetworkKeepsThePlace()
+    {
+        Trainer t(net(false), m_data, config(1));
+        t.trainUntil(Clock::now()); // one sample
+        const std::size_t cursor = t.cursor();
+        Network other = net(false, 2);
+        t.setNetwork(other);
+        QVERIFY(sameBits(t.network(), other));
+        QCOMPARE(t.cursor(), cursor);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, t.setNetwork(net(true)));
+        Network bad = other;
+        bad.weights(1)(0, 0) = INFINITY;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, t.setNetwork(bad));
+        QVERIFY(sameBits(t.network(), other));
+        t.trainUntil(Clock::now());
+        QCOMPARE(t.cursor(), cursor + 1);
+    }
+
     void nonFiniteStartIsRefused()
     {
         Network bad = net(true);

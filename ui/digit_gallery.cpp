@@ -1,0 +1,303 @@
+#include "digit_gallery.h"
+
+#include "pictures.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListView>
+#include <QPainter>
+#include <QSignalBlocker>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <numeric>
+
+namespace nnlab::ui {
+
+// --- The model --------------------------------------------------------------------------------
+
+DigitListModel::DigitListModel(QObject* parent) : QAbstractListModel(parent) {}
+
+void DigitListModel::setDataset(std::shared_ptr<const engine::Dataset> data)
+{
+    m_data = std::move(data);
+    m_predicted.clear();
+    m_confidence.clear();
+    rebuild();
+}
+
+void DigitListModel::setPredictions(std::vector<std::uint8_t> predicted, std::vector<float> confidence)
+{
+    if (!m_data || predicted.size() != m_data->size() || confidence.size() != m_data->size())
+        return; // stale: for another dataset
+    m_predicted = std::move(predicted);
+    m_confidence = std::move(confidence);
+    if (m_filter.predicted >= 0 || m_filter.wrongOnly || m_filter.leastConfidentFirst)
+        rebuild(); // which digits pass depends on the predictions
+    else if (!m_rows.empty())
+        emit dataChanged(index(0), index(rowCount() - 1));
+}
+
+void DigitListModel::setFilter(const Filter& filter)
+{
+    if (filter == m_filter)
+        return;
+    m_filter = filter;
+    rebuild();
+}
+
+void DigitListModel::rebuild()
+{
+    beginResetModel();
+    m_rows.clear();
+    if (m_data) {
+        const bool known = !m_predicted.empty();
+        m_rows.reserve(m_data->size());
+        for (std::size_t i = 0; i < m_data->size(); ++i) {
+            const int label = m_data->labels[i];
+            if (m_filter.trueLabel >= 0 && label != m_filter.trueLabel)
+                continue;
+            if (m_filter.predicted >= 0 && (!known || m_predicted[i] != m_filter.predicted))
+                continue;
+            if (m_filter.wrongOnly && (!known || m_predicted[i] == label))
+                continue;
+            m_rows.push_back(i);
+        }
+        if (m_filter.leastConfidentFirst && known)
+            std::stable_sort(m_rows.begin(), m_rows.end(), [this](std::size_t a, std::size_t b) {
+                return m_confidence[a] < m_confidence[b];
+            });
+    }
+    endResetModel();
+}
+
+int DigitListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant DigitListModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount() || !m_data)
+        return {};
+    const std::size_t i = m_rows[std::size_t(index.row())];
+    const int label = m_data->labels[i];
+    const bool known = !m_predicted.empty();
+    switch (role) {
+    case ImageRole:
+        return digitImage(m_data->image(i), m_data->rows, m_data->cols);
+    case TrueLabelRole:
+        return label;
+    case PredictedRole:
+        return known ? QVariant(int(m_predicted[i])) : QVariant();
+    case ConfidenceRole:
+        return known ? QVariant(double(m_confidence[i])) : QVariant();
+    case IndexRole:
+        return qulonglong(i);
+    case Qt::ToolTipRole: {
+        QString tip = tr("#%1: a %2").arg(i).arg(QString::fromStdString(m_data->classNames[std::size_t(label)]));
+        if (known)
+            tip += tr(", the network says %1 (%2%)")
+                       .arg(QString::fromStdString(m_data->classNames[m_predicted[i]]))
+                       .arg(100.0 * m_confidence[i], 0, 'f', 1);
+        return tip;
+    }
+    case Qt::AccessibleTextRole:
+    case Qt::DisplayRole:
+        return QString::fromStdString(m_data->classNames[std::size_t(label)]);
+    default:
+        return {};
+    }
+}
+
+// --- The delegate ----------------------------------------------------------------------------
+
+void DigitDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
+                          const QModelIndex& index) const
+{
+    painter->save();
+    const QRect r = option.rect.adjusted(2, 2, -2, -2);
+    if (option.state & QStyle::State_Selected)
+        painter->fillRect(option.rect, option.palette.highlight());
+    const QImage image = index.data(DigitListModel::ImageRole).value<QImage>();
+    const QRect picture(r.left() + (r.width() - image.width() * kScale) / 2, r.top(),
+                        image.width() * kScale, image.height() * kScale);
+    painter->setRenderHint(QPainter::SmoothPixmapTransform, false); // crisp pixels
+    painter->drawImage(picture, image);
+
+    const int label = index.data(DigitListModel::TrueLabelRole).toInt();
+    const QVariant predicted = index.data(DigitListModel::PredictedRole);
+    QString text = QString::number(label);
+    QColor color = option.palette.text().color();
+    if (predicted.isValid()) {
+        const bool right = predicted.toInt() == label;
+        color = right ? QColor(0, 130, 0) : QColor(200, 0, 0);
+        text = right ? QStringLiteral("%1 ✓").arg(label)
+                     : QStringLiteral("%1 → %2").arg(label).arg(predicted.toInt());
+    }
+    painter->setPen(color);
+    QFont f = option.font;
+    f.setBold(predicted.isValid() && predicted.toInt() != label);
+    painter->setFont(f);
+    painter->drawText(QRect(r.left(), picture.bottom() + 1, r.width(), r.bottom() - picture.bottom()),
+                      Qt::AlignHCenter | Qt::AlignTop, text);
+    painter->restore();
+}
+
+QSize DigitDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
+{
+    return {28 * kScale + 12, 28 * kScale + option.fontMetrics.height() + 8};
+}
+
+// --- The widget ------------------------------------------------------------------------------
+
+DigitGallery::DigitGallery(QWidget* parent)
+    : QWidget(parent), m_model(new DigitListModel(this)), m_view(new QListView),
+      m_set(new QComboBox), m_trueLabel(new QComboBox), m_predicted(new QComboBox),
+      m_wrongOnly(new QCheckBox(tr("&Misclassified only"))),
+      m_leastConfident(new QCheckBox(tr("Least &confident first"))), m_count(new QLabel)
+{
+    m_set->addItems({tr("Test images"), tr("Training images")});
+    m_set->setToolTip(tr("The 10,000 test images the network never learns from, or the "
+                         "training images it learns from"));
+    m_trueLabel->setToolTip(tr("Show only digits whose true label is this"));
+    m_predicted->setToolTip(tr("Show only digits the network currently reads as this"));
+    m_wrongOnly->setToolTip(tr("Show only the digits the network gets wrong"));
+    m_leastConfident->setToolTip(tr("Sort by the network's confidence (its largest output), "
+                                    "lowest first: the digits it finds hardest"));
+    fillClassChoices();
+
+    m_view->setModel(m_model);
+    m_view->setItemDelegate(new DigitDelegate(m_view));
+    m_view->setViewMode(QListView::IconMode);
+    m_view->setFlow(QListView::LeftToRight);
+    m_view->setWrapping(true);
+    m_view->setResizeMode(QListView::Adjust);
+    m_view->setMovement(QListView::Static);
+    m_view->setUniformItemSizes(true); // O(1) layout for 60,000 items
+    m_view->setLayoutMode(QListView::Batched);
+    m_view->setBatchSize(2000);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setMouseTracking(true);
+    m_view->setToolTip(QString()); // per-digit tooltips come from the model
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_set);
+    bar->addWidget(new QLabel(tr("true:")));
+    bar->addWidget(m_trueLabel);
+    bar->addWidget(new QLabel(tr("predicted:")));
+    bar->addWidget(m_predicted);
+    bar->addWidget(m_wrongOnly);
+    bar->addWidget(m_leastConfident);
+    bar->addStretch(1);
+    bar->addWidget(m_count);
+    auto* column = new QVBoxLayout(this);
+    column->setContentsMargins(2, 2, 2, 2);
+    column->addLayout(bar);
+    column->addWidget(m_view, 1);
+
+    connect(m_set, &QComboBox::currentIndexChanged, this, [this] {
+        const bool test = showsTestSet();
+        m_model->setDataset(test ? m_test : m_train);
+        const int s = test ? 0 : 1;
+        if (!m_predictedSets[s].empty())
+            m_model->setPredictions(m_predictedSets[s], m_confidenceSets[s]);
+        applyFilter();
+        emit predictionsWanted(test);
+    });
+    for (QComboBox* c : {m_trueLabel, m_predicted})
+        connect(c, &QComboBox::currentIndexChanged, this, &DigitGallery::applyFilter);
+    for (QCheckBox* c : {m_wrongOnly, m_leastConfident})
+        connect(c, &QCheckBox::toggled, this, &DigitGallery::applyFilter);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &DigitGallery::updateCount);
+    connect(m_view, &QListView::clicked, this, [this](const QModelIndex& index) {
+        emit digitActivated(showsTestSet(), std::size_t(index.data(DigitListModel::IndexRole).toULongLong()));
+    });
+    connect(m_view, &QListView::activated, this, [this](const QModelIndex& index) {
+        emit digitActivated(showsTestSet(), std::size_t(index.data(DigitListModel::IndexRole).toULongLong()));
+    });
+    updateCount();
+}
+
+void DigitGallery::fillClassChoices()
+{
+    const QSignalBlocker a(m_trueLabel), b(m_predicted);
+    const engine::Dataset* d = m_test ? m_test.get() : nullptr;
+    for (QComboBox* c : {m_trueLabel, m_predicted}) {
+        c->clear();
+        c->addItem(tr("any"), -1);
+        const int classes = d ? d->classCount() : 10;
+        for (int k = 0; k < classes; ++k)
+            c->addItem(d ? QString::fromStdString(d->classNames[std::size_t(k)]) : QString::number(k), k);
+    }
+}
+
+void DigitGallery::setData(std::shared_ptr<const engine::Dataset> train,
+                           std::shared_ptr<const engine::Dataset> test)
+{
+    m_train = std::move(train);
+    m_test = std::move(test);
+    for (auto& p : m_predictedSets)
+        p.clear();
+    for (auto& c : m_confidenceSets)
+        c.clear();
+    fillClassChoices();
+    m_model->setDataset(showsTestSet() ? m_test : m_train);
+    applyFilter();
+}
+
+void DigitGallery::setPredictions(bool test, std::vector<std::uint8_t> predicted,
+                                  std::vector<float> confidence)
+{
+    const int s = test ? 0 : 1;
+    m_predictedSets[s] = predicted;
+    m_confidenceSets[s] = confidence;
+    if (test == showsTestSet()) {
+        m_model->setPredictions(std::move(predicted), std::move(confidence));
+        updateCount();
+    }
+}
+
+void DigitGallery::showPair(int trueLabel, int predicted)
+{
+    m_set->setCurrentIndex(0);
+    const QSignalBlocker a(m_trueLabel), b(m_predicted), c(m_wrongOnly);
+    m_trueLabel->setCurrentIndex(trueLabel + 1);
+    m_predicted->setCurrentIndex(predicted + 1);
+    m_wrongOnly->setChecked(false);
+    applyFilter();
+}
+
+bool DigitGallery::showsTestSet() const
+{
+    return m_set->currentIndex() == 0;
+}
+
+int DigitGallery::count() const
+{
+    return m_model->rowCount();
+}
+
+void DigitGallery::applyFilter()
+{
+    DigitListModel::Filter f;
+    f.trueLabel = m_trueLabel->currentData().toInt();
+    f.predicted = m_predicted->currentData().toInt();
+    f.wrongOnly = m_wrongOnly->isChecked();
+    f.leastConfidentFirst = m_leastConfident->isChecked();
+    m_model->setFilter(f);
+    updateCount();
+}
+
+void DigitGallery::updateCount()
+{
+    const bool needsPredictions = m_model->filter().predicted >= 0 || m_model->filter().wrongOnly;
+    if (needsPredictions && !m_model->hasPredictions())
+        m_count->setText(tr("waiting for the network's predictions…"));
+    else
+        m_count->setText(tr("%n digit(s)", nullptr, m_model->rowCount()));
+}
+
+} // namespace nnlab::ui

@@ -1,0 +1,62 @@
+// What the network has learned, as pictures: every first-layer neuron's incoming weights as a
+// tile, the later weight matrices (w_h_o, hidden -> hidden) as colour maps with labelled axes,
+// and the outgoing weights of a clicked neuron. Redrawn from snapshots at most 10 times a second.
+#pragma once
+
+#include "app/training_setup.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QCustomPlot;
+class QCPColorMap;
+class QCPBars;
+class QLabel;
+class QTimer;
+
+namespace nnlab::ui {
+
+class WeightTiles;
+
+class WeightHeatmaps : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kRefreshMs = 100; // <= 10 Hz
+
+    explicit WeightHeatmaps(QWidget* parent = nullptr);
+
+    // The network to show and its input image's shape; drawn within kRefreshMs (or at once
+    // when `now`), and only while the widget is visible.
+    void setNetwork(app::NetworkPtr network, int imageRows, int imageCols, bool now = false);
+    WeightTiles* tiles() const { return m_tiles; }
+    QCustomPlot* plot() const { return m_plot; }
+    QCheckBox* perTileScale() const { return m_perTile; }
+    int redraws() const { return m_redraws; }
+    // The outgoing weights now shown (of the selected first-layer neuron).
+    std::vector<double> outgoing() const;
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void redraw();
+    void drawMatrix();
+    void drawOutgoing();
+
+    WeightTiles* m_tiles;
+    QCheckBox* m_perTile;
+    QComboBox* m_layer;
+    QLabel* m_caption;
+    QCustomPlot* m_plot;
+    QCPColorMap* m_map = nullptr;
+    QCPBars* m_bars = nullptr;
+    QTimer* m_timer;
+    app::NetworkPtr m_network, m_shown;
+    int m_imageRows = 28, m_imageCols = 28;
+    int m_redraws = 0;
+};
+
+} // namespace nnlab::ui
