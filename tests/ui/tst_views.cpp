@@ -1,0 +1,218 @@
+// The views inside the network, offscreen: gallery filters and counts, a confusion cell that
+// filters the gallery, heatmap tiles that follow the weights, and the step inspector showing
+// exactly the engine's forward pass (and a one-image step in the lesson's mode).
+#include "engine/data_paths.h"
+#include "engine/evaluation.h"
+#include "engine/model_file.h"
+#include "engine/step_trace.h"
+#include "ui/confusion_matrix.h"
+#include "ui/control_panel.h"
+#include "ui/digit_gallery.h"
+#include "ui/main_window.h"
+#include "ui/step_inspector.h"
+#include "ui/weight_heatmaps.h"
+#include "ui/weight_tiles.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace nnlab;
+namespace engine = nnlab::engine;
+
+class TestViews : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::shared_ptr<const engine::Dataset> m_train, m_test;
+    std::shared_ptr<const engine::Network> m_model;
+    engine::Evaluation m_eval;
+
+    std::unique_ptr<ui::MainWindow> open()
+    {
+        ui::MainWindow::Options o;
+        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
+        o.restoreSettings = false;
+        auto w = std::make_unique<ui::MainWindow>(o);
+        QSignalSpy ready(w.get(), &ui::MainWindow::dataReady);
+        w->show();
+        if (!w->isDataReady())
+            ready.wait(20000);
+        return w;
+    }
+
+    static std::size_t countLabel(const engine::Dataset& d, int label)
+    {
+        return std::size_t(std::count(d.labels.begin(), d.labels.end(), std::uint8_t(label)));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        qputenv("NNLAB_DATA_DIR", NNLAB_SOURCE_DIR "/data/mnist");
+        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
+        engine::TrainTest t = engine::loadIdxFolder(engine::findMnistDir(), engine::digitClassNames(), "MNIST ");
+        m_train = std::make_shared<const engine::Dataset>(std::move(t.train));
+        m_test = std::make_shared<const engine::Dataset>(std::move(t.test));
+        m_model = std::make_shared<const engine::Network>(engine::loadModel(engine::findDefaultModel()).network);
+        m_eval = engine::evaluate(*m_model, *m_test);
+    }
+
+    void galleryFiltersCount()
+    {
+        ui::DigitGallery g;
+        g.resize(800, 400);
+        g.show();
+        g.setData(m_train, m_test);
+        QCOMPARE(g.count(), 10000);
+        g.trueLabelChoice()->setCurrentIndex(3 + 1); // "3"
+        QCOMPARE(std::size_t(g.count()), countLabel(*m_test, 3));
+        // Needs predictions: nothing passes until they come.
+        g.trueLabelChoice()->setCurrentIndex(0);
+        QTest::mouseClick(g.wrongOnly(), Qt::LeftButton);
+        QVERIFY(g.wrongOnly()->isChecked());
+        QCOMPARE(g.count(), 0);
+        g.setPredictions(true, m_eval.predictions, m_eval.confidence);
+        const int wrong = 10000 - int(std::llround(m_eval.accuracy * 10000));
+        QCOMPARE(g.count(), wrong);
+        g.predictedChoice()->setCurrentIndex(7 + 1);
+        int wrongSevens = 0;
+        for (int t = 0; t < 10; ++t)
+            if (t != 7)
+                wrongSevens += int(m_eval.confusionAt(t, 7));
+        QCOMPARE(g.count(), wrongSevens);
+        // Least confident first: confidences ascend down the list.
+        QTest::mouseClick(g.wrongOnly(), Qt::LeftButton);
+        g.predictedChoice()->setCurrentIndex(0);
+        QTest::mouseClick(g.leastConfident(), Qt::LeftButton);
+        QCOMPARE(g.count(), 10000);
+        const auto* m = g.model();
+        for (int r = 1; r < 50; ++r)
+            QVERIFY(m->data(m->index(r - 1), ui::DigitListModel::ConfidenceRole).toDouble() <=
+                    m->data(m->index(r), ui::DigitListModel::ConfidenceRole).toDouble());
+        // The training set, with its own predictions.
+        g.setChoice()->setCurrentIndex(1);
+        QCOMPARE(g.count(), 60000);
+        QVERIFY(!g.model()->hasPredictions());
+        // Clicking a digit says which one.
+        QSignalSpy activated(&g, &ui::DigitGallery::digitActivated);
+        g.setChoice()->setCurrentIndex(0);
+        QTest::mouseClick(g.leastConfident(), Qt::LeftButton);
+        const QRect first = g.view()->visualRect(g.model()->index(2));
+        QTest::mouseClick(g.view()->viewport(), Qt::LeftButton, {}, first.center());
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.first().at(0).toBool(), true);
+        QCOMPARE(activated.first().at(1).value<std::size_t>(), std::size_t(2));
+    }
+
+    void confusionCellFiltersTheGallery()
+    {
+        auto w = open();
+        QTRY_VERIFY_WITH_TIMEOUT(w->confusion()->classes() == 10, 10000); // the default model's
+        ui::ConfusionMatrix* c = w->confusion();
+        QCOMPARE(c->count(4, 9), m_eval.confusionAt(4, 9));
+        QVERIFY(c->count(4, 9) > 0);
+        QTest::mouseClick(c, Qt::LeftButton, {}, c->cellRect(4, 9).center());
+        QCOMPARE(w->gallery()->trueLabelChoice()->currentData().toInt(), 4);
+        QCOMPARE(w->gallery()->predictedChoice()->currentData().toInt(), 9);
+        QTRY_COMPARE(std::int64_t(w->gallery()->count()), m_eval.confusionAt(4, 9));
+        QVERIFY(w->dock(QStringLiteral("galleryDock"))->isVisible());
+        QVERIFY(c->toCsv().startsWith(QLatin1String("true\\predicted,0,1,2")));
+        QCOMPARE(c->toCsv().count(QLatin1Char('\n')), 11);
+    }
+
+    void heatmapTilesFollowTheWeights()
+    {
+        ui::WeightHeatmaps h;
+        h.resize(700, 700);
+        h.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&h));
+        auto net = std::make_shared<engine::Network>(*m_model);
+        h.setNetwork(net, 28, 28, true);
+        QCOMPARE(h.tiles()->tileCount(), 256);
+        const QImage before = h.tiles()->tile(5), neighbour = h.tiles()->tile(6);
+        const auto [lo, hi] = h.tiles()->range(5);
+        QCOMPARE(lo, m_model->weights(0).row(5).minCoeff());
+        QCOMPARE(hi, m_model->weights(0).row(5).maxCoeff());
+        auto changed = std::make_shared<engine::Network>(*m_model);
+        changed->weights(0).row(5) *= -1.0f;
+        h.setNetwork(changed, 28, 28, true);
+        QVERIFY(h.tiles()->tile(5) != before);
+        QVERIFY(h.tiles()->tile(6) == neighbour); // the shared scale (largest |w|) is the same
+        // Clicking a tile shows that neuron's ten outgoing weights.
+        QTest::mouseClick(h.tiles(), Qt::LeftButton, {}, h.tiles()->tileRect(3).center());
+        QCOMPARE(h.tiles()->selected(), 3);
+        const std::vector<double> out = h.outgoing();
+        QCOMPARE(out.size(), std::size_t(10));
+        for (int o = 0; o < 10; ++o)
+            QCOMPARE(out[std::size_t(o)], double(m_model->weights(1)(o, 3)));
+        // Bounded refresh: many snapshots within 100 ms draw at most once more.
+        const int redraws = h.redraws();
+        for (int i = 0; i < 50; ++i)
+            h.setNetwork(std::make_shared<engine::Network>(*m_model), 28, 28);
+        QCOMPARE(h.redraws(), redraws);
+        QTRY_COMPARE(h.redraws(), redraws + 1);
+        QTest::qWait(250);
+        QCOMPARE(h.redraws(), redraws + 1);
+    }
+
+    void inspectorShowsTheForwardPass()
+    {
+        auto w = open();
+        QTRY_VERIFY(w->snapshot().network != nullptr);
+        w->inspect(true, 8); // a test digit
+        ui::StepInspector* in = w->inspector();
+        QVERIFY(in->hasTrace());
+        engine::Vector x(784);
+        m_model->scaleInput(m_test->image(8), x.data());
+        engine::Batch batch = x;
+        const engine::Batch o = m_model->predict(batch);
+        const std::vector<double> shown = in->shown(QStringLiteral("o_output"));
+        QCOMPARE(shown.size(), std::size_t(10));
+        for (int k = 0; k < 10; ++k)
+            QVERIFY(std::abs(shown[std::size_t(k)] - o(k, 0)) < 1e-6);
+        const engine::Network::Trace t = m_model->trace(x);
+        const std::vector<double> h = in->shown(QStringLiteral("h_output"));
+        QCOMPARE(h.size(), std::size_t(256));
+        for (int k = 0; k < 256; ++k)
+            QVERIFY(std::abs(h[std::size_t(k)] - t.activations[1][k]) < 1e-6);
+        const std::vector<double> target = in->shown(QStringLiteral("target"));
+        QCOMPARE(target[m_test->labels[8]], 1.0); // softmax + cross-entropy: one-hot
+        QVERIFY(!in->stepButton()->isEnabled()); // a test image: never trained on
+    }
+
+    void stepOnOneTrainingImage()
+    {
+        auto w = open();
+        QVERIFY(w->applyPreset(QStringLiteral("lesson")));
+        QTRY_COMPARE(w->snapshot().network->architecture().hidden, (std::vector<int>{90}));
+        w->inspect(false, 0); // the first training image, a 5
+        ui::StepInspector* in = w->inspector();
+        QTRY_VERIFY(in->stepButton()->isEnabled());
+        const auto before = w->snapshot().network;
+        const std::vector<double> oBefore = in->shown(QStringLiteral("o_output"));
+        QSignalSpy stepped(w->controller(), &app::TrainingController::sampleStepped);
+        QTest::mouseClick(in->stepButton(), Qt::LeftButton);
+        QVERIFY(stepped.wait(5000));
+        // The network after the step is the lesson's update of exactly this image.
+        engine::Network expected = *before;
+        engine::trainOneSample(expected, m_train->image(0), m_train->labels[0], 0.1f, true);
+        QTRY_VERIFY(w->snapshot().network != before);
+        QVERIFY(*w->snapshot().network == expected);
+        QCOMPARE(in->changeTiles()->tileCount(), 90);
+        QVERIFY(in->changeText()->text().contains(QLatin1String("neuron")));
+        // Its output for this image moved towards the target 0.99 for class 5.
+        QTRY_VERIFY(in->shown(QStringLiteral("o_output"))[5] > oBefore[5]);
+    }
+};
+
+QTEST_MAIN(TestViews)
+#include "tst_views.moc"
