@@ -3,10 +3,12 @@
 #include "engine/presets.h"
 #include "ui/control_panel.h"
 #include "ui/learning_curves.h"
+#include "ui/weight_heatmaps.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -40,6 +42,7 @@ public:
         : m_window(window), m_sinceStart(sinceStart)
     {
         m_screenshot = args.value(QStringLiteral("screenshot"));
+        m_viewsDir = args.value(QStringLiteral("view-screenshots"));
         m_measure = args.value(QStringLiteral("measure"));
         m_presets = args.value(QStringLiteral("preset")).split(QLatin1Char(','), Qt::SkipEmptyParts);
         m_preset = m_presets.join(QLatin1Char(','));
@@ -119,6 +122,8 @@ private:
                 code = 1;
             }
         }
+        if (!m_viewsDir.isEmpty() && !saveViews())
+            code = 1;
         if (!m_measure.isEmpty()) {
             const auto& snap = m_window->snapshot();
             QJsonObject o{
@@ -144,10 +149,34 @@ private:
         QCoreApplication::exit(code);
     }
 
+    // Each dock's view as its own PNG, the inspector showing test digit 0.
+    bool saveViews()
+    {
+        m_window->inspect(true, 0);
+        m_window->heatmaps()->selectNeuron(0);
+        bool ok = true;
+        const std::pair<const char*, const char*> docks[] = {
+            {"weightsDock", "weights"}, {"confusionDock", "confusion"},
+            {"galleryDock", "gallery"}, {"inspectorDock", "inspector"}, {"controlsDock", "controls"}};
+        for (const auto& [dock, name] : docks) {
+            QDockWidget* d = m_window->dock(QLatin1String(dock));
+            d->raise();
+            QCoreApplication::processEvents();
+            QCoreApplication::processEvents();
+            const QString path = m_viewsDir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png");
+            if (!d->widget()->grab().save(path)) {
+                std::fprintf(stderr, "nnlab: could not write %s\n", qPrintable(path));
+                ok = false;
+            }
+        }
+        m_window->dock(QStringLiteral("galleryDock"))->raise();
+        return ok;
+    }
+
     MainWindow* m_window;
     QElapsedTimer& m_sinceStart;
     QElapsedTimer m_trainClock;
-    QString m_screenshot, m_measure, m_preset;
+    QString m_screenshot, m_measure, m_preset, m_viewsDir;
     QStringList m_presets;
     qsizetype m_next = 0;
     int m_epochs = 0;
@@ -166,7 +195,8 @@ int main(int argc, char** argv)
     sinceStart.start();
     // Rendering a screenshot or measuring needs no display: draw offscreen unless told otherwise.
     for (int i = 1; i < argc; ++i)
-        if ((qstrcmp(argv[i], "--screenshot") == 0 || qstrcmp(argv[i], "--measure") == 0) &&
+        if ((qstrcmp(argv[i], "--screenshot") == 0 || qstrcmp(argv[i], "--measure") == 0 ||
+             qstrcmp(argv[i], "--view-screenshots") == 0) &&
             qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
@@ -187,6 +217,10 @@ int main(int argc, char** argv)
                         "default. With --screenshot or --measure, a comma-separated list trains "
                         "each in turn, one run each."),
          QStringLiteral("name")},
+        {QStringLiteral("view-screenshots"),
+         QStringLiteral("Also save each view (weights, confusion, gallery, inspector, controls) as "
+                        "<dir>/<view>.png."),
+         QStringLiteral("dir")},
         {QStringLiteral("epochs"),
          QStringLiteral("With --screenshot or --measure: train each preset this many epochs."),
          QStringLiteral("n")},
@@ -213,7 +247,8 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    const bool scripted = args.isSet(QStringLiteral("screenshot")) || args.isSet(QStringLiteral("measure"));
+    const bool scripted = args.isSet(QStringLiteral("screenshot")) || args.isSet(QStringLiteral("measure")) ||
+                          args.isSet(QStringLiteral("view-screenshots"));
     QTemporaryDir scratch;
     MainWindow::Options options;
     options.trainerThreads = threads;

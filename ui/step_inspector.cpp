@@ -8,6 +8,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -16,7 +17,7 @@ namespace nnlab::ui {
 
 namespace {
 
-constexpr int kDigitScale = 5;
+constexpr int kDigitScale = 4;
 
 QVector<double> keysFor(Eigen::Index n)
 {
@@ -77,20 +78,37 @@ StepInspector::StepInspector(QWidget* parent)
     m_layer->setToolTip(tr("Which hidden layer's values to show"));
     m_changeText->setWordWrap(true);
     m_changeText->setText(tr("The change of w_i_h made by one step shows here."));
+    m_change->setPlaceholder(tr("Pick a training image in the\ngallery and press Step"));
 
+    // Hidden layer on the left, outputs on the right; values above, errors below.
     m_plot->plotLayout()->clear();
-    const char* const names[] = {"h_input (line) and h_output (bars)", "h_errors", "o_output (bars) and target (×)", "o_errors = target − o_output"};
+    const char* const names[] = {"h_input ●", "h_errors", "o_output ▮  target ✕", "o_errors"};
     for (int r = 0; r < 4; ++r) {
         auto* rect = new QCPAxisRect(m_plot);
-        m_plot->plotLayout()->addElement(r, 0, rect);
+        m_plot->plotLayout()->addElement(r % 2, r / 2, rect);
         rect->axis(QCPAxis::atLeft)->setLabel(QString::fromUtf8(names[r]));
         rect->axis(QCPAxis::atBottom)->setLabel(r < 2 ? tr("hidden node") : tr("output node (class)"));
         m_rects.push_back(rect);
     }
-    auto* margins = new QCPMarginGroup(m_plot);
-    for (auto* rect : m_rects)
-        rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-    m_hOutput = bars(m_rects[0], QColor(31, 119, 180, 170));
+    auto* left = new QCPMarginGroup(m_plot);
+    auto* right = new QCPMarginGroup(m_plot);
+    for (int r = 0; r < 4; ++r)
+        m_rects[std::size_t(r)]->setMarginGroup(QCP::msLeft | QCP::msRight, r < 2 ? left : right);
+    m_plot->plotLayout()->setColumnStretchFactor(0, 3);
+    m_plot->plotLayout()->setColumnStretchFactor(1, 2);
+    m_plot->setToolTip(tr("Left: the hidden layer's input sums h_input = w_i_h · x (dots) and "
+                          "outputs h_output = sigmoid(h_input) (bars), and the errors sent back "
+                          "to it, h_errors = w_h_oᵀ · o_errors. Right: the outputs o_output "
+                          "(the predicted class in green) against the target (✕), and "
+                          "o_errors = target − o_output."));
+    // h_output (0..1 for sigmoid) on its own right-hand axis, beside h_input's larger sums.
+    m_rects[0]->axis(QCPAxis::atRight)->setVisible(true);
+    m_rects[0]->axis(QCPAxis::atRight)->setLabel(QStringLiteral("h_output ▮"));
+    m_hOutput = new QCPBars(m_rects[0]->axis(QCPAxis::atBottom), m_rects[0]->axis(QCPAxis::atRight));
+    m_hOutput->setBrush(QColor(31, 119, 180, 150));
+    m_hOutput->setPen(Qt::NoPen);
+    m_hOutput->setWidthType(QCPBars::wtPlotCoords);
+    m_hOutput->setWidth(0.8);
     m_hInput = m_plot->addGraph(m_rects[0]->axis(QCPAxis::atBottom), m_rects[0]->axis(QCPAxis::atLeft));
     m_hInput->setPen(QPen(QColor(120, 120, 120), 1));
     m_hInput->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 3));
@@ -101,22 +119,34 @@ StepInspector::StepInspector(QWidget* parent)
     m_target->setLineStyle(QCPGraph::lsNone);
     m_target->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2), Qt::NoBrush, 9));
     m_oErrors = bars(m_rects[3], QColor(214, 39, 40, 170));
-    m_plot->setMinimumSize(360, 260);
+    m_plot->setMinimumSize(420, 220);
 
-    auto* left = new QVBoxLayout;
-    left->addWidget(m_digit);
-    left->addWidget(m_caption);
-    left->addWidget(m_step);
+    auto* digitColumn = new QVBoxLayout;
+    digitColumn->addWidget(m_digit);
+    digitColumn->addWidget(m_caption);
+    digitColumn->addWidget(m_step);
     auto* layerRow = new QHBoxLayout;
     layerRow->addWidget(new QLabel(tr("Hidden layer:")));
     layerRow->addWidget(m_layer, 1);
-    left->addLayout(layerRow);
-    left->addWidget(m_changeText);
-    left->addWidget(m_change, 1);
+    digitColumn->addLayout(layerRow);
+    digitColumn->addStretch(1);
+    auto* changeScroll = new QScrollArea;
+    changeScroll->setWidget(m_change);
+    changeScroll->setWidgetResizable(true);
+    changeScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* changeColumn = new QVBoxLayout;
+    changeColumn->addWidget(m_changeText);
+    changeColumn->addWidget(changeScroll, 1);
+    auto* changeBox = new QWidget;
+    changeBox->setLayout(changeColumn);
+    changeBox->setMinimumWidth(260);
+    m_caption->setMaximumWidth(28 * kDigitScale + 20);
+    m_changeText->setMaximumWidth(360);
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(2, 2, 2, 2);
-    row->addLayout(left, 0);
-    row->addWidget(m_plot, 1);
+    row->addLayout(digitColumn, 0);
+    row->addWidget(m_plot, 3);
+    row->addWidget(changeBox, 1);
 
     connect(m_step, &QPushButton::clicked, this, &StepInspector::stepRequested);
     connect(m_layer, &QComboBox::currentIndexChanged, this, [this] { drawLayer(); });
@@ -142,7 +172,7 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
         const QSignalBlocker block(m_layer);
         m_layer->clear();
         for (int l = 0; l < layers; ++l)
-            m_layer->addItem(layers == 1 ? tr("the hidden layer") : tr("layer %1").arg(l + 1));
+            m_layer->addItem(tr("layer %1").arg(l + 1));
     }
     m_layer->setEnabled(layers > 1);
 
@@ -180,7 +210,13 @@ void StepInspector::drawLayer()
     m_hOutput->setData(keys, out);
     m_hInput->setData(keys, in);
     m_hErrors->setData(keys, err);
-    fitRange(m_rects[0], double(n), {&in, &out});
+    fitRange(m_rects[0], double(n), {&in});
+    double top = 1e-3, bottom = 0;
+    for (double v : out) {
+        top = std::max(top, v);
+        bottom = std::min(bottom, v);
+    }
+    m_rects[0]->axis(QCPAxis::atRight)->setRange(bottom, top * 1.05);
     fitRange(m_rects[1], double(n), {&err});
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

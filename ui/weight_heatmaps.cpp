@@ -192,6 +192,12 @@ void WeightHeatmaps::drawMatrix()
     drawOutgoing();
 }
 
+void WeightHeatmaps::selectNeuron(int neuron)
+{
+    m_tiles->setSelected(neuron);
+    drawOutgoing();
+}
+
 std::vector<double> WeightHeatmaps::outgoing() const
 {
     std::vector<double> out;

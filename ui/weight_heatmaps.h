@@ -35,6 +35,8 @@ public:
     QCustomPlot* plot() const { return m_plot; }
     QCheckBox* perTileScale() const { return m_perTile; }
     int redraws() const { return m_redraws; }
+    // As clicking tile `neuron` does: highlights it and shows its outgoing weights.
+    void selectNeuron(int neuron);
     // The outgoing weights now shown (of the selected first-layer neuron).
     std::vector<double> outgoing() const;
 

@@ -119,7 +119,8 @@ void WeightTiles::paintEvent(QPaintEvent* event)
     painter.fillRect(rect(), palette().window());
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
     if (m_tiles.empty()) {
-        painter.drawText(rect(), Qt::AlignCenter, tr("No first-layer weights to show"));
+        painter.drawText(rect(), Qt::AlignCenter,
+                         m_placeholder.isEmpty() ? tr("No first-layer weights to show") : m_placeholder);
         return;
     }
     for (int n = 0; n < tileCount(); ++n) {

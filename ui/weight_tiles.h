@@ -25,6 +25,8 @@ public:
     // perTileScale: each tile scaled to its own largest |w|; else one scale for all.
     void setWeights(const engine::Matrix& weights, int imageRows, int imageCols, bool perTileScale);
     void clear();
+    // What an empty grid says.
+    void setPlaceholder(const QString& text) { m_placeholder = text; update(); }
     int tileCount() const { return int(m_tiles.size()); }
     const QImage& tile(int neuron) const { return m_tiles[std::size_t(neuron)]; }
     // The smallest and largest weight of a neuron (for the tooltip and tests).
@@ -55,6 +57,7 @@ private:
     std::vector<std::pair<float, float>> m_ranges;
     int m_imageRows = 28, m_imageCols = 28;
     int m_selected = -1;
+    QString m_placeholder;
 };
 
 } // namespace nnlab::ui
