@@ -68,8 +68,8 @@ PickedFiles classifyFiles(const QStringList& files)
     const bool idx = !(p.trainImages + p.trainLabels + p.testImages + p.testLabels).isEmpty();
     if (csv && idx)
         throw std::runtime_error("pick either two CSV files or four IDX files, not both");
-    if (csv && (p.trainCsv.isEmpty() || p.testCsv.isEmpty()))
-        throw std::runtime_error("pick two CSV files: a training file and a test file (with "
+    if (csv && p.trainCsv.isEmpty())
+        throw std::runtime_error("pick a training CSV file too (the test file is the one with "
                                  "\"test\" in its name, like mnist_test_10.csv)");
     if (idx && (p.trainImages.isEmpty() || p.trainLabels.isEmpty() || p.testImages.isEmpty() ||
                 p.testLabels.isEmpty()))
@@ -99,7 +99,10 @@ DataPair loadData(DataSource source, const QStringList& files)
     QString name;
     if (!p.trainCsv.isEmpty()) {
         t.train = engine::loadCsvDataset(s(p.trainCsv), engine::digitClassNames());
-        t.test = engine::loadCsvDataset(s(p.testCsv), engine::digitClassNames());
+        // One CSV (your own digits, say) is tested on MNIST's 10,000 test images.
+        t.test = p.testCsv.isEmpty()
+                     ? engine::loadIdxFolder(engine::findMnistDir(), engine::digitClassNames(), "MNIST ").test
+                     : engine::loadCsvDataset(s(p.testCsv), engine::digitClassNames());
         name = QFileInfo(p.trainCsv).fileName();
     } else {
         t.train = engine::loadIdxDataset(s(p.trainImages), s(p.trainLabels),

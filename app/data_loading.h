@@ -14,7 +14,8 @@ bool fashionMnistAvailable();
 // Throws engine::FileError (names the file and what is wrong) or std::runtime_error.
 DataPair loadData(DataSource source, const QStringList& files = {});
 // Which of the picked files is which: four IDX files (train/test by "train"/"t10k"/"test" in
-// the name, images/labels by "idx3"/"idx1" or "images"/"labels") or two CSV files. Throws
+// the name, images/labels by "idx3"/"idx1" or "images"/"labels") or one or two CSV files (a
+// training file alone is tested on the bundled MNIST test set). Throws
 // std::runtime_error with a sentence saying what is missing.
 struct PickedFiles
 {

@@ -3,6 +3,7 @@
 #include "confusion_matrix.h"
 #include "control_panel.h"
 #include "digit_gallery.h"
+#include "draw_panel.h"
 #include "learning_curves.h"
 #include "pictures.h"
 #include "step_inspector.h"
@@ -152,6 +153,7 @@ void MainWindow::buildViews()
     m_heatmaps = new WeightHeatmaps;
     m_confusion = new ConfusionMatrix;
     m_inspector = new StepInspector;
+    m_draw = new DrawPanel;
     auto makeDock = [this](const QString& title, const char* name, QWidget* widget, const QString& shortcut) {
         auto* d = new QDockWidget(title, this);
         d->setObjectName(QLatin1String(name));
@@ -164,6 +166,7 @@ void MainWindow::buildViews()
     QDockWidget* confusion = makeDock(tr("Confusion matrix"), "confusionDock", m_confusion, QStringLiteral("Ctrl+3"));
     QDockWidget* gallery = makeDock(tr("Digits"), "galleryDock", m_gallery, QStringLiteral("Ctrl+4"));
     QDockWidget* inspector = makeDock(tr("Step inspector"), "inspectorDock", m_inspector, QStringLiteral("Ctrl+5"));
+    QDockWidget* draw = makeDock(tr("Draw"), "drawDock", m_draw, QStringLiteral("Ctrl+6"));
     m_controlsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     // Weights on the right; along the bottom the digits (with the inspector behind them) and
     // the confusion matrix: everything visible at once on a 1600 x 1000 window.
@@ -171,6 +174,7 @@ void MainWindow::buildViews()
     addDockWidget(Qt::BottomDockWidgetArea, gallery);
     splitDockWidget(gallery, confusion, Qt::Horizontal);
     tabifyDockWidget(gallery, inspector);
+    tabifyDockWidget(gallery, draw);
     gallery->raise();
     resizeDocks({weights}, {600}, Qt::Horizontal);
     resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
@@ -182,6 +186,10 @@ void MainWindow::buildViews()
         m_gallery->showPair(t, p);
         gallery->show();
         gallery->raise();
+    });
+    connect(m_draw, &DrawPanel::failed, this, [this](const QString& why) { showMessage(tr("Drawing"), why); });
+    connect(m_draw, &DrawPanel::digitAdded, this, [this](const QString& path, int count) {
+        statusBar()->showMessage(tr("%1 of your digits in %2").arg(count).arg(path), 6000);
     });
     connect(m_inspector, &StepInspector::stepRequested, this, [this] {
         if (m_inspected && !m_inspectedTest)
@@ -419,6 +427,7 @@ void MainWindow::connectController()
             m_heatmaps->setNetwork(s.network, m_data.train->rows, m_data.train->cols);
         updateInspector();
         requestPredictions(false);
+        m_draw->setNetwork(s.network);
         emit snapshotChanged(s);
     });
     connect(m_controller, &C::sampleStepped, this, [this](const app::SampleStep& step) {
@@ -541,6 +550,7 @@ void MainWindow::onDataLoaded(const app::DataPair& data)
     configureWorker(initial);
     if (m_snapshot.network && m_snapshot.network->architecture() == m_setup.architecture) {
         m_heatmaps->setNetwork(m_snapshot.network, data.train->rows, data.train->cols, true);
+        m_draw->setNetwork(m_snapshot.network);
         requestPredictions(true);
     }
     for (QAction* a : {m_start, m_stop, m_step, m_reset})

@@ -27,6 +27,7 @@ namespace nnlab::ui {
 class ConfusionMatrix;
 class ControlPanel;
 class DigitGallery;
+class DrawPanel;
 class LearningCurves;
 class StepInspector;
 class WeightHeatmaps;
@@ -53,6 +54,7 @@ public:
     WeightHeatmaps* heatmaps() const { return m_heatmaps; }
     ConfusionMatrix* confusion() const { return m_confusion; }
     StepInspector* inspector() const { return m_inspector; }
+    DrawPanel* drawPanel() const { return m_draw; }
     QDockWidget* dock(const QString& objectName) const;
     // Shows digit `index` of the test or training set in the step inspector.
     void inspect(bool test, std::size_t index);
@@ -127,6 +129,7 @@ private:
     WeightHeatmaps* m_heatmaps = nullptr;
     ConfusionMatrix* m_confusion = nullptr;
     StepInspector* m_inspector = nullptr;
+    DrawPanel* m_draw = nullptr;
     std::vector<QDockWidget*> m_viewDocks;
     app::PredictionService* m_predictions = nullptr;
     QElapsedTimer m_sincePredictions;

@@ -1,5 +1,6 @@
 // The step inspector's arithmetic: the lesson's quantities for one image against a hand
 // computation in double, and one per-sample update against the batched trainer.
+#include "engine/saliency.h"
 #include "engine/step_trace.h"
 #include "engine/trainer.h"
 
@@ -174,6 +175,47 @@ private slots:
         QVERIFY(maxDifference(mine, net) > 1e-3); // it moved
         const double diff = maxDifference(mine, trainer.network());
         QVERIFY2(diff < 2e-6, qPrintable(QString::number(diff)));
+    }
+
+    // gradient x input against central differences of o_input[class], in double.
+    void saliencyMatchesFiniteDifferences_data()
+    {
+        QTest::addColumn<QString>("activation");
+        QTest::addColumn<int>("hiddenLayers");
+        QTest::newRow("sigmoid, the lesson") << "sigmoid" << 1;
+        QTest::newRow("tanh, 2 layers") << "tanh" << 2;
+        QTest::newRow("relu, 2 layers") << "relu" << 2;
+        QTest::newRow("no hidden layer") << "sigmoid" << 0;
+    }
+
+    void saliencyMatchesFiniteDifferences()
+    {
+        QFETCH(QString, activation);
+        QFETCH(int, hiddenLayers);
+        Architecture a;
+        a.inputs = 12;
+        a.hidden.assign(std::size_t(hiddenLayers), 6);
+        a.outputs = 3;
+        a.hiddenActivation = *parseActivation(activation.toStdString());
+        a.biases = true;
+        Network net(a);
+        net.initialize(Init::Glorot, 11);
+        Vector x(12);
+        for (int i = 0; i < 12; ++i)
+            x[i] = 0.05f + 0.07f * float(i % 5);
+        const std::vector<float> s = gradientTimesInput(net, x, 2);
+        QCOMPARE(s.size(), std::size_t(12));
+        for (int i = 0; i < 12; ++i) {
+            const float h = 1e-2f;
+            Vector up = x, down = x;
+            up[i] += h;
+            down[i] -= h;
+            const double slope = (double(net.trace(up).preActivations.back()[2]) -
+                                  double(net.trace(down).preActivations.back()[2])) / (2.0 * h);
+            QVERIFY2(std::abs(slope * x[i] - s[std::size_t(i)]) < 2e-3,
+                     qPrintable(QStringLiteral("pixel %1: %2 vs %3").arg(i).arg(slope * x[i]).arg(s[std::size_t(i)])));
+        }
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, gradientTimesInput(net, x, 3));
     }
 
     void badLabelIsRefused()

@@ -190,9 +190,9 @@ private slots:
                  qPrintable(messages.last().at(0).toString()));
         QCOMPARE(w->data().name, QStringLiteral("MNIST"));
         QCOMPARE(w->controls()->dataset()->currentIndex(), 0);
-        w->openDataFiles({bad}); // one CSV is not a pair
+        w->openDataFiles({bad}); // a test file alone is no training set
         QVERIFY(messages.wait(5000));
-        QVERIFY(messages.last().at(0).toString().contains(QLatin1String("two CSV files")));
+        QVERIFY(messages.last().at(0).toString().contains(QLatin1String("training CSV")));
 
         // The lesson's own CSV pair loads.
         w->openDataFiles({QStringLiteral(NNLAB_SOURCE_DIR "/data/mnist_train_100.csv"),

@@ -1,0 +1,47 @@
+#include "saliency.h"
+
+#include <stdexcept>
+
+namespace nnlab::engine {
+
+namespace {
+
+// The slope of a hidden activation at its output a.
+float slope(Activation f, float a)
+{
+    switch (f) {
+    case Activation::Sigmoid:
+        return a * (1.0f - a);
+    case Activation::Tanh:
+        return 1.0f - a * a;
+    case Activation::ReLU:
+        break;
+    }
+    return a > 0.0f ? 1.0f : 0.0f;
+}
+
+} // namespace
+
+std::vector<float> gradientTimesInput(const Network& net, const Vector& x, int outputClass)
+{
+    const Architecture& a = net.architecture();
+    if (outputClass < 0 || outputClass >= a.outputs)
+        throw std::invalid_argument("the class is outside the network's outputs");
+    if (x.size() != a.inputs)
+        throw std::invalid_argument("the input has the wrong number of values");
+    const Network::Trace t = net.trace(x);
+    // Backwards from o_input[class]: g = e_class; through each layer g = W^T g, times the slope.
+    Vector g = net.weights(net.layerCount() - 1).row(outputClass).transpose();
+    for (int l = net.layerCount() - 2; l >= 0; --l) {
+        const Vector& h = t.activations[std::size_t(l + 1)];
+        for (Eigen::Index i = 0; i < g.size(); ++i)
+            g[i] *= slope(a.hiddenActivation, h[i]);
+        g = net.weights(l).transpose() * g;
+    }
+    std::vector<float> out(std::size_t(a.inputs));
+    for (int i = 0; i < a.inputs; ++i)
+        out[std::size_t(i)] = g[i] * x[i];
+    return out;
+}
+
+} // namespace nnlab::engine

@@ -1,0 +1,266 @@
+#include "draw_panel.h"
+
+#include "digit_canvas.h"
+#include "pictures.h"
+
+#include <qcustomplot.h>
+
+#include <QCheckBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace nnlab::ui {
+
+namespace engine = nnlab::engine;
+
+namespace {
+constexpr int kSeenScale = 5; // the 28x28 preview at 140 px
+}
+
+DrawPanel::DrawPanel(QWidget* parent)
+    : QWidget(parent), m_canvas(new DigitCanvas), m_clear(new QPushButton(tr("C&lear"))),
+      m_undo(new QPushButton(tr("&Undo"))), m_brush(new QSlider(Qt::Horizontal)),
+      m_explain(new QCheckBox(tr("&Explain"))), m_seen(new QLabel), m_answer(new QLabel),
+      m_detail(new QLabel), m_plot(new QCustomPlot), m_label(new QSpinBox),
+      m_add(new QPushButton(tr("&Add to training set"))), m_addStatus(new QLabel), m_timer(new QTimer(this))
+{
+    m_clear->setToolTip(tr("Wipe the canvas (Esc)"));
+    m_undo->setToolTip(tr("Take back the last stroke (Ctrl+Z)"));
+    m_brush->setRange(3, 20);
+    m_brush->setValue(8);
+    m_brush->setToolTip(tr("Brush width. MNIST's digits were written with a pen about a tenth of "
+                           "the digit's height wide."));
+    m_explain->setToolTip(tr("Colour the pixels by how much they pushed the answer: red towards "
+                             "the predicted digit, blue against it (gradient × input)."));
+    m_seen->setFixedSize(28 * kSeenScale + 2, 28 * kSeenScale + 2);
+    m_seen->setFrameShape(QFrame::Box);
+    m_seen->setAlignment(Qt::AlignCenter);
+    m_seen->setToolTip(tr("What the network sees: your drawing cropped, scaled into a 20×20 box "
+                          "and centred by its centre of mass in 28×28 pixels, as MNIST's digits "
+                          "were made."));
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 4);
+    big.setBold(true);
+    m_answer->setFont(big);
+    m_answer->setAlignment(Qt::AlignCenter);
+    m_answer->setMinimumWidth(90);
+    m_detail->setWordWrap(true);
+    m_label->setRange(0, 9);
+    m_label->setToolTip(tr("What digit you drew: the label it is saved with"));
+    m_add->setToolTip(tr("Save the 28×28 image with this label to your own dataset (CSV, the "
+                         "lesson's format). Open it with File ▸ Open dataset files to train on "
+                         "your handwriting."));
+    m_addStatus->setWordWrap(true);
+
+    auto* rect = m_plot->axisRect();
+    m_bars = new QCPBars(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    m_bars->setBrush(QColor(31, 119, 180, 170));
+    m_bars->setPen(Qt::NoPen);
+    m_top = new QCPBars(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    m_top->setBrush(QColor(44, 160, 44));
+    m_top->setPen(Qt::NoPen);
+    auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+    ticker->setTickStep(1);
+    rect->axis(QCPAxis::atBottom)->setTicker(ticker);
+    rect->axis(QCPAxis::atBottom)->setRange(-0.6, 9.6);
+    rect->axis(QCPAxis::atBottom)->setLabel(tr("digit"));
+    rect->axis(QCPAxis::atLeft)->setRange(0, 1);
+    rect->axis(QCPAxis::atLeft)->setLabel(tr("network output"));
+    m_plot->setMinimumSize(260, 180);
+
+    auto* tools = new QHBoxLayout;
+    tools->addWidget(m_clear);
+    tools->addWidget(m_undo);
+    tools->addWidget(new QLabel(tr("Brush")));
+    tools->addWidget(m_brush, 1);
+    tools->addWidget(m_explain);
+    auto* left = new QVBoxLayout;
+    left->addWidget(m_canvas, 1);
+    left->addLayout(tools);
+
+    auto* answerRow = new QHBoxLayout;
+    auto* seenColumn = new QVBoxLayout;
+    seenColumn->addWidget(new QLabel(tr("What the network sees")));
+    seenColumn->addWidget(m_seen);
+    answerRow->addLayout(seenColumn);
+    answerRow->addWidget(m_answer, 1);
+    auto* addRow = new QHBoxLayout;
+    addRow->addWidget(new QLabel(tr("This is a")));
+    addRow->addWidget(m_label);
+    addRow->addWidget(m_add, 1);
+    auto* right = new QVBoxLayout;
+    right->addLayout(answerRow);
+    right->addWidget(m_detail);
+    right->addWidget(m_plot, 1);
+    right->addLayout(addRow);
+    right->addWidget(m_addStatus);
+
+    auto* row = new QHBoxLayout(this);
+    row->setContentsMargins(2, 2, 2, 2);
+    row->addLayout(left, 3);
+    row->addLayout(right, 2);
+
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, &DrawPanel::classifyNow);
+    connect(m_canvas, &DigitCanvas::drawingChanged, this, &DrawPanel::schedule);
+    connect(m_clear, &QPushButton::clicked, m_canvas, &DigitCanvas::clear);
+    connect(m_undo, &QPushButton::clicked, m_canvas, &DigitCanvas::undo);
+    auto* esc = new QShortcut(QKeySequence(Qt::Key_Escape), this, m_canvas, &DigitCanvas::clear);
+    esc->setContext(Qt::WidgetWithChildrenShortcut);
+    auto* undo = new QShortcut(QKeySequence::Undo, this, m_canvas, &DigitCanvas::undo);
+    undo->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_brush, &QSlider::valueChanged, this, [this](int v) { m_canvas->setBrushWidth(v / 100.0); });
+    m_canvas->setBrushWidth(m_brush->value() / 100.0);
+    connect(m_explain, &QCheckBox::toggled, this, &DrawPanel::classifyNow);
+    connect(m_add, &QPushButton::clicked, this, &DrawPanel::addToTrainingSet);
+
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    m_userPath = folder + QStringLiteral("/my-digits.csv");
+    classifyNow();
+}
+
+void DrawPanel::setUserDatasetPath(const QString& path)
+{
+    m_userPath = path;
+}
+
+void DrawPanel::setNetwork(app::NetworkPtr network)
+{
+    m_network = std::move(network);
+    schedule(); // the answer follows the network as it learns
+}
+
+void DrawPanel::schedule()
+{
+    if (m_timer->isActive())
+        return;
+    const qint64 since = m_sinceLast.isValid() ? m_sinceLast.elapsed() : kMinIntervalMs;
+    m_timer->start(int(std::max<qint64>(0, kMinIntervalMs - since)));
+}
+
+void DrawPanel::classifyNow()
+{
+    m_sinceLast.start();
+    const bool canRead = m_network && m_network->architecture().inputs == engine::kMnistPixels;
+    m_result = {};
+    if (canRead && !m_canvas->isEmpty()) {
+        try {
+            m_result = app::classifyDrawing(*m_network, m_canvas->ink(), m_explain->isChecked());
+            ++m_classifications;
+        } catch (const std::exception& e) {
+            emit failed(QString::fromUtf8(e.what()));
+        }
+    }
+    QVector<double> keys, values, top;
+    const int n = int(m_result.outputs.size());
+    for (int k = 0; k < (n ? n : 10); ++k) {
+        keys << k;
+        const double v = k < n ? m_result.outputs[std::size_t(k)] : 0.0;
+        values << (k == m_result.digit ? 0.0 : v);
+        top << (k == m_result.digit ? v : 0.0);
+    }
+    m_bars->setData(keys, values);
+    m_top->setData(keys, top);
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+
+    if (!m_result.seen) {
+        m_seen->setPixmap(QPixmap());
+        m_seen->setText(QString());
+        m_answer->setText(QStringLiteral("–"));
+        m_detail->setText(!canRead ? tr("This network does not read 28×28 digits.")
+                                   : tr("Draw a digit on the canvas: the network answers as you "
+                                        "draw. (An empty canvas is not a digit, so no guess.)"));
+        m_canvas->setOverlay({}, {});
+        return;
+    }
+    const QImage seen = digitImage(m_result.seen->data(), 28, 28);
+    m_seen->setPixmap(QPixmap::fromImage(seen.scaled(28 * kSeenScale, 28 * kSeenScale)));
+    m_answer->setText(QString::number(m_result.digit));
+    m_detail->setText(tr("%1% sure (its largest output %2); read in %3 ms, preprocessing "
+                         "included")
+                          .arg(100.0 * m_result.confidence, 0, 'f', 1)
+                          .arg(double(m_result.confidence), 0, 'f', 3)
+                          .arg(m_result.microseconds / 1000.0, 0, 'f', 2));
+    if (m_result.saliency.size() == std::size_t(engine::kMnistPixels)) {
+        float largest = 1e-9f;
+        for (float v : m_result.saliency)
+            largest = std::max(largest, std::abs(v));
+        QImage overlay(28, 28, QImage::Format_ARGB32);
+        for (int i = 0; i < engine::kMnistPixels; ++i) {
+            const float v = m_result.saliency[std::size_t(i)] / largest;
+            QColor c = QColor::fromRgb(divergingColor(v));
+            c.setAlphaF(std::min(1.0f, std::abs(v) * 1.5f));
+            overlay.setPixelColor(i % 28, i / 28, c);
+        }
+        // Where the ink is in the 28x28, to lay the overlay onto the drawing's ink on the canvas.
+        int left = 28, top2 = 28, right = -1, bottom = -1;
+        for (int i = 0; i < engine::kMnistPixels; ++i)
+            if ((*m_result.seen)[std::size_t(i)] >= 26) {
+                left = std::min(left, i % 28);
+                right = std::max(right, i % 28);
+                top2 = std::min(top2, i / 28);
+                bottom = std::max(bottom, i / 28);
+            }
+        m_canvas->setOverlay(overlay, QRectF(left, top2, right - left + 1, bottom - top2 + 1));
+    } else {
+        m_canvas->setOverlay({}, {});
+    }
+}
+
+std::vector<double> DrawPanel::bars() const
+{
+    std::vector<double> out;
+    auto a = m_bars->data()->constBegin();
+    auto b = m_top->data()->constBegin();
+    for (; a != m_bars->data()->constEnd() && b != m_top->data()->constEnd(); ++a, ++b)
+        out.push_back(a->value + b->value);
+    return out;
+}
+
+void DrawPanel::addToTrainingSet()
+{
+    if (!m_result.seen) {
+        m_addStatus->setText(tr("Draw a digit first."));
+        return;
+    }
+    QDir().mkpath(QFileInfo(m_userPath).absolutePath());
+    QFile file(m_userPath);
+    if (!file.open(QIODevice::Append | QIODevice::Text)) {
+        emit failed(tr("%1 could not be opened for writing: %2").arg(m_userPath, file.errorString()));
+        return;
+    }
+    QByteArray line = QByteArray::number(m_label->value());
+    for (const std::uint8_t p : *m_result.seen)
+        line += ',' + QByteArray::number(p);
+    line += '\n';
+    if (file.write(line) != line.size() || !file.flush()) {
+        emit failed(tr("%1 could not be written: %2").arg(m_userPath, file.errorString()));
+        return;
+    }
+    file.close();
+    int count = 0;
+    if (QFile in(m_userPath); in.open(QIODevice::ReadOnly))
+        while (!in.atEnd())
+            count += !in.readLine().trimmed().isEmpty();
+    m_addStatus->setText(tr("Saved as a %1: %2 digit(s) in %3. Open it with File ▸ Open dataset "
+                            "files (with a test CSV) to train on your handwriting.")
+                             .arg(m_label->value())
+                             .arg(count)
+                             .arg(QDir::toNativeSeparators(m_userPath)));
+    emit digitAdded(m_userPath, count);
+    m_canvas->clear();
+}
+
+} // namespace nnlab::ui

@@ -1,0 +1,83 @@
+// Draw a digit and watch the network read it: the canvas, what the network sees (the 28x28 the
+// MNIST preprocessing makes of the drawing), the ten outputs as bars, the answer with its
+// confidence, an explanation overlay, and "add to training set" for the learner's handwriting.
+#pragma once
+
+#include "app/drawing_classifier.h"
+#include "app/training_setup.h"
+
+#include <QElapsedTimer>
+#include <QWidget>
+
+class QCheckBox;
+class QCPBars;
+class QCustomPlot;
+class QLabel;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QTimer;
+
+namespace nnlab::ui {
+
+class DigitCanvas;
+
+class DrawPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kMinIntervalMs = 16; // at most ~60 classifications a second
+
+    explicit DrawPanel(QWidget* parent = nullptr);
+
+    // The network that reads the drawing: the one training now, or a loaded model.
+    void setNetwork(app::NetworkPtr network);
+    // Where "Add to training set" appends (the lesson's CSV format); default: the user's data
+    // folder, my-digits.csv.
+    void setUserDatasetPath(const QString& path);
+    QString userDatasetPath() const { return m_userPath; }
+
+    DigitCanvas* canvas() const { return m_canvas; }
+    QPushButton* clearButton() const { return m_clear; }
+    QCheckBox* explainBox() const { return m_explain; }
+    QSpinBox* labelBox() const { return m_label; }
+    QPushButton* addButton() const { return m_add; }
+    const app::DrawingResult& result() const { return m_result; }
+    int classifications() const { return m_classifications; }
+    // The bars' values now shown.
+    std::vector<double> bars() const;
+    QLabel* answer() const { return m_answer; }
+
+signals:
+    void digitAdded(const QString& path, int count);
+    void failed(const QString& why);
+
+private:
+    void schedule();
+    void classifyNow();
+    void addToTrainingSet();
+
+    DigitCanvas* m_canvas;
+    QPushButton* m_clear;
+    QPushButton* m_undo;
+    QSlider* m_brush;
+    QCheckBox* m_explain;
+    QLabel* m_seen;
+    QLabel* m_answer;
+    QLabel* m_detail;
+    QCustomPlot* m_plot;
+    QCPBars* m_bars = nullptr;
+    QCPBars* m_top = nullptr;
+    QSpinBox* m_label;
+    QPushButton* m_add;
+    QLabel* m_addStatus;
+    QTimer* m_timer;
+    QElapsedTimer m_sinceLast;
+    app::NetworkPtr m_network;
+    app::DrawingResult m_result;
+    QString m_userPath;
+    int m_classifications = 0;
+};
+
+} // namespace nnlab::ui
