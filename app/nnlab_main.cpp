@@ -2,12 +2,16 @@
 // and measures itself (--measure) for docs/BENCHMARKS.md.
 #include "engine/presets.h"
 #include "ui/control_panel.h"
+#include "ui/digit_canvas.h"
+#include "ui/draw_panel.h"
 #include "ui/learning_curves.h"
 #include "ui/weight_heatmaps.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QCommandLineParser>
+#include <QMouseEvent>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
@@ -149,15 +153,42 @@ private:
         QCoreApplication::exit(code);
     }
 
+    // Draws a 7 on the canvas with mouse events, as a person would.
+    static void drawSeven(nnlab::ui::DigitCanvas* canvas)
+    {
+        const QRect s = canvas->square();
+        auto at = [&](double x, double y) { return QPointF(s.left() + x * s.width(), s.top() + y * s.height()); };
+        auto send = [&](QEvent::Type type, QPointF p, Qt::MouseButton button, Qt::MouseButtons buttons) {
+            QMouseEvent e(type, p, canvas->mapToGlobal(p), button, buttons, Qt::NoModifier);
+            QCoreApplication::sendEvent(canvas, &e);
+        };
+        const QPointF path[] = {at(0.28, 0.25), at(0.72, 0.22), at(0.6, 0.45), at(0.5, 0.62), at(0.44, 0.8)};
+        send(QEvent::MouseButtonPress, path[0], Qt::LeftButton, Qt::LeftButton);
+        for (std::size_t i = 1; i < std::size(path); ++i)
+            for (int k = 1; k <= 12; ++k)
+                send(QEvent::MouseMove, path[i - 1] + (path[i] - path[i - 1]) * (k / 12.0), Qt::NoButton,
+                     Qt::LeftButton);
+        send(QEvent::MouseButtonRelease, path[std::size(path) - 1], Qt::LeftButton, Qt::NoButton);
+    }
+
     // Each dock's view as its own PNG, the inspector showing test digit 0.
     bool saveViews()
     {
+        m_window->dock(QStringLiteral("drawDock"))->raise();
+        QCoreApplication::processEvents();
+        drawSeven(m_window->drawPanel()->canvas());
+        m_window->drawPanel()->explainBox()->setChecked(true);
+        QElapsedTimer settle;
+        settle.start();
+        while (settle.elapsed() < 100)
+            QCoreApplication::processEvents();
         m_window->inspect(true, 0);
         m_window->heatmaps()->selectNeuron(0);
         bool ok = true;
         const std::pair<const char*, const char*> docks[] = {
             {"weightsDock", "weights"}, {"confusionDock", "confusion"},
-            {"galleryDock", "gallery"}, {"inspectorDock", "inspector"}, {"controlsDock", "controls"}};
+            {"galleryDock", "gallery"}, {"inspectorDock", "inspector"}, {"controlsDock", "controls"},
+            {"drawDock", "draw"}};
         for (const auto& [dock, name] : docks) {
             QDockWidget* d = m_window->dock(QLatin1String(dock));
             d->raise();

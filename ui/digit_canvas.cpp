@@ -170,8 +170,10 @@ void DigitCanvas::paintEvent(QPaintEvent*)
     painter.setPen(QPen(QColor(200, 200, 200), 1, Qt::DashLine));
     painter.drawRect(s.adjusted(0, 0, -1, -1));
     painter.translate(s.topLeft());
+    // Vectors: crisp at any DPI. Lighter under an explanation, so its colours show.
+    const QColor ink = m_overlay.isNull() ? QColor(20, 20, 20) : QColor(175, 175, 175);
     for (const Stroke& stroke : m_strokes)
-        drawStroke(painter, stroke, s.width(), QColor(20, 20, 20)); // vectors: crisp at any DPI
+        drawStroke(painter, stroke, s.width(), ink);
     painter.resetTransform();
     if (!m_overlay.isNull() && !m_overlayFrom.isEmpty()) {
         // Map the overlay's ink box onto the drawing's ink box on the canvas.
@@ -180,7 +182,7 @@ void DigitCanvas::paintEvent(QPaintEvent*)
         const QRectF target(to.left() - m_overlayFrom.left() * sx, to.top() - m_overlayFrom.top() * sy,
                             m_overlay.width() * sx, m_overlay.height() * sy);
         painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
-        painter.setOpacity(0.6);
+        painter.setOpacity(0.9);
         painter.drawImage(target, m_overlay);
         painter.setOpacity(1.0);
     }

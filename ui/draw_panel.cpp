@@ -188,11 +188,11 @@ void DrawPanel::classifyNow()
     const QImage seen = digitImage(m_result.seen->data(), 28, 28);
     m_seen->setPixmap(QPixmap::fromImage(seen.scaled(28 * kSeenScale, 28 * kSeenScale)));
     m_answer->setText(QString::number(m_result.digit));
-    m_detail->setText(tr("%1% sure (its largest output %2); read in %3 ms, preprocessing "
-                         "included")
-                          .arg(100.0 * m_result.confidence, 0, 'f', 1)
-                          .arg(double(m_result.confidence), 0, 'f', 3)
-                          .arg(m_result.microseconds / 1000.0, 0, 'f', 2));
+    const bool softmax = m_network->architecture().output == engine::Output::Softmax;
+    m_detail->setText((softmax ? tr("%1% probability (softmax output)").arg(100.0 * m_result.confidence, 0, 'f', 1)
+                               : tr("its largest o_output is %1 (sigmoid outputs are each "
+                                    "0..1, not probabilities)").arg(double(m_result.confidence), 0, 'f', 3)) +
+                      tr("; read in %1 ms, preprocessing included").arg(m_result.microseconds / 1000.0, 0, 'f', 2));
     if (m_result.saliency.size() == std::size_t(engine::kMnistPixels)) {
         float largest = 1e-9f;
         for (float v : m_result.saliency)
