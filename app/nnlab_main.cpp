@@ -285,6 +285,7 @@ int main(int argc, char** argv)
     options.trainerThreads = threads;
     if (scripted || args.isSet(QStringLiteral("no-settings"))) {
         options.restoreSettings = false; // the same picture on every machine
+        options.askToSaveOnQuit = false;
         options.settingsFile = scratch.filePath(QStringLiteral("settings.ini"));
     }
     MainWindow window(options);

@@ -18,6 +18,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -35,6 +36,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
+#include <sstream>
 
 namespace nnlab::ui {
 
@@ -69,6 +71,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
       m_curves(new LearningCurves)
 {
     setObjectName(QStringLiteral("nnlabMainWindow"));
+    m_askToSave = options.askToSaveOnQuit;
     m_controller->setThreads(options.trainerThreads);
     setCentralWidget(m_curves);
 
@@ -329,14 +332,24 @@ void MainWindow::buildActions()
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open dataset files…"), this, [this] {
-        onDatasetChosen(int(m_dataSources.size()) - 1);
-    });
-    open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("&New network"), QKeySequence::New, this, &MainWindow::newModel)
+        ->setToolTip(tr("Fresh random weights for the network the controls describe"));
+    file->addAction(tr("&Open model…"), QKeySequence::Open, this, &MainWindow::openModelDialog);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    file->addAction(tr("&Save model"), QKeySequence::Save, this, &MainWindow::save);
+    file->addAction(tr("Save model &as…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
     file->addSeparator();
-    file->addAction(tr("Export curves as &image…"), this, &MainWindow::exportPlot);
-    file->addAction(tr("Export curves as &CSV…"), this, &MainWindow::exportCsv);
-    file->addAction(tr("Save window &screenshot…"), this, &MainWindow::saveScreenshot);
+    file->addAction(tr("Open &dataset files…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
+                    [this] { onDatasetChosen(int(m_dataSources.size()) - 1); });
+    file->addSeparator();
+    QMenu* exports = file->addMenu(tr("&Export"));
+    exports->addAction(tr("Learning curves as &image (PNG, PDF)…"), this, &MainWindow::exportPlot);
+    exports->addAction(tr("Learning curves as &CSV…"), this, &MainWindow::exportCsv);
+    exports->addAction(tr("&Weight heatmaps as PNG…"), this, &MainWindow::exportHeatmaps);
+    exports->addAction(tr("&Gallery page as PNG…"), this, &MainWindow::exportGalleryPage);
+    exports->addAction(tr("C&onfusion matrix as CSV…"), this, &MainWindow::exportConfusion);
+    exports->addAction(tr("Window &screenshot…"), this, &MainWindow::saveScreenshot);
+    rebuildRecentMenu();
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -413,6 +426,8 @@ void MainWindow::connectController()
     using C = app::TrainingController;
     connect(m_controller, &C::runStarted, this, [this](const app::RunInfo& info) {
         m_freshWeights = false;
+        m_dirty = true;
+        updateTitle();
         m_trainedRun = info.run;
         m_curves->beginRun(info.run, info.setup.describe() + QStringLiteral(" · ") + info.dataName);
     });
@@ -431,6 +446,7 @@ void MainWindow::connectController()
         emit snapshotChanged(s);
     });
     connect(m_controller, &C::sampleStepped, this, [this](const app::SampleStep& step) {
+        m_dirty = true;
         if (m_data.isValid())
             m_inspector->setWeightChange(*step.before, *step.after, m_data.train->rows, m_data.train->cols);
     });
@@ -781,9 +797,198 @@ void MainWindow::exportCsv()
                                      tr("CSV file (*.csv)"));
     if (path.isEmpty())
         return;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(m_curves->toCsv().toUtf8()) < 0 || !file.commit())
-        showMessage(tr("Export failed"), tr("%1 could not be written: %2").arg(path, file.errorString()));
+    writeFile(path, m_curves->toCsv().toUtf8());
+}
+
+bool MainWindow::writeFile(const QString& path, const QByteArray& bytes)
+{
+    QSaveFile file(path); // all or nothing: an old file survives a failed write
+    if (file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit())
+        return true;
+    showMessage(tr("Could not save"), tr("%1 could not be written: %2").arg(path, file.errorString()));
+    return false;
+}
+
+void MainWindow::exportHeatmaps()
+{
+    const QString path = askSavePath(tr("Export the weight heatmaps"), QStringLiteral("weights.png"),
+                                     tr("PNG image (*.png)"));
+    if (!path.isEmpty() && !m_heatmaps->grab().save(path))
+        showMessage(tr("Export failed"), tr("%1 could not be written.").arg(path));
+}
+
+void MainWindow::exportGalleryPage()
+{
+    const QString path = askSavePath(tr("Export the gallery page"), QStringLiteral("digits.png"),
+                                      tr("PNG image (*.png)"));
+    if (!path.isEmpty() && !m_gallery->grab().save(path))
+        showMessage(tr("Export failed"), tr("%1 could not be written.").arg(path));
+}
+
+void MainWindow::exportConfusion()
+{
+    const QString path = askSavePath(tr("Export the confusion matrix"), QStringLiteral("confusion.csv"),
+                                     tr("CSV file (*.csv)"));
+    if (!path.isEmpty())
+        writeFile(path, m_confusion->toCsv().toUtf8());
+}
+
+// --- Model files ---------------------------------------------------------------------------
+
+void MainWindow::newModel()
+{
+    app::TrainingSetup next = m_controls->setup();
+    if (m_data.isValid()) {
+        next.architecture.inputs = m_data.train->pixelsPerImage();
+        next.architecture.outputs = m_data.train->classCount();
+    }
+    askToRestart(tr("A new network starts from fresh random weights."),
+                 [this, next] {
+                     m_setup = next;
+                     m_modelPath.clear();
+                     configureWorker({});
+                     m_dirty = false;
+                     updateTitle();
+                 },
+                 [] {});
+}
+
+void MainWindow::openModelDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a model"),
+                                                      m_settings->value("paths/models").toString(),
+                                                      tr("nnlab models (*.nnlab);;All files (*)"));
+    if (!path.isEmpty()) {
+        m_settings->setValue("paths/models", QFileInfo(path).absolutePath());
+        openModel(path);
+    }
+}
+
+bool MainWindow::openModel(const QString& path)
+{
+    engine::Model model;
+    try {
+        model = engine::loadModel(path.toStdString());
+    } catch (const std::exception& e) {
+        showMessage(tr("The model could not be opened"), QString::fromUtf8(e.what()));
+        return false; // the current model stays
+    }
+    const engine::Architecture& a = model.network.architecture();
+    if (m_data.isValid() && (a.inputs != m_data.train->pixelsPerImage() || a.outputs != m_data.train->classCount())) {
+        showMessage(tr("The model does not fit the data"),
+                    tr("%1 reads %2 inputs into %3 classes, but the data has %4 pixels per image "
+                       "and %5 classes.")
+                        .arg(QFileInfo(path).fileName())
+                        .arg(a.inputs)
+                        .arg(a.outputs)
+                        .arg(m_data.train->pixelsPerImage())
+                        .arg(m_data.train->classCount()));
+        return false;
+    }
+    if (a.hidden.size() > std::size_t(ControlPanel::kMaxHiddenLayers) ||
+        std::any_of(a.hidden.begin(), a.hidden.end(), [](int n) { return n > ControlPanel::kMaxHiddenNodes; })) {
+        showMessage(tr("The model is too large for the controls"),
+                    tr("%1 has more than %2 hidden layers or more than %3 nodes in one; nnlab-train "
+                       "can still train it.")
+                        .arg(QFileInfo(path).fileName())
+                        .arg(ControlPanel::kMaxHiddenLayers)
+                        .arg(ControlPanel::kMaxHiddenNodes));
+        return false;
+    }
+    if (m_controller->isRunning())
+        m_controller->pause();
+    app::TrainingSetup next = m_controls->setup();
+    next.architecture = a; // the controls follow the model
+    m_setup = next;
+    m_controls->setSetup(next);
+    auto network = std::make_shared<const engine::Network>(std::move(model.network));
+    m_snapshot = app::NetworkSnapshot{0, network, 0, 0};
+    configureWorker(network);
+    m_modelPath = path;
+    m_dirty = false;
+    QStringList recent = recentModels();
+    recent.removeAll(path);
+    recent.prepend(path);
+    m_settings->setValue("recent/models", recent.mid(0, 8));
+    rebuildRecentMenu();
+    statusBar()->showMessage(
+        tr("Opened %1: %2%3")
+            .arg(QFileInfo(path).fileName(), QString::fromStdString(a.describe()),
+                 model.info.testAccuracy ? tr(", %1% on its test set").arg(100.0 * *model.info.testAccuracy, 0, 'f', 2)
+                                         : QString()),
+        8000);
+    updateTitle();
+    return true;
+}
+
+bool MainWindow::saveModel(const QString& path)
+{
+    if (!m_snapshot.network) {
+        showMessage(tr("Nothing to save"), tr("There is no network yet."));
+        return false;
+    }
+    engine::Model model;
+    model.network = *m_snapshot.network;
+    if (m_lastTestAccuracy >= 0)
+        model.info.testAccuracy = float(m_lastTestAccuracy);
+    model.info.samplesSeen = m_snapshot.samplesSeen;
+    model.info.note = m_setup.describe().toStdString();
+    std::ostringstream bytes;
+    try {
+        engine::writeModel(bytes, model, path.toStdString());
+    } catch (const std::exception& e) {
+        showMessage(tr("Could not save"), QString::fromUtf8(e.what()));
+        return false;
+    }
+    const std::string data = bytes.str();
+    if (!writeFile(path, QByteArray(data.data(), qsizetype(data.size()))))
+        return false;
+    m_modelPath = path;
+    m_dirty = false;
+    QStringList recent = recentModels();
+    recent.removeAll(path);
+    recent.prepend(path);
+    m_settings->setValue("recent/models", recent.mid(0, 8));
+    rebuildRecentMenu();
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
+    updateTitle();
+    return true;
+}
+
+bool MainWindow::save()
+{
+    return m_modelPath.isEmpty() ? saveAs() : saveModel(m_modelPath);
+}
+
+bool MainWindow::saveAs()
+{
+    const QString folder = m_settings->value("paths/models").toString();
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Save the model"),
+        (folder.isEmpty() ? QString() : folder + QLatin1Char('/')) + QStringLiteral("model.nnlab"),
+        tr("nnlab models (*.nnlab)"));
+    if (path.isEmpty())
+        return false;
+    if (!path.endsWith(QLatin1String(".nnlab")))
+        path += QStringLiteral(".nnlab");
+    m_settings->setValue("paths/models", QFileInfo(path).absolutePath());
+    return saveModel(path);
+}
+
+QStringList MainWindow::recentModels() const
+{
+    return m_settings->value("recent/models").toStringList();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    if (!m_recentMenu)
+        return;
+    m_recentMenu->clear();
+    const QStringList recent = recentModels();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openModel(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::saveScreenshot()
@@ -799,7 +1004,11 @@ void MainWindow::updateTitle()
     QString model = m_setup.describe();
     if (m_snapshot.network && m_snapshot.network == m_defaultModel)
         model = tr("default model (%1% on test)").arg(100.0 * m_defaultModelAccuracy.value_or(0), 0, 'f', 1);
-    setWindowTitle(tr("nnlab — %1 — %2").arg(model, m_data.name.isEmpty() ? tr("loading") : m_data.name));
+    if (!m_modelPath.isEmpty())
+        model = QFileInfo(m_modelPath).fileName();
+    setWindowTitle(tr("nnlab — %1%2 — %3")
+                       .arg(model, m_dirty ? QStringLiteral(" *") : QString(),
+                            m_data.name.isEmpty() ? tr("loading") : m_data.name));
 }
 
 void MainWindow::writeSettings()
@@ -814,6 +1023,21 @@ void MainWindow::writeSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_askToSave && m_dirty) {
+        if (m_controller->isRunning())
+            m_controller->pause();
+        QMessageBox box(QMessageBox::Question, tr("Save the trained model?"),
+                        tr("The network has learned since it was last saved. Save it before "
+                           "closing?"),
+                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+        box.setObjectName(QStringLiteral("saveOnQuitQuestion"));
+        box.setDefaultButton(QMessageBox::Save);
+        const int answer = box.exec();
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !save())) {
+            event->ignore();
+            return;
+        }
+    }
     writeSettings();
     m_probe->stop();
     m_controller->shutdown(); // stops mid-epoch and joins within 0.5 s

@@ -18,6 +18,7 @@ class QAction;
 class QActionGroup;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QSettings;
 class QTimer;
@@ -41,6 +42,7 @@ public:
     {
         QString settingsFile;      // empty: the user's QSettings; tests pass a temporary file
         bool restoreSettings = true;
+        bool askToSaveOnQuit = true; // a trained, unsaved model asks before the window closes
         int trainerThreads = 0;    // 0 = every core
     };
 
@@ -70,6 +72,14 @@ public:
     const app::TrainingSetup& setup() const { return m_setup; }
     // Applies a named preset ("lesson", "keras-rmsprop"... or "default"); returns false if unknown.
     bool applyPreset(const QString& name);
+
+    // Model files (docs/model-format.md). open: a bad or foreign file shows the engine's message
+    // and keeps the current model; save: QSaveFile, so a failed save never harms an old file.
+    bool openModel(const QString& path);
+    bool saveModel(const QString& path);
+    QString modelPath() const { return m_modelPath; }
+    bool isModelDirty() const { return m_dirty; }
+    QStringList recentModels() const;
 
     // Loads four IDX files or two CSV files as the data (what File > Open dataset does after its
     // dialog); a bad file shows the reader's message and keeps the current data.
@@ -113,6 +123,15 @@ private:
     void onStateChanged(app::WorkerState state);
     void startOrPause();
     void showMessage(const QString& title, const QString& text);
+    void newModel();
+    void openModelDialog();
+    bool save();
+    bool saveAs();
+    void rebuildRecentMenu();
+    void exportHeatmaps();
+    void exportGalleryPage();
+    void exportConfusion();
+    bool writeFile(const QString& path, const QByteArray& bytes);
     void exportPlot();
     void exportCsv();
     void saveScreenshot();
@@ -121,6 +140,10 @@ private:
     void writeSettings();
 
     std::unique_ptr<QSettings> m_settings;
+    bool m_askToSave = true;
+    QString m_modelPath;
+    bool m_dirty = false;
+    QMenu* m_recentMenu = nullptr;
     app::TrainingController* m_controller;
     ControlPanel* m_controls;
     LearningCurves* m_curves;

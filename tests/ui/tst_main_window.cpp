@@ -6,6 +6,7 @@
 #include "ui/learning_curves.h"
 #include "ui/log_slider.h"
 #include "ui/main_window.h"
+#include "engine/model_file.h"
 
 #include <qcustomplot.h>
 
@@ -35,6 +36,7 @@ class TestMainWindow : public QObject
         MainWindow::Options o;
         o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
         o.restoreSettings = restore;
+        o.askToSaveOnQuit = false;
         auto w = std::make_unique<MainWindow>(o);
         QSignalSpy ready(w.get(), &MainWindow::dataReady);
         w->show();
@@ -200,6 +202,82 @@ private slots:
         QTRY_COMPARE(w->data().train->size(), std::size_t(100));
         QCOMPARE(w->data().test->size(), std::size_t(10));
         QCOMPARE(w->controls()->trainingSize()->maximum(), 100);
+    }
+
+    void modelFilesSaveOpenAndRefuseBadOnes()
+    {
+        auto w = open(false);
+        QVERIFY(w->applyPreset(QStringLiteral("lesson-100")));
+        typeInto(w->controls()->hiddenNodes(0), QStringLiteral("40"));
+        QTRY_COMPARE(w->snapshot().network->architecture().hidden, (std::vector<int>{40}));
+        QTest::keyClick(w.get(), Qt::Key_Right, Qt::ControlModifier); // Step: one image
+        QTRY_VERIFY(w->isModelDirty());
+        QTRY_COMPARE(w->snapshot().samplesSeen, std::uint64_t(1));
+        const QString path = m_dir.filePath(QStringLiteral("forty.nnlab"));
+        QVERIFY(w->saveModel(path));
+        QVERIFY(!w->isModelDirty());
+        QVERIFY(w->windowTitle().contains(QLatin1String("forty.nnlab")));
+        const nnlab::engine::Model saved = nnlab::engine::loadModel(path.toStdString());
+        QVERIFY(saved.network == *w->snapshot().network);
+        QCOMPARE(saved.info.samplesSeen, std::uint64_t(1));
+        QCOMPARE(w->recentModels().first(), path);
+
+        // A corrupt file: the engine's message naming it, and the model stays.
+        QSignalSpy messages(w.get(), &MainWindow::messageShown);
+        const QString bad = m_dir.filePath(QStringLiteral("garbage.nnlab"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("NNLABMDL but then nothing sensible at all");
+        f.close();
+        const auto before = w->snapshot().network;
+        QVERIFY(!w->openModel(bad));
+        QCOMPARE(messages.count(), 1);
+        QVERIFY(messages.first().at(0).toString().contains(QLatin1String("garbage.nnlab")));
+        QCOMPARE(w->snapshot().network, before);
+        QCOMPARE(w->modelPath(), path);
+
+        // Another shape, then open the saved model: the controls follow it.
+        QVERIFY(w->applyPreset(QStringLiteral("keras-sgd")));
+        QTRY_COMPARE(w->controls()->hiddenNodes(0)->value(), 90);
+        QVERIFY(w->openModel(path));
+        QCOMPARE(w->controls()->hiddenNodes(0)->value(), 40);
+        QCOMPARE(w->controls()->activation()->currentIndex(), 0); // sigmoid
+        QCOMPARE(w->controls()->outputLoss()->currentIndex(), 0);
+        QTRY_VERIFY(*w->snapshot().network == saved.network);
+    }
+
+    void quittingAsksToSaveATrainedModel()
+    {
+        MainWindow::Options o;
+        o.settingsFile = m_dir.filePath(QStringLiteral("quit.ini"));
+        o.restoreSettings = false;
+        o.askToSaveOnQuit = true;
+        {
+            MainWindow untouched(o);
+            QSignalSpy ready(&untouched, &MainWindow::dataReady);
+            untouched.show();
+            QVERIFY(ready.wait(20000));
+            QVERIFY(!untouched.isModelDirty());
+            QVERIFY(untouched.close()); // nothing learned: no question (it would block here)
+        }
+        MainWindow w(o);
+        QSignalSpy ready(&w, &MainWindow::dataReady);
+        w.show();
+        QVERIFY(ready.wait(20000));
+        QTest::keyClick(&w, Qt::Key_Right, Qt::ControlModifier); // Step: it learns
+        QTRY_VERIFY(w.isModelDirty());
+        auto answer = [&](QMessageBox::StandardButton button) {
+            QTimer::singleShot(0, &w, [&w, button] {
+                auto* box = w.findChild<QMessageBox*>(QStringLiteral("saveOnQuitQuestion"));
+                QVERIFY(box);
+                QTest::mouseClick(box->button(button), Qt::LeftButton);
+            });
+        };
+        answer(QMessageBox::Cancel);
+        QVERIFY(!w.close());
+        QVERIFY(w.isVisible());
+        answer(QMessageBox::Discard);
+        QVERIFY(w.close());
     }
 
     void logScaleAndPlotMemoryBounded()

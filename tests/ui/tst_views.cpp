@@ -41,6 +41,7 @@ class TestViews : public QObject
         ui::MainWindow::Options o;
         o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
         o.restoreSettings = false;
+        o.askToSaveOnQuit = false;
         auto w = std::make_unique<ui::MainWindow>(o);
         QSignalSpy ready(w.get(), &ui::MainWindow::dataReady);
         w->show();
