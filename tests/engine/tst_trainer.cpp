@@ -243,6 +243,43 @@ private slots:
         QCOMPARE(t.samplesSeen(), std::uint64_t(0));
     }
 
+    // Two threads share the work of every batch (the thread pool's fork-join, which the TSan
+    // run checks): the same seed and thread count give the same bits, and the loss falls.
+    void twoThreadsAreDeterministic_data()
+    {
+        QTest::addColumn<int>("batch");
+        QTest::newRow("per sample (the lesson)") << 1;
+        QTest::newRow("mini-batch 200") << 200;
+    }
+
+    void twoThreadsAreDeterministic()
+    {
+        QFETCH(int, batch);
+        Architecture a;
+        a.inputs = 64;
+        a.hidden = {256};
+        Network start(a);
+        start.initialize(Init::Lesson, 4);
+        TrainingConfig c = config(batch, 2);
+        if (batch > 1)
+            c.optimizer.kind = OptimizerKind::SGD, c.optimizer.learningRate = 0.5f;
+        Trainer first(start, m_data, c), second(start, m_data, c);
+        const SliceResult r1 = first.trainEpoch(), r2 = second.trainEpoch();
+        QCOMPARE(r1.end, SliceEnd::EpochEnded);
+        if (batch > 1) {
+            QVERIFY(sameBits(first.network(), second.network()));
+            QCOMPARE(r1.epoch.loss, r2.epoch.loss);
+        } else {
+            // The per-sample path groups samples into blocks that a slice's deadline may cut
+            // at different places in the two runs: the last bits may differ, nothing more.
+            for (int l = 0; l < first.network().layerCount(); ++l)
+                QVERIFY((first.network().weights(l) - second.network().weights(l)).cwiseAbs().maxCoeff() < 1e-5f);
+            QVERIFY(std::abs(r1.epoch.loss - r2.epoch.loss) < 1e-6);
+        }
+        const SliceResult later = first.trainEpoch();
+        QVERIFY2(later.epoch.loss < r1.epoch.loss, qPrintable(QStringLiteral("%1 then %2").arg(r1.epoch.loss).arg(later.epoch.loss)));
+    }
+
     void setNetworkKeepsThePlace()
     {
         Trainer t(net(false), m_data, config(1));
