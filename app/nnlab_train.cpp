@@ -152,17 +152,6 @@ void checkDataFits(const Dataset& train, const Dataset& test)
                                        std::to_string(train.pixelsPerImage()));
 }
 
-// Like FileError::what(), but with the whole path: on a command line the folder matters.
-std::string describe(const FileError& e)
-{
-    std::string text = e.path();
-    if (e.where() == FileError::Where::Byte)
-        text += " (byte " + withThousands(e.position()) + ")";
-    else if (e.where() == FileError::Where::Line)
-        text += " (line " + withThousands(e.position()) + ")";
-    return text + ": " + e.reason();
-}
-
 int threadCount(int requested)
 {
     return requested > 0 ? requested : int(std::max(1u, std::thread::hardware_concurrency()));
@@ -346,7 +335,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "nnlab-train: %s\n", e.what());
         return kExitUsage;
     } catch (const FileError& e) {
-        std::fprintf(stderr, "nnlab-train: %s\n", describe(e).c_str());
+        std::fprintf(stderr, "nnlab-train: %s\n", e.withFullPath().c_str());
         return kExitFailure;
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "nnlab-train: out of memory\n");

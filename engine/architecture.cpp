@@ -80,8 +80,12 @@ std::string Architecture::validate() const
 std::string Architecture::describe() const
 {
     std::string shape;
-    for (int s : layerSizes())
-        shape += (shape.empty() ? "" : "-") + std::to_string(s);
+    for (int s : layerSizes()) {
+        // Appended piece by piece: "-" + std::to_string(s) trips GCC 12's -Wrestrict.
+        if (!shape.empty())
+            shape += '-';
+        shape += std::to_string(s);
+    }
     return shape + " " + std::string(toString(hiddenActivation)) + ", " +
            std::string(toString(output)) + " output, " + std::string(toString(loss)) + ", " +
            (biases ? "biases" : "no biases");

@@ -7,11 +7,11 @@ namespace nnlab::engine {
 
 namespace {
 
-std::string compose(const std::string& path, FileError::Where where, std::uint64_t position,
+std::string compose(const std::string& name, FileError::Where where, std::uint64_t position,
                     const std::string& reason)
 {
     std::ostringstream text;
-    text << displayName(path);
+    text << name;
     if (where == FileError::Where::Byte)
         text << " (byte " << withThousands(position) << ")";
     else if (where == FileError::Where::Line)
@@ -28,9 +28,14 @@ FileError::FileError(std::string path, std::string reason)
 }
 
 FileError::FileError(std::string path, Where where, std::uint64_t position, std::string reason)
-    : std::runtime_error(compose(path, where, position, reason)), m_path(std::move(path)),
-      m_reason(std::move(reason)), m_where(where), m_position(position)
+    : std::runtime_error(compose(displayName(path), where, position, reason)),
+      m_path(std::move(path)), m_reason(std::move(reason)), m_where(where), m_position(position)
 {
+}
+
+std::string FileError::withFullPath() const
+{
+    return compose(m_path, m_where, m_position, m_reason);
 }
 
 std::string withThousands(std::uint64_t n)

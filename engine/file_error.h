@@ -22,6 +22,8 @@ public:
     const std::string& reason() const { return m_reason; }
     Where where() const { return m_where; }
     std::uint64_t position() const { return m_position; } // byte offset or 1-based line
+    // what() with the whole path instead of the file name: on a command line the folder matters.
+    std::string withFullPath() const;
 
 private:
     std::string m_path;

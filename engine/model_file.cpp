@@ -1,18 +1,11 @@
 #include "model_file.h"
 
+#include "binary_io.h"
 #include "file_error.h"
 
-#include <zlib.h>
-
 #include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <random>
 #include <sstream>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 namespace nnlab::engine {
 
@@ -21,95 +14,8 @@ namespace {
 constexpr std::uint32_t kMaxNoteBytes = 4096;
 constexpr std::uint64_t kMaxModelBytes = std::uint64_t(1) << 31;
 
-// Little-endian writer into a byte buffer.
-struct Writer
-{
-    std::string bytes;
-    void u8(std::uint8_t v) { bytes.push_back(char(v)); }
-    void u32(std::uint32_t v)
-    {
-        for (int i = 0; i < 4; ++i)
-            bytes.push_back(char((v >> (8 * i)) & 0xff));
-    }
-    void u64(std::uint64_t v)
-    {
-        for (int i = 0; i < 8; ++i)
-            bytes.push_back(char((v >> (8 * i)) & 0xff));
-    }
-    void f32(float f)
-    {
-        std::uint32_t v;
-        std::memcpy(&v, &f, 4);
-        u32(v);
-    }
-};
-
-// Little-endian reader that names the file and offset when the bytes run out.
-struct Reader
-{
-    const std::string& path;
-    const unsigned char* data;
-    std::uint64_t size;
-    std::uint64_t pos = 0;
-
-    [[noreturn]] void fail(const std::string& reason, std::uint64_t at) const
-    {
-        throw FileError(path, FileError::Where::Byte, at, reason);
-    }
-    void need(std::uint64_t n, const char* what) const
-    {
-        if (size - pos < n)
-            fail(std::string("the file ends early: ") + what + " needs " + withThousands(n) +
-                     " bytes, found " + withThousands(size - pos),
-                 pos);
-    }
-    std::uint8_t u8(const char* what)
-    {
-        need(1, what);
-        return data[pos++];
-    }
-    std::uint32_t u32(const char* what)
-    {
-        need(4, what);
-        std::uint32_t v = 0;
-        for (int i = 0; i < 4; ++i)
-            v |= std::uint32_t(data[pos + std::uint64_t(i)]) << (8 * i);
-        pos += 4;
-        return v;
-    }
-    std::uint64_t u64(const char* what)
-    {
-        need(8, what);
-        std::uint64_t v = 0;
-        for (int i = 0; i < 8; ++i)
-            v |= std::uint64_t(data[pos + std::uint64_t(i)]) << (8 * i);
-        pos += 8;
-        return v;
-    }
-    float f32(const char* what)
-    {
-        const std::uint32_t v = u32(what);
-        float f;
-        std::memcpy(&f, &v, 4);
-        return f;
-    }
-};
-
-std::uint32_t crcOf(const void* data, std::uint64_t n)
-{
-    uLong crc = crc32(0L, Z_NULL, 0);
-    const auto* p = static_cast<const Bytef*>(data);
-    while (n > 0) {
-        const uInt chunk = uInt(std::min<std::uint64_t>(n, 1u << 30));
-        crc = crc32(crc, p, chunk);
-        p += chunk;
-        n -= chunk;
-    }
-    return std::uint32_t(crc);
-}
-
 template <typename E>
-E enumField(Reader& r, const char* what, std::uint8_t count)
+E enumField(ByteReader& r, const char* what, std::uint8_t count)
 {
     const std::uint64_t at = r.pos;
     const std::uint8_t v = r.u8(what);
@@ -125,7 +31,7 @@ std::string serialise(const Model& model, const std::string& path)
     if (!net.allFinite())
         throw FileError(path, "not saved: the network has weights that are not finite numbers "
                               "(NaN or infinity)");
-    Writer w;
+    ByteWriter w;
     w.bytes.append(kModelMagic, sizeof kModelMagic);
     w.u32(kModelVersion);
     w.u32(std::uint32_t(a.inputs));
@@ -152,13 +58,13 @@ std::string serialise(const Model& model, const std::string& path)
             for (Eigen::Index i = 0; i < net.bias(l).size(); ++i)
                 w.f32(net.bias(l)[i]);
     }
-    w.u32(crcOf(w.bytes.data(), w.bytes.size()));
+    w.u32(crc32Of(w.bytes.data(), w.bytes.size()));
     return w.bytes;
 }
 
 Model parse(const std::string& bytes, const std::string& path)
 {
-    Reader r{path, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()};
+    ByteReader r{path, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()};
     if (bytes.empty())
         throw FileError(path, "the file is empty");
     if (bytes.size() < sizeof kModelMagic ||
@@ -228,8 +134,8 @@ Model parse(const std::string& bytes, const std::string& path)
                    " unexpected bytes after the checksum (trailing data)",
                expected);
     const std::uint64_t crcAt = expected - 4;
-    const std::uint32_t stored = Reader{path, r.data, r.size, crcAt}.u32("the checksum");
-    const std::uint32_t actual = crcOf(bytes.data(), crcAt);
+    const std::uint32_t stored = ByteReader{path, r.data, r.size, crcAt}.u32("the checksum");
+    const std::uint32_t actual = crc32Of(bytes.data(), crcAt);
     if (stored != actual)
         r.fail("the checksum does not match (the file is damaged)", crcAt);
 
@@ -275,40 +181,12 @@ Model readModel(std::istream& in, const std::string& pathForMessages)
 
 void saveModel(const std::string& path, const Model& model)
 {
-    const std::string bytes = serialise(model, path); // throws before anything is written
-    std::random_device entropy;
-    const std::string temp = path + ".tmp-" + std::to_string(entropy() % 1000000u);
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw FileError(path, std::string("could not be saved: ") + std::strerror(errno));
-    std::size_t written = 0;
-    bool ok = true;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-        if (n <= 0) {
-            ok = false;
-            break;
-        }
-        written += std::size_t(n);
-    }
-    const int savedErrno = errno;
-    ok = ok && ::fsync(fd) == 0;
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(ok ? errno : savedErrno);
-        std::remove(temp.c_str());
-        throw FileError(path, "could not be saved: " + why);
-    }
+    saveFileAtomically(path, serialise(model, path)); // serialise throws before anything is written
 }
 
 Model loadModel(const std::string& path)
 {
-    if (requireNonEmptyFile(path) > kMaxModelBytes)
-        throw FileError(path, "the file is larger than any nnlab model (2 GiB)");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw FileError(path, "cannot be opened");
-    return readModel(in, path);
+    return parse(readWholeFile(path, kMaxModelBytes, "nnlab model (2 GiB)"), path);
 }
 
 } // namespace nnlab::engine
