@@ -13,6 +13,7 @@
 #include "engine/data_paths.h"
 #include "engine/file_error.h"
 #include "engine/model_file.h"
+#include "engine/npz.h"
 #include "engine/step_trace.h"
 
 #include <QAction>
@@ -343,6 +344,19 @@ void MainWindow::buildMenus()
                     [this] { onDatasetChosen(int(m_dataSources.size()) - 1); });
     file->addSeparator();
     QMenu* exports = file->addMenu(tr("&Export"));
+    exports->addAction(tr("Weights as &NumPy .npz…"), this, [this] {
+        const QString path = askSavePath(tr("Export the weights for numpy"), QStringLiteral("weights.npz"),
+                                         tr("NumPy archives (*.npz)"));
+        if (!path.isEmpty()) {
+            const QString keep = m_modelPath;
+            const bool dirty = m_dirty;
+            if (saveModel(path)) { // an export: the model's own file stays the one it came from
+                m_modelPath = keep;
+                m_dirty = dirty;
+                updateTitle();
+            }
+        }
+    });
     exports->addAction(tr("Learning curves as &image (PNG, PDF)…"), this, &MainWindow::exportPlot);
     exports->addAction(tr("Learning curves as &CSV…"), this, &MainWindow::exportCsv);
     exports->addAction(tr("&Weight heatmaps as PNG…"), this, &MainWindow::exportHeatmaps);
@@ -857,7 +871,8 @@ void MainWindow::openModelDialog()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open a model"),
                                                       m_settings->value("paths/models").toString(),
-                                                      tr("nnlab models (*.nnlab);;All files (*)"));
+                                                      tr("Models (*.nnlab *.npz);;nnlab models (*.nnlab);;"
+                                                         "NumPy archives (*.npz);;All files (*)"));
     if (!path.isEmpty()) {
         m_settings->setValue("paths/models", QFileInfo(path).absolutePath());
         openModel(path);
@@ -868,7 +883,8 @@ bool MainWindow::openModel(const QString& path)
 {
     engine::Model model;
     try {
-        model = engine::loadModel(path.toStdString());
+        model = path.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive) ? engine::loadNpz(path.toStdString())
+                                                                          : engine::loadModel(path.toStdString());
     } catch (const std::exception& e) {
         showMessage(tr("The model could not be opened"), QString::fromUtf8(e.what()));
         return false; // the current model stays
@@ -935,7 +951,10 @@ bool MainWindow::saveModel(const QString& path)
     model.info.note = m_setup.describe().toStdString();
     std::ostringstream bytes;
     try {
-        engine::writeModel(bytes, model, path.toStdString());
+        if (path.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive))
+            engine::writeNpz(bytes, model, path.toStdString()); // w_i_h, w_h_o... for numpy
+        else
+            engine::writeModel(bytes, model, path.toStdString());
     } catch (const std::exception& e) {
         showMessage(tr("Could not save"), QString::fromUtf8(e.what()));
         return false;
@@ -966,10 +985,10 @@ bool MainWindow::saveAs()
     QString path = QFileDialog::getSaveFileName(
         this, tr("Save the model"),
         (folder.isEmpty() ? QString() : folder + QLatin1Char('/')) + QStringLiteral("model.nnlab"),
-        tr("nnlab models (*.nnlab)"));
+        tr("nnlab models (*.nnlab);;NumPy archives: w_i_h, w_h_o, ... (*.npz)"));
     if (path.isEmpty())
         return false;
-    if (!path.endsWith(QLatin1String(".nnlab")))
+    if (!path.endsWith(QLatin1String(".nnlab")) && !path.endsWith(QLatin1String(".npz")))
         path += QStringLiteral(".nnlab");
     m_settings->setValue("paths/models", QFileInfo(path).absolutePath());
     return saveModel(path);

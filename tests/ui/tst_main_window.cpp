@@ -244,6 +244,14 @@ private slots:
         QCOMPARE(w->controls()->activation()->currentIndex(), 0); // sigmoid
         QCOMPARE(w->controls()->outputLoss()->currentIndex(), 0);
         QTRY_VERIFY(*w->snapshot().network == saved.network);
+
+        // The same weights as a NumPy archive, and back: bit for bit.
+        const QString npz = m_dir.filePath(QStringLiteral("forty.npz"));
+        QVERIFY(w->saveModel(npz));
+        QVERIFY(w->applyPreset(QStringLiteral("keras-sgd")));
+        QVERIFY(w->openModel(npz));
+        QCOMPARE(w->controls()->hiddenNodes(0)->value(), 40);
+        QTRY_VERIFY(*w->snapshot().network == saved.network);
     }
 
     void quittingAsksToSaveATrainedModel()
