@@ -22,6 +22,8 @@ void PredictionService::waitForIdle()
 void PredictionService::invalidate()
 {
     ++m_generation;
+    m_cancel->store(true);
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
     m_waiting[0].reset();
     m_waiting[1].reset();
 }
@@ -43,9 +45,12 @@ void PredictionService::launch(bool test, Request request)
     m_running[slot] = true;
     const int generation = m_generation;
     auto result = std::make_shared<std::shared_ptr<const engine::Evaluation>>();
-    QFuture<void> future = QtConcurrent::run([request, result] {
+    QFuture<void> future = QtConcurrent::run([request, result, cancel = m_cancel] {
         try {
-            *result = std::make_shared<const engine::Evaluation>(engine::evaluate(*request.network, *request.data));
+            auto e = engine::evaluateUnlessStopped(*request.network, *request.data, SIZE_MAX,
+                                                   [&cancel] { return !cancel->load(); });
+            if (e)
+                *result = std::make_shared<const engine::Evaluation>(std::move(*e));
         } catch (const std::exception&) {
             // A network that does not fit this data (replaced meanwhile): no result.
         }

@@ -11,6 +11,7 @@
 #include <QList>
 #include <QObject>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -26,7 +27,8 @@ public:
 
     // test: which of the two sets `data` is (the result says it back).
     void request(NetworkPtr network, std::shared_ptr<const engine::Dataset> data, bool test);
-    // Forget running and waiting jobs (new data): their results are never delivered.
+    // Forget running and waiting jobs (new data, closing): running ones stop within a few
+    // milliseconds and their results are never delivered.
     void invalidate();
     bool busy() const { return m_running[0] || m_running[1]; }
     // Blocks until running jobs end (the destructor does this).
@@ -44,6 +46,8 @@ private:
     void launch(bool test, Request request);
 
     int m_generation = 0;
+    // Set by invalidate(): running jobs stop at their next chunk of 500 images.
+    std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
     bool m_running[2] = {false, false};
     std::optional<Request> m_waiting[2];
     QList<QFuture<void>> m_futures;
