@@ -1,0 +1,243 @@
+// nnlab-predict: which digit is in an image file? The engine's MNIST preprocessing, then a model.
+#include "image_ink.h"
+
+#include "engine/file_error.h"
+#include "engine/model_file.h"
+#include "engine/preprocess.h"
+
+#include <QImage>
+#include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QString>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using namespace nnlab::engine;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kExitFailure = 1; // a missing, unreadable or blank image; a bad model file
+constexpr int kExitUsage = 2;   // a bad flag or argument, as nnlab-train
+constexpr const char* kDefaultModel = "resources/models/default.nnlab";
+constexpr int kBarWidth = 40; // characters of the longest probability bar
+
+constexpr std::string_view kHelp = R"(nnlab-predict: which digit is in an image? Reads it, prepares it as
+MNIST's digits were prepared and asks a trained network.
+
+Usage: nnlab-predict IMAGE [--model FILE] [--json]
+       nnlab-predict --help | --version
+
+  IMAGE          a PNG, JPEG, BMP, GIF... of one handwritten digit, any size, either way round:
+                 dark ink on light paper or light ink on dark (told apart by the image's border).
+                 It is cropped to the ink, scaled so its long side is 20 pixels and placed in a
+                 28x28 field with its centre of mass at the middle, as in MNIST
+  --model FILE   a model saved by nnlab-train --save or the GUI (784 inputs, 10 outputs); default
+                 resources/models/default.nnlab (784-256-10, 98.17% on the MNIST test set),
+                 found above the executable; NNLAB_MODEL overrides where that is
+  --json         one JSON object on stdout: {"confidence":0.998,"digit":7,"probabilities":[ten
+                 numbers, 0 to 9]}
+  --help, --version
+
+The probabilities are the model's outputs: softmax outputs as they are, a sigmoid output layer's
+ten values (the lesson's network) divided by their sum. Exit status: 0 done, 1 the image is
+missing, unreadable or blank, or the model file is bad, 2 a bad flag.
+
+Examples
+  nnlab-predict digit.png
+  nnlab-predict photo.jpg --model best.nnlab --json
+)";
+
+struct UsageError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+struct Options
+{
+    bool help = false;
+    bool version = false;
+    bool json = false;
+    std::string image;
+    std::string model; // empty: the default
+};
+
+Options parseOptions(int argc, char** argv)
+{
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a == "--help" || a == "-h")
+            o.help = true;
+        else if (a == "--version")
+            o.version = true;
+    }
+    if (o.help || o.version)
+        return o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--json") {
+            o.json = true;
+        } else if (a == "--model" || a.starts_with("--model=")) {
+            o.model = a == "--model" ? (i + 1 < argc ? argv[++i] : "") : a.substr(8);
+            if (o.model.empty())
+                throw UsageError("--model needs a file (see --help)");
+        } else if (a.starts_with("-") && a != "-") {
+            throw UsageError("unknown flag \"" + a + "\" (see --help)");
+        } else if (!o.image.empty()) {
+            throw UsageError("one image at a time: \"" + o.image + "\" and \"" + a + "\"");
+        } else {
+            o.image = a;
+        }
+    }
+    if (o.image.empty())
+        throw UsageError("which image? Usage: nnlab-predict IMAGE [--model FILE] [--json]");
+    return o;
+}
+
+// The default model: $NNLAB_MODEL, else resources/models/default.nnlab in a folder above the
+// executable (the source tree holding build/<preset>/app/nnlab-predict), else in the current one.
+std::string findDefaultModel()
+{
+    if (const char* env = std::getenv("NNLAB_MODEL"); env && *env)
+        return env;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        for (fs::path dir = exe.parent_path(); dir.has_relative_path(); dir = dir.parent_path())
+            if (fs::exists(dir / kDefaultModel, ec))
+                return (dir / kDefaultModel).string();
+    return kDefaultModel;
+}
+
+// Like FileError::what(), but with the whole path: on a command line the folder matters.
+std::string describe(const FileError& e)
+{
+    std::string text = e.path();
+    if (e.where() == FileError::Where::Byte)
+        text += " (byte " + withThousands(e.position()) + ")";
+    return text + ": " + e.reason();
+}
+
+MnistImage readDigit(const std::string& path)
+{
+    requireNonEmptyFile(path); // "does not exist", "is a folder", "is empty"
+    QImageReader reader(QString::fromStdString(path));
+    reader.setAutoTransform(true); // a phone photo's EXIF orientation
+    const QImage image = reader.read();
+    if (image.isNull())
+        throw FileError(path, "is not an image nnlab-predict can read (" +
+                                  reader.errorString().toStdString() + ")");
+    const std::optional<MnistImage> digit = toMnist(nnlab::app::inkFromImage(image));
+    if (!digit)
+        throw FileError(path, "has no ink: the image is blank");
+    return *digit;
+}
+
+Network readNetwork(const std::string& path)
+{
+    Model model = loadModel(path);
+    const Architecture& a = model.network.architecture();
+    if (a.inputs != kMnistPixels || a.outputs != 10)
+        throw FileError(path, "the model has " + std::to_string(a.inputs) + " inputs and " +
+                                  std::to_string(a.outputs) + " outputs; a digit needs " +
+                                  std::to_string(kMnistPixels) + " (28x28 pixels) and 10");
+    return std::move(model.network);
+}
+
+// The ten outputs as probabilities: softmax's as they are, sigmoid's divided by their sum.
+std::vector<double> classify(const Network& net, const MnistImage& digit)
+{
+    Batch x(kMnistPixels, 1);
+    net.scaleInput(digit.data(), x.data());
+    const Batch out = net.predict(x);
+    std::vector<double> p(std::size_t(out.rows()));
+    double sum = 0;
+    for (Eigen::Index i = 0; i < out.rows(); ++i)
+        sum += p[std::size_t(i)] = out(i, 0);
+    if (net.architecture().output != Output::Softmax && sum > 0)
+        for (double& v : p)
+            v /= sum;
+    return p;
+}
+
+void printText(const std::vector<double>& p, int digit)
+{
+    std::printf("digit %d, confidence %.1f%%\n", digit, 100 * p[std::size_t(digit)]);
+    for (std::size_t d = 0; d < p.size(); ++d)
+        std::printf("  %zu  %.4f  %s\n", d, p[d],
+                    std::string(std::size_t(std::lround(p[d] * kBarWidth)), '#').c_str());
+}
+
+void printJson(const std::vector<double>& p, int digit)
+{
+    // Six decimals: what a probability needs, and the numbers stay readable.
+    const auto rounded = [](double v) { return std::round(v * 1e6) / 1e6; };
+    QJsonArray probabilities;
+    for (const double v : p)
+        probabilities.append(rounded(v));
+    const QJsonObject result{{"digit", digit},
+                             {"probabilities", probabilities},
+                             {"confidence", rounded(p[std::size_t(digit)])}};
+    std::puts(QJsonDocument(result).toJson(QJsonDocument::Compact).constData());
+}
+
+int run(int argc, char** argv)
+{
+    const Options o = parseOptions(argc, argv);
+    if (o.help) {
+        std::fwrite(kHelp.data(), 1, kHelp.size(), stdout);
+        return 0;
+    }
+    if (o.version) {
+        std::printf("nnlab-predict %s\n", NNLAB_VERSION);
+        return 0;
+    }
+    const MnistImage digit = readDigit(o.image);
+    const Network net = readNetwork(o.model.empty() ? findDefaultModel() : o.model);
+    const std::vector<double> p = classify(net, digit);
+    int best = 0;
+    for (int d = 1; d < int(p.size()); ++d)
+        if (p[std::size_t(d)] > p[std::size_t(best)])
+            best = d;
+    if (o.json)
+        printJson(p, best);
+    else
+        printText(p, best);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // One line on stderr for every failure; no exception leaves main.
+    try {
+        return run(argc, argv);
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "nnlab-predict: %s\n", e.what());
+        return kExitUsage;
+    } catch (const FileError& e) {
+        std::fprintf(stderr, "nnlab-predict: %s\n", describe(e).c_str());
+        return kExitFailure;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "nnlab-predict: out of memory\n");
+        return kExitFailure;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "nnlab-predict: %s\n", e.what());
+        return kExitFailure;
+    } catch (...) {
+        std::fprintf(stderr, "nnlab-predict: unexpected error\n");
+        return kExitFailure;
+    }
+}
