@@ -49,13 +49,19 @@ Endpoints (every answer is JSON)
   POST /predict    {"pixels": [784 numbers 0..255]}: the image row by row, 0 = background,
                    255 = ink (MNIST's own encoding) -> {"digit": 7, "probabilities": [10 values
                    that sum to 1], "outputs": [the network's o_output]}
+                   or an image file of one digit (Content-Type image/png, image/jpeg, ...; at
+                   most 4096 pixels a side, either dark ink on light or light on dark): cropped,
+                   scaled and centred as MNIST's digits were; the answer adds the 28x28
+                   "pixels" the network saw
   Errors: {"error": "..."} with 400 (bad JSON, not 784 pixels, a value out of 0..255 or not a
-  number), 404 (unknown path), 405 (wrong method), 413 (a body over 1 MiB).
+  number; an image that cannot be read or has no ink), 404 (unknown path), 405 (wrong method),
+  413 (a body over 1 MiB), 415 (an image format nnlab-serve cannot read).
 
 Example
   nnlab-serve &
-  curl -s localhost:8080/predict -H 'Content-Type: application/json' \
+  curl -s 127.0.0.1:8080/predict -H 'Content-Type: application/json' \
        -d "{\"pixels\": [$(head -n 1 data/mnist_test_10.csv | cut -d, -f2-)]}"
+  curl -s 127.0.0.1:8080/predict -H 'Content-Type: image/png' --data-binary @digit.png
 
 Ctrl-C stops the server. Exit status: 0 stopped, 1 the model or the port failed, 2 bad flags.
 )help";

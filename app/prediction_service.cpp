@@ -1,9 +1,13 @@
 #include "prediction_service.h"
 
+#include "image_ink.h"
 #include "model_json.h"
 
 #include "engine/file_error.h"
+#include "engine/preprocess.h"
 
+#include <QBuffer>
+#include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -107,8 +111,7 @@ HttpAnswer PredictionService::describeModel() const
 HttpAnswer PredictionService::predict(QByteArrayView contentType, const QByteArray& body) const
 {
     if (contentType.startsWith("image/"))
-        return error(415, "image bodies are not read yet: send " + QString(kPixelsExample) +
-                              " as application/json");
+        return predictImage(contentType, body);
     if (body.trimmed().isEmpty())
         return error(400, "the body is empty: send " + QString(kPixelsExample));
     QJsonParseError parseError;
@@ -143,6 +146,45 @@ HttpAnswer PredictionService::predict(QByteArrayView contentType, const QByteArr
         image[std::size_t(i)] = float(x);
     }
     return json(200, predictPixels(image.data()));
+}
+
+// An image file: decoded by Qt's image readers, then cropped, scaled and centred as MNIST's
+// digits were (engine::toMnist), whichever way round its ink is.
+HttpAnswer PredictionService::predictImage(QByteArrayView contentType, const QByteArray& body) const
+{
+    const qsizetype semicolon = contentType.indexOf(';'); // "image/png; charset=..." -> image/png
+    const QByteArray mimeType =
+        (semicolon < 0 ? contentType : contentType.first(semicolon)).toByteArray().trimmed();
+    if (!QImageReader::supportedMimeTypes().contains(mimeType))
+        return error(415, QString::fromLatin1(mimeType.left(60)) +
+                              " is not an image format nnlab-serve reads: send PNG, JPEG, BMP or "
+                              "GIF, or " + kPixelsExample + " as application/json");
+    if (body.isEmpty())
+        return error(400, "the body is empty: send an image of one digit");
+    QBuffer buffer;
+    buffer.setData(body);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    reader.setAllocationLimit(64); // MiB: an image no larger than 4096 x 4096
+    const QSize size = reader.size();
+    if (size.width() > kMaxImageSide || size.height() > kMaxImageSide)
+        return error(400, "the image is " + QString::number(size.width()) + " x " +
+                              QString::number(size.height()) + " pixels; at most " +
+                              QString::number(kMaxImageSide) + " on either side");
+    const QImage image = reader.read();
+    if (image.isNull())
+        return error(400, "the body is not an image nnlab-serve can read (" +
+                              reader.errorString() + ")");
+    const std::optional<MnistImage> digit = toMnist(inkFromImage(image));
+    if (!digit)
+        return error(400, "the image has no ink: nothing to read");
+    std::vector<float> pixels(digit->begin(), digit->end());
+    QJsonObject answer = predictPixels(pixels.data());
+    QJsonArray seen;
+    for (const std::uint8_t p : *digit)
+        seen.append(int(p));
+    answer["pixels"] = seen;
+    return json(200, answer);
 }
 
 QJsonObject PredictionService::predictPixels(const float* pixels) const

@@ -4,9 +4,11 @@
 //   GET  /health   {"status": "ok"}
 //   GET  /model    the architecture, parameter count and test accuracy (model_json.h)
 //   POST /predict  {"pixels": [784 numbers 0..255]} -> {"digit": 7, "probabilities": [10],
-//                  "outputs": [10]}
-// Every error is {"error": "<one sentence>"}: 400 bad JSON or pixels, 404 unknown path, 405 wrong
-// method (with Allow), 413 a body over 1 MiB, 415 a body that is not JSON.
+//                  "outputs": [10]}; or an image file (Content-Type image/png, image/jpeg, ...)
+//                  of one digit, prepared as MNIST was (engine/preprocess.h), which also answers
+//                  the 28x28 "pixels" the network saw
+// Every error is {"error": "<one sentence>"}: 400 bad JSON, pixels or image, 404 unknown path,
+// 405 wrong method (with Allow), 413 a body over 1 MiB, 415 an image format Qt cannot read.
 #pragma once
 
 #include "engine/model_file.h"
@@ -19,6 +21,7 @@
 namespace nnlab::app {
 
 inline constexpr qsizetype kMaxBodyBytes = 1 << 20; // 1 MiB: 784 pixels as JSON need ~4 KiB
+inline constexpr int kMaxImageSide = 4096;          // pixels, either way
 
 struct HttpAnswer
 {
@@ -43,6 +46,7 @@ private:
     HttpAnswer health() const;
     HttpAnswer describeModel() const;
     HttpAnswer predict(QByteArrayView contentType, const QByteArray& body) const;
+    HttpAnswer predictImage(QByteArrayView contentType, const QByteArray& body) const;
     // {"digit", "probabilities", "outputs"} for one image of 784 values 0..255.
     QJsonObject predictPixels(const float* pixels) const;
 

@@ -45,10 +45,10 @@ QByteArray pixelsBody(const Dataset& d, std::size_t i)
     return body + "]}";
 }
 
-QByteArray postRequest(const QByteArray& body)
+QByteArray postRequest(const QByteArray& body, const QByteArray& contentType = "application/json")
 {
-    return "POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-           "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    return "POST /predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + contentType +
+           "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
 } // namespace
@@ -213,6 +213,38 @@ private slots:
         }
     }
 
+    // Image files go through the MNIST preprocessing (tests/data: made from MNIST test digits).
+    void imageBodies_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("digit");
+        QTest::addColumn<QString>("error"); // the start of the error, or empty
+        QTest::newRow("PNG") << "digit-7-light-on-dark.png" << QByteArray("image/png") << 200 << 7 << "";
+        QTest::newRow("JPEG") << "digit-1-gray-paper.jpg" << QByteArray("image/jpeg") << 200 << 1 << "";
+        QTest::newRow("blank") << "blank.png" << QByteArray("image/png") << 400 << -1 << "the image has no ink";
+        QTest::newRow("text as PNG") << "not-an-image.png" << QByteArray("image/png") << 400 << -1 << "the body is not an image";
+        QTest::newRow("WebP") << "digit-7-light-on-dark.png" << QByteArray("image/webp") << 415 << -1 << "image/webp is not an image format";
+    }
+
+    void imageBodies()
+    {
+        QFETCH(QString, file);
+        QFETCH(QByteArray, contentType);
+        QFETCH(int, status);
+        QFETCH(int, digit);
+        QFETCH(QString, error);
+        QFile f(QString::fromStdString(kSourceDir + "/tests/data/") + file);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const Reply r = send("POST", "/predict", f.readAll(), contentType);
+        QCOMPARE(r.status, status);
+        if (error.isEmpty())
+            QCOMPARE(r.json["digit"].toInt(), digit);
+        else
+            QVERIFY2(r.json["error"].toString().startsWith(error), qPrintable(r.json["error"].toString()));
+    }
+
     void manyClientsAtOnce()
     {
         const QByteArray body = pixelsBody(m_images, 2);
@@ -315,6 +347,18 @@ private slots:
             case 2: b.insert(qsizetype(rng() % 120), QByteArray(int(1 + rng() % 40), char(rng()))); break;
             }
             inputs << b;
+        }
+        // Damaged image files: a PNG and a JPEG with random bytes changed.
+        for (const char* name : {"digit-7-light-on-dark.png", "digit-1-gray-paper.jpg"}) {
+            QFile f(QString::fromStdString(kSourceDir + "/tests/data/") + name);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray image = f.readAll();
+            for (int i = 0; i < 30; ++i) {
+                QByteArray b = image;
+                for (int k = 0; k < 1 + i % 8; ++k)
+                    b[qsizetype(rng() % std::uint32_t(b.size()))] = char(rng());
+                inputs << postRequest(b, "image/png");
+            }
         }
         for (int i = 0; i < 60; ++i) {
             QByteArray b(qsizetype(1 + rng() % 3000), '\0');

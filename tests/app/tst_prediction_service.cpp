@@ -1,10 +1,13 @@
-// nnlab-serve's answers without sockets: every status code and error, and predictions checked
-// against the network's own trace of the lesson's first test image.
+// nnlab-serve's answers without sockets: every status code and error, image bodies of either
+// polarity (tests/data), and predictions checked against the network's own trace.
 #include "app/prediction_service.h"
 
 #include "engine/csv_reader.h"
 #include "engine/model_file.h"
 
+#include <QBuffer>
+#include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,6 +31,22 @@ QByteArray pixelsBody(const std::vector<QString>& values)
     for (std::size_t i = 0; i < values.size(); ++i)
         body += (i ? "," : "") + values[i].toUtf8();
     return body + "]}";
+}
+
+QByteArray imageFile(const char* name)
+{
+    QFile f(QString::fromStdString(kSourceDir + "/tests/data/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read tests/data/%s", name);
+    return f.readAll();
+}
+
+QByteArray pngOf(const QImage& image)
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return buffer.data();
 }
 
 std::vector<QString> imageValues(const Dataset& d, std::size_t i)
@@ -73,6 +92,7 @@ private slots:
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("error"); // a part of {"error": ...}, or empty for success
         QTest::addColumn<QByteArray>("allow");
+        QTest::addColumn<int>("digit"); // the answer's digit, or -1
         const Dataset images = testImages();
         const QByteArray seven = pixelsBody(imageValues(images, 0));
         auto spoiled = [&](int at, const QString& value) {
@@ -83,38 +103,53 @@ private slots:
         std::vector<QString> short783 = imageValues(images, 0);
         short783.pop_back();
         const QByteArray json = "application/json";
-        QTest::newRow("health") << QByteArray("GET") << "/health" << QByteArray() << QByteArray() << 200 << "" << QByteArray();
-        QTest::newRow("model") << QByteArray("GET") << "/model" << QByteArray() << QByteArray() << 200 << "" << QByteArray();
-        QTest::newRow("predict") << QByteArray("POST") << "/predict" << json << seven << 200 << "" << QByteArray();
-        QTest::newRow("predict, no content type") << QByteArray("POST") << "/predict" << QByteArray() << seven << 200 << "" << QByteArray();
-        QTest::newRow("predict, fractions") << QByteArray("POST") << "/predict" << json << spoiled(300, "127.5") << 200 << "" << QByteArray();
+        QTest::newRow("health") << QByteArray("GET") << "/health" << QByteArray() << QByteArray() << 200 << "" << QByteArray() << -1;
+        QTest::newRow("model") << QByteArray("GET") << "/model" << QByteArray() << QByteArray() << 200 << "" << QByteArray() << -1;
+        QTest::newRow("predict") << QByteArray("POST") << "/predict" << json << seven << 200 << "" << QByteArray() << 7;
+        QTest::newRow("predict, no content type") << QByteArray("POST") << "/predict" << QByteArray() << seven << 200 << "" << QByteArray() << -1;
+        QTest::newRow("predict, fractions") << QByteArray("POST") << "/predict" << json << spoiled(300, "127.5") << 200 << "" << QByteArray() << -1;
         QTest::newRow("unknown path") << QByteArray("GET") << "/weights" << QByteArray() << QByteArray() << 404
-                                      << "there is no /weights here: GET /health, GET /model or POST /predict" << QByteArray();
-        QTest::newRow("path with a trailing slash") << QByteArray("POST") << "/predict/" << json << seven << 404 << "there is no /predict/" << QByteArray();
-        QTest::newRow("GET /predict") << QByteArray("GET") << "/predict" << QByteArray() << QByteArray() << 405 << "/predict answers POST only, not GET" << QByteArray("POST");
-        QTest::newRow("POST /health") << QByteArray("POST") << "/health" << json << seven << 405 << "/health answers GET only, not POST" << QByteArray("GET");
-        QTest::newRow("DELETE /model") << QByteArray("DELETE") << "/model" << QByteArray() << QByteArray() << 405 << "/model answers GET only" << QByteArray("GET");
-        QTest::newRow("a method Qt does not know") << QByteArray() << "/predict" << json << seven << 405 << "/predict answers POST only" << QByteArray("POST");
+                                      << "there is no /weights here: GET /health, GET /model or POST /predict" << QByteArray() << -1;
+        QTest::newRow("path with a trailing slash") << QByteArray("POST") << "/predict/" << json << seven << 404 << "there is no /predict/" << QByteArray() << -1;
+        QTest::newRow("GET /predict") << QByteArray("GET") << "/predict" << QByteArray() << QByteArray() << 405 << "/predict answers POST only, not GET" << QByteArray("POST") << -1;
+        QTest::newRow("POST /health") << QByteArray("POST") << "/health" << json << seven << 405 << "/health answers GET only, not POST" << QByteArray("GET") << -1;
+        QTest::newRow("DELETE /model") << QByteArray("DELETE") << "/model" << QByteArray() << QByteArray() << 405 << "/model answers GET only" << QByteArray("GET") << -1;
+        QTest::newRow("a method Qt does not know") << QByteArray() << "/predict" << json << seven << 405 << "/predict answers POST only" << QByteArray("POST") << -1;
         QTest::newRow("body over 1 MiB") << QByteArray("POST") << "/predict" << json << QByteArray(kMaxBodyBytes + 1, ' ') << 413
-                                         << "the body is 1,048,577 bytes; at most 1,048,576 (1 MiB)" << QByteArray();
-        QTest::newRow("empty body") << QByteArray("POST") << "/predict" << json << QByteArray() << 400 << "the body is empty" << QByteArray();
-        QTest::newRow("bad JSON") << QByteArray("POST") << "/predict" << json << QByteArray("{\"pixels\": [0, 1,") << 400 << "the body is not valid JSON" << QByteArray();
-        QTest::newRow("JSON array") << QByteArray("POST") << "/predict" << json << QByteArray("[0, 1]") << 400 << "must be a JSON object" << QByteArray();
-        QTest::newRow("no pixels") << QByteArray("POST") << "/predict" << json << QByteArray("{\"image\": [0]}") << 400 << "the body has no \"pixels\"" << QByteArray();
+                                         << "the body is 1,048,577 bytes; at most 1,048,576 (1 MiB)" << QByteArray() << -1;
+        QTest::newRow("empty body") << QByteArray("POST") << "/predict" << json << QByteArray() << 400 << "the body is empty" << QByteArray() << -1;
+        QTest::newRow("bad JSON") << QByteArray("POST") << "/predict" << json << QByteArray("{\"pixels\": [0, 1,") << 400 << "the body is not valid JSON" << QByteArray() << -1;
+        QTest::newRow("JSON array") << QByteArray("POST") << "/predict" << json << QByteArray("[0, 1]") << 400 << "must be a JSON object" << QByteArray() << -1;
+        QTest::newRow("no pixels") << QByteArray("POST") << "/predict" << json << QByteArray("{\"image\": [0]}") << 400 << "the body has no \"pixels\"" << QByteArray() << -1;
         QTest::newRow("pixels not an array") << QByteArray("POST") << "/predict" << json << QByteArray("{\"pixels\": \"0,0\"}") << 400
-                                             << "\"pixels\" must be an array of 784 numbers 0..255, not a string" << QByteArray();
+                                             << "\"pixels\" must be an array of 784 numbers 0..255, not a string" << QByteArray() << -1;
         QTest::newRow("783 pixels") << QByteArray("POST") << "/predict" << json << pixelsBody(short783) << 400
-                                    << "\"pixels\" has 783 values; the network needs 784" << QByteArray();
-        QTest::newRow("no pixels at all") << QByteArray("POST") << "/predict" << json << QByteArray("{\"pixels\": []}") << 400 << "\"pixels\" has 0 values" << QByteArray();
+                                    << "\"pixels\" has 783 values; the network needs 784" << QByteArray() << -1;
+        QTest::newRow("no pixels at all") << QByteArray("POST") << "/predict" << json << QByteArray("{\"pixels\": []}") << 400 << "\"pixels\" has 0 values" << QByteArray() << -1;
         QTest::newRow("pixel above 255") << QByteArray("POST") << "/predict" << json << spoiled(5, "256") << 400
-                                         << "pixels[5] is 256; a pixel is 0 (background) to 255 (ink)" << QByteArray();
-        QTest::newRow("negative pixel") << QByteArray("POST") << "/predict" << json << spoiled(783, "-0.5") << 400 << "pixels[783] is -0.5" << QByteArray();
-        QTest::newRow("huge number") << QByteArray("POST") << "/predict" << json << spoiled(7, "1e999") << 400 << "the body is not valid JSON: illegal number" << QByteArray();
+                                         << "pixels[5] is 256; a pixel is 0 (background) to 255 (ink)" << QByteArray() << -1;
+        QTest::newRow("negative pixel") << QByteArray("POST") << "/predict" << json << spoiled(783, "-0.5") << 400 << "pixels[783] is -0.5" << QByteArray() << -1;
+        QTest::newRow("huge number") << QByteArray("POST") << "/predict" << json << spoiled(7, "1e999") << 400 << "the body is not valid JSON: illegal number" << QByteArray() << -1;
         QTest::newRow("string pixel") << QByteArray("POST") << "/predict" << json << spoiled(10, "\"12\"") << 400
-                                      << "pixels[10] is a string, not a number 0..255" << QByteArray();
-        QTest::newRow("null pixel") << QByteArray("POST") << "/predict" << json << spoiled(11, "null") << 400 << "pixels[11] is null" << QByteArray();
-        QTest::newRow("nested pixel") << QByteArray("POST") << "/predict" << json << spoiled(12, "[1]") << 400 << "pixels[12] is an array" << QByteArray();
-        QTest::newRow("boolean pixel") << QByteArray("POST") << "/predict" << json << spoiled(13, "true") << 400 << "pixels[13] is true" << QByteArray();
+                                      << "pixels[10] is a string, not a number 0..255" << QByteArray() << -1;
+        QTest::newRow("null pixel") << QByteArray("POST") << "/predict" << json << spoiled(11, "null") << 400 << "pixels[11] is null" << QByteArray() << -1;
+        QTest::newRow("nested pixel") << QByteArray("POST") << "/predict" << json << spoiled(12, "[1]") << 400 << "pixels[12] is an array" << QByteArray() << -1;
+        // Image files, prepared as MNIST's digits were.
+        const QByteArray png = "image/png";
+        QTest::newRow("PNG, light ink on dark") << QByteArray("POST") << "/predict" << png << imageFile("digit-7-light-on-dark.png") << 200 << "" << QByteArray() << 7;
+        QTest::newRow("PNG, dark ink on light") << QByteArray("POST") << "/predict" << png << imageFile("digit-2-dark-on-light.png") << 200 << "" << QByteArray() << 2;
+        QTest::newRow("JPEG, gray paper") << QByteArray("POST") << "/predict" << QByteArray("image/jpeg") << imageFile("digit-1-gray-paper.jpg") << 200 << "" << QByteArray() << 1;
+        QTest::newRow("transparent PNG, parameters") << QByteArray("POST") << "/predict" << QByteArray("image/png; name=0.png") << imageFile("digit-0-transparent.png") << 200 << "" << QByteArray() << 0;
+        QTest::newRow("blank image") << QByteArray("POST") << "/predict" << png << imageFile("blank.png") << 400 << "the image has no ink: nothing to read" << QByteArray() << -1;
+        QTest::newRow("not an image") << QByteArray("POST") << "/predict" << png << imageFile("not-an-image.png") << 400 << "the body is not an image nnlab-serve can read" << QByteArray() << -1;
+        QTest::newRow("empty image") << QByteArray("POST") << "/predict" << png << QByteArray() << 400 << "the body is empty: send an image of one digit" << QByteArray() << -1;
+        QTest::newRow("SVG") << QByteArray("POST") << "/predict" << QByteArray("image/svg+xml") << QByteArray("<svg/>") << 415
+                             << "image/svg+xml is not an image format nnlab-serve reads" << QByteArray() << -1;
+        QImage wide(5000, 2, QImage::Format_Grayscale8);
+        wide.fill(0);
+        QTest::newRow("image wider than 4096") << QByteArray("POST") << "/predict" << png << pngOf(wide) << 400
+                                               << "the image is 5000 x 2 pixels; at most 4096 on either side" << QByteArray() << -1;
+        QTest::newRow("boolean pixel") << QByteArray("POST") << "/predict" << json << spoiled(13, "true") << 400 << "pixels[13] is true" << QByteArray() << -1;
     }
 
     void answers()
@@ -126,11 +161,19 @@ private slots:
         QFETCH(int, status);
         QFETCH(QString, error);
         QFETCH(QByteArray, allow);
+        QFETCH(int, digit);
         const HttpAnswer a = m_service->answer(method, path, contentType, body);
         QCOMPARE(a.status, status);
         QCOMPARE(a.allow, allow);
         const QJsonObject o = parse(a);
         QVERIFY2(!o.isEmpty(), a.body.constData());
+        if (digit >= 0)
+            QCOMPARE(o["digit"].toInt(), digit);
+        if (contentType.startsWith("image/") && status == 200) {
+            const QJsonArray seen = o["pixels"].toArray(); // the 28x28 the network saw
+            QCOMPARE(seen.size(), 784);
+            QCOMPARE(*std::max_element(seen.begin(), seen.end(), [](auto x, auto y) { return x.toInt() < y.toInt(); }), QJsonValue(255));
+        }
         if (error.isEmpty()) {
             QVERIFY2(!o.contains("error"), a.body.constData());
         } else {
