@@ -1,4 +1,5 @@
 // nnlab-serve: a trained network over HTTP. POST 784 pixels, get the digit and ten probabilities.
+#include "command_line.h"
 #include "model_server.h"
 
 #include "engine/file_error.h"
@@ -13,21 +14,14 @@
 #include <charconv>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <new>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
 using namespace nnlab::app;
 using namespace nnlab::engine;
-namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kExitFailure = 1; // the model could not be loaded, the port not opened
-constexpr int kExitUsage = 2;   // bad flags or values
 constexpr const char* kDefaultModel = "resources/models/default.nnlab";
 
 constexpr std::string_view kHelp = R"help(nnlab-serve: a trained network over HTTP. POST a 28x28 digit, get the digit back.
@@ -66,11 +60,6 @@ Example
 Ctrl-C stops the server. Exit status: 0 stopped, 1 the model or the port failed, 2 bad flags.
 )help";
 
-struct UsageError : std::runtime_error
-{
-    using std::runtime_error::runtime_error;
-};
-
 struct Options
 {
     std::string model;
@@ -78,21 +67,6 @@ struct Options
     std::string hostText = "127.0.0.1";
     quint16 port = 8080;
 };
-
-// The default model: $NNLAB_MODEL, else resources/models/default.nnlab in a folder above the
-// executable (the source tree holding build/<preset>/app/nnlab-serve), else in the current one.
-std::string findDefaultModel()
-{
-    if (const char* env = std::getenv("NNLAB_MODEL"); env && *env)
-        return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
-        for (fs::path dir = exe.parent_path(); dir.has_relative_path(); dir = dir.parent_path())
-            if (fs::exists(dir / kDefaultModel, ec))
-                return (dir / kDefaultModel).string();
-    return kDefaultModel;
-}
 
 Options parseOptions(int argc, char** argv)
 {
@@ -129,7 +103,7 @@ Options parseOptions(int argc, char** argv)
         }
     }
     if (o.model.empty())
-        o.model = findDefaultModel();
+        o.model = findBundledFile(kDefaultModel, "NNLAB_MODEL");
     return o;
 }
 
@@ -200,20 +174,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    // One line on stderr for every failure; no exception leaves main.
-    try {
-        return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::fprintf(stderr, "nnlab-serve: %s\n", e.what());
-        return kExitUsage;
-    } catch (const FileError& e) {
-        std::fprintf(stderr, "nnlab-serve: %s\n", e.withFullPath().c_str());
-        return kExitFailure;
-    } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "nnlab-serve: out of memory\n");
-        return kExitFailure;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "nnlab-serve: %s\n", e.what());
-        return kExitFailure;
-    }
+    return runCommand("nnlab-serve", [&] { return run(argc, argv); });
 }
