@@ -14,7 +14,7 @@ namespace nnlab::app {
 //  "samples_seen": 600000, "note": "..."}
 QJsonObject modelJson(const engine::Model& model);
 
-// [v0, v1, ...]: each float exactly, as the shortest double that reads back to it.
+// [v0, v1, ...]: each float as the double it is exactly (reads back to the same float).
 QJsonArray floatsJson(const float* values, int n);
 
 } // namespace nnlab::app

@@ -1,5 +1,6 @@
 // nnlab-model: look inside a saved network, convert it between .nnlab and NumPy's .npz, and run
 // it on the lesson's CSV images.
+#include "command_line.h"
 #include "model_json.h"
 
 #include "engine/csv_reader.h"
@@ -10,8 +11,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <new>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +20,6 @@ using namespace nnlab::engine;
 
 namespace {
 
-constexpr int kExitFailure = 1; // a missing or bad file
-constexpr int kExitUsage = 2;   // bad arguments
 constexpr Eigen::Index kPredictBatch = 256; // images per forward pass
 
 constexpr std::string_view kHelp = R"help(nnlab-model: look inside a saved network, convert it, run it on images.
@@ -60,11 +57,6 @@ Examples
   python3 -c "import numpy as np; print(np.load('default.npz')['W1'].shape)"
   nnlab-model predict default.npz --csv data/mnist_test_10.csv
 )help";
-
-struct UsageError : std::runtime_error
-{
-    using std::runtime_error::runtime_error;
-};
 
 struct Arguments
 {
@@ -273,20 +265,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    // One line on stderr for every failure; no exception leaves main.
-    try {
-        return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::fprintf(stderr, "nnlab-model: %s\n", e.what());
-        return kExitUsage;
-    } catch (const FileError& e) {
-        std::fprintf(stderr, "nnlab-model: %s\n", e.withFullPath().c_str());
-        return kExitFailure;
-    } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "nnlab-model: out of memory\n");
-        return kExitFailure;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "nnlab-model: %s\n", e.what());
-        return kExitFailure;
-    }
+    return runCommand("nnlab-model", [&] { return run(argc, argv); });
 }

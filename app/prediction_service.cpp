@@ -1,75 +1,210 @@
 #include "prediction_service.h"
 
-#include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
+#include "image_ink.h"
+#include "model_json.h"
+
+#include "engine/file_error.h"
+#include "engine/preprocess.h"
+
+#include <QBuffer>
+#include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+#include <array>
+#include <stdexcept>
+#include <vector>
 
 namespace nnlab::app {
 
-PredictionService::PredictionService(QObject* parent) : QObject(parent) {}
+using namespace nnlab::engine;
 
-PredictionService::~PredictionService()
+namespace {
+
+constexpr int kPixels = 784; // 28 x 28, row by row, 0 = background, 255 = ink
+constexpr const char* kPixelsExample = "{\"pixels\": [784 numbers 0..255]}";
+
+struct Route
 {
-    waitForIdle();
+    QStringView path;
+    QByteArrayView method;
+};
+constexpr std::array kRoutes{Route{u"/health", "GET"}, Route{u"/model", "GET"},
+                             Route{u"/predict", "POST"}};
+
+HttpAnswer json(int status, const QJsonObject& o)
+{
+    return {status, QJsonDocument(o).toJson(QJsonDocument::Compact), {}};
 }
 
-void PredictionService::waitForIdle()
+HttpAnswer error(int status, const QString& message)
 {
-    for (QFuture<void>& f : m_futures)
-        f.waitForFinished();
-    m_futures.clear();
+    return json(status, QJsonObject{{"error", message}});
 }
 
-void PredictionService::invalidate()
+QString kindOf(const QJsonValue& v)
 {
-    ++m_generation;
-    m_cancel->store(true);
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    m_waiting[0].reset();
-    m_waiting[1].reset();
+    switch (v.type()) {
+    case QJsonValue::Null: return "null";
+    case QJsonValue::Bool: return v.toBool() ? "true" : "false";
+    case QJsonValue::Double: return "a number";
+    case QJsonValue::String: return "a string";
+    case QJsonValue::Array: return "an array";
+    case QJsonValue::Object: return "an object";
+    case QJsonValue::Undefined: break;
+    }
+    return "undefined";
 }
 
-void PredictionService::request(NetworkPtr network, std::shared_ptr<const engine::Dataset> data, bool test)
+QString bytes(qsizetype n) { return QString::fromStdString(withThousands(std::uint64_t(n))); }
+
+} // namespace
+
+PredictionService::PredictionService(Model model, QString modelPath)
+    : m_model(std::move(model)), m_modelPath(std::move(modelPath))
 {
-    if (!network || !data || data->size() == 0)
-        return;
-    Request r{std::move(network), std::move(data)};
-    if (m_running[test ? 0 : 1])
-        m_waiting[test ? 0 : 1] = std::move(r);
-    else
-        launch(test, std::move(r));
+    const int inputs = m_model.network.architecture().inputs;
+    if (inputs != kPixels)
+        throw std::invalid_argument("the network has " + std::to_string(inputs) +
+                                    " inputs; nnlab-serve needs 784, one per pixel of a 28 x 28 "
+                                    "image");
 }
 
-void PredictionService::launch(bool test, Request request)
+HttpAnswer PredictionService::answer(QByteArrayView method, QStringView path,
+                                     QByteArrayView contentType, const QByteArray& body) const
 {
-    const int slot = test ? 0 : 1;
-    m_running[slot] = true;
-    const int generation = m_generation;
-    auto result = std::make_shared<std::shared_ptr<const engine::Evaluation>>();
-    QFuture<void> future = QtConcurrent::run([request, result, cancel = m_cancel] {
-        try {
-            auto e = engine::evaluateUnlessStopped(*request.network, *request.data, SIZE_MAX,
-                                                   [&cancel] { return !cancel->load(); });
-            if (e)
-                *result = std::make_shared<const engine::Evaluation>(std::move(*e));
-        } catch (const std::exception&) {
-            // A network that does not fit this data (replaced meanwhile): no result.
-        }
-    });
-    auto* watcher = new QFutureWatcher<void>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, test, slot, generation, result] {
-        watcher->deleteLater();
-        m_running[slot] = false;
-        m_futures.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
-        if (generation == m_generation && *result)
-            emit ready(test, *result);
-        if (m_waiting[slot]) {
-            Request next = std::move(*m_waiting[slot]);
-            m_waiting[slot].reset();
-            launch(test, std::move(next));
-        }
-    });
-    watcher->setFuture(future);
-    m_futures.append(future);
+    const Route* route = nullptr;
+    for (const Route& r : kRoutes)
+        if (r.path == path)
+            route = &r;
+    if (!route)
+        return error(404, "there is no " + path.left(200).toString() +
+                              " here: GET /health, GET /model or POST /predict");
+    if (body.size() > kMaxBodyBytes)
+        return error(413, "the body is " + bytes(body.size()) + " bytes; at most " +
+                              bytes(kMaxBodyBytes) + " (1 MiB)");
+    if (method != route->method) {
+        const QString asked = QString::fromLatin1(method).left(20);
+        HttpAnswer a = error(405, route->path.toString() + " answers " +
+                                      QString::fromLatin1(route->method) + " only" +
+                                      (asked.isEmpty() ? "" : ", not " + asked));
+        a.allow = route->method.toByteArray();
+        return a;
+    }
+    if (route->path == u"/health")
+        return health();
+    if (route->path == u"/model")
+        return describeModel();
+    return predict(contentType, body);
+}
+
+HttpAnswer PredictionService::health() const { return json(200, {{"status", "ok"}}); }
+
+HttpAnswer PredictionService::describeModel() const
+{
+    QJsonObject o = modelJson(m_model);
+    o["file"] = m_modelPath;
+    return json(200, o);
+}
+
+HttpAnswer PredictionService::predict(QByteArrayView contentType, const QByteArray& body) const
+{
+    if (contentType.startsWith("image/"))
+        return predictImage(contentType, body);
+    if (body.trimmed().isEmpty())
+        return error(400, "the body is empty: send " + QString(kPixelsExample));
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return error(400, "the body is not valid JSON: " + parseError.errorString() +
+                              " at character " + QString::number(parseError.offset) +
+                              "; send " + kPixelsExample);
+    if (!doc.isObject())
+        return error(400, "the body must be a JSON object " + QString(kPixelsExample) +
+                              ", not " + (doc.isArray() ? "an array" : "a single value"));
+    const QJsonValue pixels = doc.object().value("pixels");
+    if (pixels.isUndefined())
+        return error(400, "the body has no \"pixels\": send " + QString(kPixelsExample));
+    if (!pixels.isArray())
+        return error(400, "\"pixels\" must be an array of 784 numbers 0..255, not " +
+                              kindOf(pixels));
+    const QJsonArray values = pixels.toArray();
+    if (values.size() != kPixels)
+        return error(400, "\"pixels\" has " + QString::number(values.size()) +
+                              " values; the network needs 784 (28 x 28, row by row)");
+    std::vector<float> image(kPixels);
+    for (int i = 0; i < kPixels; ++i) {
+        const QJsonValue v = values.at(i);
+        if (!v.isDouble())
+            return error(400, "pixels[" + QString::number(i) + "] is " + kindOf(v) +
+                                  ", not a number 0..255");
+        const double x = v.toDouble();
+        if (!(x >= 0.0 && x <= 255.0))
+            return error(400, "pixels[" + QString::number(i) + "] is " + QString::number(x) +
+                                  "; a pixel is 0 (background) to 255 (ink)");
+        image[std::size_t(i)] = float(x);
+    }
+    return json(200, predictPixels(image.data()));
+}
+
+// An image file: decoded by Qt's image readers, then cropped, scaled and centred as MNIST's
+// digits were (engine::toMnist), whichever way round its ink is.
+HttpAnswer PredictionService::predictImage(QByteArrayView contentType, const QByteArray& body) const
+{
+    const qsizetype semicolon = contentType.indexOf(';'); // "image/png; charset=..." -> image/png
+    const QByteArray mimeType =
+        (semicolon < 0 ? contentType : contentType.first(semicolon)).toByteArray().trimmed();
+    if (!QImageReader::supportedMimeTypes().contains(mimeType))
+        return error(415, QString::fromLatin1(mimeType.left(60)) +
+                              " is not an image format nnlab-serve reads: send PNG, JPEG, BMP or "
+                              "GIF, or " + kPixelsExample + " as application/json");
+    if (body.isEmpty())
+        return error(400, "the body is empty: send an image of one digit");
+    QBuffer buffer;
+    buffer.setData(body);
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
+    reader.setAllocationLimit(64); // MiB: an image no larger than 4096 x 4096
+    const QSize size = reader.size();
+    if (size.width() > kMaxImageSide || size.height() > kMaxImageSide)
+        return error(400, "the image is " + QString::number(size.width()) + " x " +
+                              QString::number(size.height()) + " pixels; at most " +
+                              QString::number(kMaxImageSide) + " on either side");
+    const QImage image = reader.read();
+    if (image.isNull())
+        return error(400, "the body is not an image nnlab-serve can read (" +
+                              reader.errorString() + ")");
+    const std::optional<MnistImage> digit = toMnist(inkFromImage(image));
+    if (!digit)
+        return error(400, "the image has no ink: nothing to read");
+    std::vector<float> pixels(digit->begin(), digit->end());
+    QJsonObject answer = predictPixels(pixels.data());
+    QJsonArray seen;
+    for (const std::uint8_t p : *digit)
+        seen.append(int(p));
+    answer["pixels"] = seen;
+    return json(200, answer);
+}
+
+QJsonObject PredictionService::predictPixels(const float* pixels) const
+{
+    const Network& net = m_model.network;
+    const Architecture& a = net.architecture();
+    Batch x(a.inputs, 1);
+    for (int i = 0; i < a.inputs; ++i)
+        x(i, 0) = scalePixelValue(a.scaling, pixels[i]);
+    const Batch out = net.predict(x);
+    Eigen::Index digit = 0;
+    out.col(0).maxCoeff(&digit);
+    // Softmax outputs are probabilities; the lesson's sigmoid outputs are each 0..1 on their
+    // own, so they are shared out in proportion to sum to 1.
+    Vector probabilities = out.col(0);
+    if (a.output == Output::Sigmoid)
+        probabilities /= probabilities.sum();
+    return {{"digit", int(digit)},
+            {"probabilities", floatsJson(probabilities.data(), int(probabilities.size()))},
+            {"outputs", floatsJson(out.data(), int(out.rows()))}};
 }
 
 } // namespace nnlab::app

@@ -1,56 +1,57 @@
-// Predictions of a network snapshot on a whole dataset, computed off the GUI thread
-// (QtConcurrent) for the gallery and the confusion matrix. One job per set at a time: a request
-// made while one runs replaces any older waiting request; results for replaced data are dropped.
+// What nnlab-serve answers, without sockets: a request (method, path, content type, body) in, a
+// status and a JSON body out. model_server.h puts it behind Qt HttpServer.
+//
+//   GET  /health   {"status": "ok"}
+//   GET  /model    the architecture, parameter count and test accuracy (model_json.h)
+//   POST /predict  {"pixels": [784 numbers 0..255]} -> {"digit": 7, "probabilities": [10],
+//                  "outputs": [10]}; or an image file (Content-Type image/png, image/jpeg, ...)
+//                  of one digit, prepared as MNIST was (engine/preprocess.h), which also answers
+//                  the 28x28 "pixels" the network saw
+// Every error is {"error": "<one sentence>"}: 400 bad JSON, pixels or image, 404 unknown path,
+// 405 wrong method (with Allow), 413 a body over 1 MiB, 415 an image format Qt cannot read.
 #pragma once
 
-#include "training_setup.h"
+#include "engine/model_file.h"
 
-#include "engine/evaluation.h"
-
-#include <QFuture>
-#include <QList>
-#include <QObject>
-
-#include <atomic>
-#include <memory>
-#include <optional>
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QJsonObject>
+#include <QString>
 
 namespace nnlab::app {
 
-class PredictionService : public QObject
+inline constexpr qsizetype kMaxBodyBytes = 1 << 20; // 1 MiB: 784 pixels as JSON need ~4 KiB
+inline constexpr int kMaxImageSide = 4096;          // pixels, either way
+
+struct HttpAnswer
 {
-    Q_OBJECT
+    int status = 200;
+    QByteArray body;  // JSON
+    QByteArray allow; // the Allow header of a 405, else empty
+};
 
+class PredictionService
+{
 public:
-    explicit PredictionService(QObject* parent = nullptr);
-    ~PredictionService() override;
+    // modelPath is what GET /model reports; the network must have 784 inputs (28 x 28 pixels).
+    PredictionService(engine::Model model, QString modelPath);
 
-    // test: which of the two sets `data` is (the result says it back).
-    void request(NetworkPtr network, std::shared_ptr<const engine::Dataset> data, bool test);
-    // Forget running and waiting jobs (new data, closing): running ones stop within a few
-    // milliseconds and their results are never delivered.
-    void invalidate();
-    bool busy() const { return m_running[0] || m_running[1]; }
-    // Blocks until running jobs end (the destructor does this).
-    void waitForIdle();
+    // method as on the request line ("GET", "POST"; empty for one Qt does not know).
+    HttpAnswer answer(QByteArrayView method, QStringView path, QByteArrayView contentType,
+                      const QByteArray& body) const;
 
-signals:
-    void ready(bool test, std::shared_ptr<const nnlab::engine::Evaluation> result);
+    const engine::Model& model() const { return m_model; }
 
 private:
-    struct Request
-    {
-        NetworkPtr network;
-        std::shared_ptr<const engine::Dataset> data;
-    };
-    void launch(bool test, Request request);
+    HttpAnswer health() const;
+    HttpAnswer describeModel() const;
+    HttpAnswer predict(QByteArrayView contentType, const QByteArray& body) const;
+    HttpAnswer predictImage(QByteArrayView contentType, const QByteArray& body) const;
+    // {"digit", "probabilities", "outputs"} for one image of 784 values 0..255.
+    QJsonObject predictPixels(const float* pixels) const;
 
-    int m_generation = 0;
-    // Set by invalidate(): running jobs stop at their next chunk of 500 images.
-    std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
-    bool m_running[2] = {false, false};
-    std::optional<Request> m_waiting[2];
-    QList<QFuture<void>> m_futures;
+    engine::Model m_model;
+    QString m_modelPath;
 };
 
 } // namespace nnlab::app

@@ -1,23 +1,15 @@
 // nnlab-train's command line: the flags, their checks and the --help text.
 #pragma once
 
+#include "command_line.h"
+
 #include "engine/presets.h"
 
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace nnlab::app {
-
-// A bad flag or value: nnlab-train prints "nnlab-train: <what>" and exits with kExitUsage.
-struct UsageError : std::runtime_error
-{
-    using std::runtime_error::runtime_error;
-};
-
-inline constexpr int kExitUsage = 2;   // bad flags or values
-inline constexpr int kExitFailure = 1; // missing or corrupt files, diverged training, no memory
 
 enum class Command { Train, Help, Version, ListPresets };
 

@@ -68,11 +68,17 @@ inline float targetValue(Loss loss, bool isTrueClass)
     return isTrueClass ? 1.0f : 0.0f;
 }
 
+// Pixel value 0..255 (fractions allowed, as a soft brush or a JSON request gives) -> network input.
+inline float scalePixelValue(Scaling scaling, float value)
+{
+    const float x = value / 255.0f;
+    return scaling == Scaling::Lesson ? x * kLessonInputRange + kLessonInputOffset : x;
+}
+
 // Pixel 0..255 -> network input.
 inline float scalePixel(Scaling scaling, std::uint8_t pixel)
 {
-    const float x = static_cast<float>(pixel) / 255.0f;
-    return scaling == Scaling::Lesson ? x * kLessonInputRange + kLessonInputOffset : x;
+    return scalePixelValue(scaling, static_cast<float>(pixel));
 }
 
 // Names used on the command line and in files ("sigmoid", "relu", "softmax", "squared-error"...).

@@ -930,6 +930,9 @@ Architecture NpzReader::architecture()
         if (!integer || s.shape.size() != 1)
             fail("layer_sizes should be whole numbers of shape (n,), found dtype '" + s.descr +
                  "' of shape " + s.shapeText());
+        if (s.count != m_sizes.size())
+            fail("layer_sizes has " + withThousands(s.count) + " entries but the weights chain " +
+                 std::to_string(m_sizes.size()) + " layers");
         const std::string v = values(s);
         const auto* p = reinterpret_cast<const unsigned char*>(v.data());
         std::vector<std::int64_t> given;

@@ -7,6 +7,7 @@ packages=(
     libeigen3-dev zlib1g-dev                               # the engine: Eigen 3.4, gzip IDX files
     qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins        # Qt 6: widgets, Qt Test, moc
     libqcustomplot-dev qt6-httpserver-dev libgl-dev        # the desktop app
+    qt6-websockets-dev                                     # Qt6HttpServer's CMake config needs it
     python3 python3-numpy                                  # data and benchmark scripts
     dataset-fashion-mnist                                  # nnlab-train --dataset fashion
     xvfb xdotool                                           # driving the GUI in checks

@@ -85,7 +85,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_controlsDock->setObjectName(QStringLiteral("controlsDock"));
     m_controlsDock->setWidget(scroll);
     addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
-    m_predictions = new app::PredictionService(this);
+    m_predictions = new app::DatasetPredictions(this);
     buildViews();
 
     buildActions();
@@ -199,7 +199,7 @@ void MainWindow::buildViews()
         if (m_inspected && !m_inspectedTest)
             m_controller->trainOnSample(*m_inspected);
     });
-    connect(m_predictions, &app::PredictionService::ready, this,
+    connect(m_predictions, &app::DatasetPredictions::ready, this,
             [this](bool test, std::shared_ptr<const engine::Evaluation> e) {
                 m_gallery->setPredictions(test, e->predictions, e->confidence);
                 if (test && (!m_controller->isRunning() || m_lastTestAccuracy < 0) && m_data.test) {

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "app/data_loading.h"
-#include "app/prediction_service.h"
+#include "app/dataset_predictions.h"
 #include "app/training_controller.h"
 
 #include <QElapsedTimer>
@@ -154,7 +154,7 @@ private:
     StepInspector* m_inspector = nullptr;
     DrawPanel* m_draw = nullptr;
     std::vector<QDockWidget*> m_viewDocks;
-    app::PredictionService* m_predictions = nullptr;
+    app::DatasetPredictions* m_predictions = nullptr;
     QElapsedTimer m_sincePredictions;
     bool m_inspectedTest = true;
     std::optional<std::size_t> m_inspected;

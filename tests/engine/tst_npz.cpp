@@ -174,7 +174,7 @@ std::string zip(const std::vector<Entry>& entries, bool deflated = false)
             putLe(s, name.size(), 2);
             putLe(s, 0, 2);
             if (isCentral) {
-                putLe(s, 0, 2 + 2 + 2 + 4);
+                s.append(2 + 2 + 2 + 4, '\0'); // comment length, disk, attributes
                 putLe(s, offset, 4);
             }
             s += name;
@@ -464,6 +464,8 @@ private slots:
             "architecture should be text (a 0-d '<U' array), found dtype '<f4' of shape ()", false);
         row("layer_sizes disagree", zip(with(smallNet(), {"layer_sizes", npy("<i8", "(3,)", i8({3, 5, 2}))})),
             "layer_sizes says 3-5-2 but the weights chain 3-4-2", false);
+        row("layer_sizes too long", zip(with(smallNet(), {"layer_sizes", npy("<i8", "(4,)", i8({3, 4, 2, 2}))})),
+            "layer_sizes has 4 entries but the weights chain 3 layers", false);
         row("accuracy above 1", zip(with(smallNet(), {"test_accuracy", npy("<f4", "()", f4({1.5f}))})),
             "test_accuracy is 1.5; it must be 0 to 1", false);
     }

@@ -1,0 +1,49 @@
+#include "command_line.h"
+
+#include "engine/file_error.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <new>
+
+namespace nnlab::app {
+
+namespace fs = std::filesystem;
+
+int runCommand(const char* program, const std::function<int()>& body)
+{
+    try {
+        return body();
+    } catch (const UsageError& e) {
+        std::fprintf(stderr, "%s: %s\n", program, e.what());
+        return kExitUsage;
+    } catch (const engine::FileError& e) {
+        std::fprintf(stderr, "%s: %s\n", program, e.withFullPath().c_str());
+        return kExitFailure;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "%s: out of memory\n", program);
+        return kExitFailure;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n", program, e.what());
+        return kExitFailure;
+    } catch (...) {
+        std::fprintf(stderr, "%s: unexpected error\n", program);
+        return kExitFailure;
+    }
+}
+
+std::string findBundledFile(const std::string& relative, const char* environmentVariable)
+{
+    if (const char* env = std::getenv(environmentVariable); env && *env)
+        return env;
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec)
+        for (fs::path dir = exe.parent_path(); dir.has_relative_path(); dir = dir.parent_path())
+            if (fs::exists(dir / relative, ec))
+                return (dir / relative).string();
+    return relative;
+}
+
+} // namespace nnlab::app
