@@ -171,7 +171,9 @@ DigitGallery::DigitGallery(QWidget* parent)
 
     m_view->setModel(m_model);
     m_view->setItemDelegate(new DigitDelegate(m_view));
-    m_view->setViewMode(QListView::IconMode);
+    // List mode flowing left to right and wrapping is a grid too, but it places items by
+    // arithmetic; icon mode keeps a spatial tree of all 60,000 and takes seconds to fill it.
+    m_view->setViewMode(QListView::ListMode);
     m_view->setFlow(QListView::LeftToRight);
     m_view->setWrapping(true);
     m_view->setResizeMode(QListView::Adjust);
