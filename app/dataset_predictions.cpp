@@ -5,7 +5,10 @@
 
 namespace nnlab::app {
 
-DatasetPredictions::DatasetPredictions(QObject* parent) : QObject(parent) {}
+DatasetPredictions::DatasetPredictions(QObject* parent) : QObject(parent)
+{
+    m_pool.setMaxThreadCount(1);
+}
 
 DatasetPredictions::~DatasetPredictions()
 {
@@ -45,7 +48,7 @@ void DatasetPredictions::launch(bool test, Request request)
     m_running[slot] = true;
     const int generation = m_generation;
     auto result = std::make_shared<std::shared_ptr<const engine::Evaluation>>();
-    QFuture<void> future = QtConcurrent::run([request, result, cancel = m_cancel] {
+    QFuture<void> future = QtConcurrent::run(&m_pool, [request, result, cancel = m_cancel] {
         try {
             auto e = engine::evaluateUnlessStopped(*request.network, *request.data, SIZE_MAX,
                                                    [&cancel] { return !cancel->load(); });

@@ -10,6 +10,7 @@
 #include <QFuture>
 #include <QList>
 #include <QObject>
+#include <QThreadPool>
 
 #include <atomic>
 #include <memory>
@@ -51,6 +52,9 @@ private:
     bool m_running[2] = {false, false};
     std::optional<Request> m_waiting[2];
     QList<QFuture<void>> m_futures;
+    // Its own thread: Qt's raster engine uses the global pool to draw, so long evaluations
+    // there would stall painting.
+    QThreadPool m_pool;
 };
 
 } // namespace nnlab::app

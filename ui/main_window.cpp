@@ -32,6 +32,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolBar>
 #include <QtConcurrent/QtConcurrentRun>
@@ -548,7 +549,9 @@ void MainWindow::loadDataAsync(app::DataSource source, const QStringList& files,
         }
         onDataLoaded(data);
     });
-    watcher->setFuture(QtConcurrent::run([source, files]() -> std::pair<app::DataPair, QString> {
+    // Not the global pool: Qt's raster engine draws with it.
+    static QThreadPool loaders;
+    watcher->setFuture(QtConcurrent::run(&loaders, [source, files]() -> std::pair<app::DataPair, QString> {
         try {
             return {app::loadData(source, files), QString()};
         } catch (const std::exception& e) {
