@@ -48,6 +48,32 @@ struct KernelTable
     // One pass over W instead of two. b may be null; xnext/znext may be null (last sample).
     void (*updateAndForwardRows)(int k, float* W, float* b, const float* step, const float* x,
                                  const float* xnext, float* znext, int r0, int r1);
+
+    // The first layer on sparse inputs (most pixels 0). A sparse batch of n samples keeps, for
+    // sample j, count[j] nonzeros at index[j * stride + e] (pixel numbers, ascending) with
+    // values value[j * stride + e]. W^T is the transpose of an m x k weight matrix: row p holds
+    // input p's m weights, row stride ldw. The kernels read and write whole SIMD vectors: up to
+    // m rounded up to a multiple of 16 columns of W^T, G^T and b; callers that split the columns
+    // across threads split them at multiples of 16.
+    //
+    // The nonzero pixels of one image of n bytes: index = p, value = table[src[p]] for every
+    // src[p] != 0. Returns their number; index and value must hold n entries.
+    int (*sparsePixels)(const std::uint8_t* src, int n, const float* table, std::int32_t* index,
+                        float* value);
+    // Y (m x n, column stride ldy) = f(W X + b) for a sparse X:
+    //     Y[:, j] = f(b + sum_e value * W^T[index, :]).  b is padded like a row of W^T, or null.
+    void (*sparseForward)(int m, int n, const float* WT, int ldw, const float* b,
+                          const std::int32_t* count, const std::int32_t* index,
+                          const float* value, int stride, float* Y, int ldy, KernelActivation f);
+    // Rows p0..p1 of G^T = base + alpha (D X^T)^T, the transposed weight gradient (row stride
+    // ldg; D m x n, column stride ldd): G^T[p, :] = base + alpha sum_j x_pj D[:, j], summed in
+    // sample order. base is padded like a row of G^T, or null (zero).
+    void (*sparseWeightGradient)(int m, int n, const float* D, int ldd, float alpha,
+                                 const std::int32_t* count, const std::int32_t* index,
+                                 const float* value, int stride, const float* base, float* GT,
+                                 int ldg, int p0, int p1);
+    // B = A^T: A rows x cols row-major with row stride lda, B cols x rows with row stride ldb.
+    void (*transpose)(int rows, int cols, const float* A, int lda, float* B, int ldb);
 };
 
 // The table for this CPU, chosen once. NNLAB_ISA=sse2|avx2|avx512 in the environment forces one

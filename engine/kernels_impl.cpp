@@ -6,9 +6,11 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <immintrin.h>
+#include <utility>
 
 #ifndef NNLAB_KERNEL_ISA
 #error "NNLAB_KERNEL_ISA must name the ISA level this copy is compiled for"
@@ -224,9 +226,204 @@ void updateAndForwardRows(int k, float* W, float* b, const float* step, const fl
     }
 }
 
+// The sparse first layer. A block of up to kBlockVecs vectors of hidden nodes is kept in
+// registers (12 accumulators + a broadcast + a load fit AVX2's and SSE2's 16 registers); wider
+// layers are walked block by block, so each block's slice of W^T stays in cache.
+constexpr int kBlockVecs = 12;
+constexpr int kBlockFloats = kBlockVecs * kLanes;
+
+int sparsePixels(const std::uint8_t* src, int n, const float* table, std::int32_t* index,
+                 float* value)
+{
+    // 16 bytes at a time; an all-zero run (most of a digit's border) costs one compare.
+    const __m128i zero = _mm_setzero_si128();
+    int count = 0;
+    int p = 0;
+    for (; p + 16 <= n; p += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + p));
+        unsigned nonzero = ~unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero))) & 0xFFFFu;
+        for (; nonzero != 0; nonzero &= nonzero - 1) {
+            const int q = p + __builtin_ctz(nonzero);
+            index[count] = q;
+            value[count] = table[src[q]];
+            ++count;
+        }
+    }
+    for (; p < n; ++p) {
+        if (src[p] != 0) {
+            index[count] = p;
+            value[count] = table[src[p]];
+            ++count;
+        }
+    }
+    return count;
+}
+
+// Hidden nodes rb..rb+rows of every sample: acc = b + sum_e value_e * W^T[index_e, :], V vectors.
+template <int V>
+void sparseForwardBlock(int rb, int rows, int n, const float* WT, int ldw, const float* b,
+                        const std::int32_t* count, const std::int32_t* index, const float* value,
+                        int stride, float* Y, int ldy, KernelActivation f)
+{
+    for (int j = 0; j < n; ++j) {
+        Vf acc[V];
+#pragma GCC unroll 16
+        for (int v = 0; v < V; ++v)
+            acc[v] = b ? load(b + rb + v * kLanes) : splat(0.0f);
+        const std::int32_t* idx = index + std::ptrdiff_t(j) * stride;
+        const float* val = value + std::ptrdiff_t(j) * stride;
+        for (int e = 0; e < count[j]; ++e) {
+            const float* w = WT + std::ptrdiff_t(idx[e]) * ldw + rb;
+            const Vf x = splat(val[e]);
+#pragma GCC unroll 16
+            for (int v = 0; v < V; ++v)
+                acc[v] += x * load(w + v * kLanes);
+        }
+        float* y = Y + std::ptrdiff_t(j) * ldy + rb;
+        if (rows == V * kLanes) {
+#pragma GCC unroll 16
+            for (int v = 0; v < V; ++v)
+                store(y + v * kLanes, acc[v]);
+        } else {
+            alignas(64) float out[V * kLanes];
+#pragma GCC unroll 16
+            for (int v = 0; v < V; ++v)
+                store(out + v * kLanes, acc[v]);
+            std::memcpy(y, out, sizeof(float) * std::size_t(rows));
+        }
+        activate(y, rows, f);
+    }
+}
+
+// G^T[p, rb..rb+rows] += x_pj alpha D[rb.., j] for the nonzeros p0 <= p < p1 of every sample j.
+template <int V>
+void sparseGradientBlock(int rb, int rows, int n, const float* D, int ldd, float alpha,
+                         const std::int32_t* count, const std::int32_t* index,
+                         const float* value, int stride, float* GT, int ldg, int p0, int p1)
+{
+    for (int j = 0; j < n; ++j) {
+        const std::int32_t* idx = index + std::ptrdiff_t(j) * stride;
+        const std::int32_t* first = p0 == 0 ? idx : std::lower_bound(idx, idx + count[j], p0);
+        const std::int32_t* last = std::lower_bound(first, idx + count[j], p1);
+        if (first == last)
+            continue;
+        alignas(64) float column[V * kLanes] = {};
+        for (int r = 0; r < rows; ++r)
+            column[r] = alpha * D[std::ptrdiff_t(j) * ldd + rb + r];
+        Vf d[V];
+#pragma GCC unroll 16
+        for (int v = 0; v < V; ++v)
+            d[v] = load(column + v * kLanes);
+        const float* val = value + std::ptrdiff_t(j) * stride;
+        for (const std::int32_t* e = first; e != last; ++e) {
+            float* g = GT + std::ptrdiff_t(*e) * ldg + rb;
+            const Vf x = splat(val[e - idx]);
+#pragma GCC unroll 16
+            for (int v = 0; v < V; ++v)
+                store(g + v * kLanes, load(g + v * kLanes) + x * d[v]);
+        }
+    }
+}
+
+template <int... V>
+constexpr auto forwardBlocks(std::integer_sequence<int, V...>)
+{
+    return std::array{&sparseForwardBlock<V + 1>...};
+}
+template <int... V>
+constexpr auto gradientBlocks(std::integer_sequence<int, V...>)
+{
+    return std::array{&sparseGradientBlock<V + 1>...};
+}
+constexpr auto kForwardBlocks = forwardBlocks(std::make_integer_sequence<int, kBlockVecs>());
+constexpr auto kGradientBlocks = gradientBlocks(std::make_integer_sequence<int, kBlockVecs>());
+
+void sparseForward(int m, int n, const float* WT, int ldw, const float* b,
+                   const std::int32_t* count, const std::int32_t* index, const float* value,
+                   int stride, float* Y, int ldy, KernelActivation f)
+{
+    for (int rb = 0; rb < m; rb += kBlockFloats) {
+        const int rows = std::min(kBlockFloats, m - rb);
+        kForwardBlocks[std::size_t((rows + kLanes - 1) / kLanes - 1)](
+            rb, rows, n, WT, ldw, b, count, index, value, stride, Y, ldy, f);
+    }
+}
+
+void sparseWeightGradient(int m, int n, const float* D, int ldd, float alpha,
+                          const std::int32_t* count, const std::int32_t* index,
+                          const float* value, int stride, const float* base, float* GT, int ldg,
+                          int p0, int p1)
+{
+    const std::size_t width = sizeof(float) * std::size_t((m + kLanes - 1) / kLanes * kLanes);
+    for (int p = p0; p < p1; ++p) {
+        float* g = GT + std::ptrdiff_t(p) * ldg;
+        if (base)
+            std::memcpy(g, base, width);
+        else
+            std::memset(g, 0, width);
+    }
+    for (int rb = 0; rb < m; rb += kBlockFloats) {
+        const int rows = std::min(kBlockFloats, m - rb);
+        kGradientBlocks[std::size_t((rows + kLanes - 1) / kLanes - 1)](
+            rb, rows, n, D, ldd, alpha, count, index, value, stride, GT, ldg, p0, p1);
+    }
+}
+
+// One tile of the transpose: kTile rows of A become kTile rows of B.
+#if defined(__AVX__)
+constexpr int kTile = 8;
+inline void transposeTile(const float* a, int lda, float* b, int ldb)
+{
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; ++i)
+        r[i] = _mm256_loadu_ps(a + std::ptrdiff_t(i) * lda);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int i = 0; i < 4; ++i) {
+        _mm256_storeu_ps(b + std::ptrdiff_t(i) * ldb, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+        _mm256_storeu_ps(b + std::ptrdiff_t(i + 4) * ldb,
+                         _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+    }
+}
+#else
+constexpr int kTile = 4;
+inline void transposeTile(const float* a, int lda, float* b, int ldb)
+{
+    __m128 r0 = _mm_loadu_ps(a), r1 = _mm_loadu_ps(a + lda), r2 = _mm_loadu_ps(a + 2 * lda),
+           r3 = _mm_loadu_ps(a + 3 * std::ptrdiff_t(lda));
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    _mm_storeu_ps(b, r0);
+    _mm_storeu_ps(b + ldb, r1);
+    _mm_storeu_ps(b + 2 * ldb, r2);
+    _mm_storeu_ps(b + 3 * std::ptrdiff_t(ldb), r3);
+}
+#endif
+
+void transpose(int rows, int cols, const float* A, int lda, float* B, int ldb)
+{
+    const int fullRows = rows / kTile * kTile, fullCols = cols / kTile * kTile;
+    for (int r = 0; r < fullRows; r += kTile)
+        for (int c = 0; c < fullCols; c += kTile)
+            transposeTile(A + std::ptrdiff_t(r) * lda + c, lda, B + std::ptrdiff_t(c) * ldb + r,
+                          ldb);
+    // The ragged edges, element by element.
+    for (int r = 0; r < rows; ++r)
+        for (int c = r < fullRows ? fullCols : 0; c < cols; ++c)
+            B[std::ptrdiff_t(c) * ldb + r] = A[std::ptrdiff_t(r) * lda + c];
+}
+
 const nnlab::engine::KernelTable kTable{
     NNLAB_STR(NNLAB_KERNEL_ISA), forward, weightGradient, backward, gemm, sgd, momentum, rmsprop, adam,
-    scalePixels, updateAndForwardRows};
+    scalePixels, updateAndForwardRows, sparsePixels, sparseForward, sparseWeightGradient,
+    transpose};
 
 } // namespace
 

@@ -5,6 +5,7 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -22,6 +23,14 @@ constexpr int kMaxBatchSize = 65536;
 constexpr int kLessonBlock = 32;
 // Multiply-adds below which a product runs on one thread: splitting costs about a microsecond.
 constexpr std::int64_t kSplitWork = 50000;
+// InputPath::Auto: the share of nonzero pixels (in up to kSparsityProbes training images) up to
+// which the sparse first layer is faster than the dense matrix products.
+constexpr double kMaxSparseShare = 1.0 / 3.0;
+constexpr std::size_t kSparsityProbes = 1000;
+// How many images ahead the sparse path's gather asks for the next image.
+constexpr std::int64_t kGatherAhead = 4;
+// Row stride of w_i_h^T and its gradient: the hidden layer rounded up to whole 64-byte lines.
+constexpr int kTransposedAlign = 16;
 
 KernelActivation hiddenKernelActivation(Activation a)
 {
@@ -72,6 +81,19 @@ struct Trainer::Impl
     std::vector<Vector> gb;    // dE/db_l
     std::vector<int> labels;
 
+    // The sparse first layer (InputPath): each sample's nonzero pixels, index and value
+    // (v = pixel/255, times 0.99 for the lesson's scaling) at column * inputs, and their count.
+    // Every input is x' = v + inputOffset. w_i_h^T and its gradient are inputs x ldT, row-major:
+    // each pixel's weights contiguous.
+    bool sparse = false;
+    float inputOffset = 0;             // 0.01 for the lesson's scaling, else 0
+    std::array<float, 256> pixelValue; // v for each byte
+    std::vector<std::int32_t> nzCount, nzIndex;
+    std::vector<float> nzValue;
+    Matrix wT, gT;
+    Vector biasT;    // ldT: b_0 + inputOffset * rowsum(w_i_h), zero padded
+    Vector gradBase; // ldT: inputOffset * dE/db_0, zero padded
+
     // The lesson's per-sample path works on blocks of up to kLessonBlock samples (see
     // runLessonBlock): their inputs, w_i_h times each of them, their Gram matrix, and the
     // first layer's steps lr * h_delta, one column per sample.
@@ -113,10 +135,38 @@ Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
     m_optimizer = Optimizer(m_config.optimizer, tensorSizes());
     m_impl = std::make_unique<Impl>(m_config.threads == 0 ? defaultThreadCount()
                                                            : m_config.threads);
+    Impl& im = *m_impl;
+    im.sparse = inputsAreSparse();
+    const bool lessonScaling = arch.scaling == Scaling::Lesson;
+    im.inputOffset = lessonScaling ? kLessonInputOffset : 0.0f;
+    for (int byte = 0; byte < 256; ++byte)
+        im.pixelValue[std::size_t(byte)] =
+            float(byte) / 255.0f * (lessonScaling ? kLessonInputRange : 1.0f);
     startEpoch();
 }
 
 Trainer::~Trainer() = default;
+
+bool Trainer::sparseInputs() const { return m_impl->sparse; }
+
+bool Trainer::inputsAreSparse() const
+{
+    switch (m_config.inputPath) {
+    case InputPath::Dense: return false;
+    case InputPath::Sparse: return true;
+    case InputPath::Auto: break;
+    }
+    // Nonzero pixels in images spread evenly over the training set.
+    const std::size_t n = std::min(m_config.trainingSize, m_train.size());
+    const std::size_t probes = std::min(n, kSparsityProbes);
+    const int pixels = m_train.pixelsPerImage();
+    std::size_t nonzero = 0;
+    for (std::size_t i = 0; i < probes; ++i) {
+        const std::uint8_t* image = m_train.image(i * n / probes);
+        nonzero += std::size_t(pixels - std::count(image, image + pixels, std::uint8_t(0)));
+    }
+    return double(nonzero) <= kMaxSparseShare * double(probes) * double(pixels);
+}
 
 std::vector<std::int64_t> Trainer::tensorSizes() const
 {
@@ -224,6 +274,18 @@ void Trainer::reserveBatch(int n)
         widest = std::max(widest, w.rows());
     }
     im.labels.resize(std::size_t(n));
+    if (im.sparse) {
+        const Eigen::Index inputs = m_network.architecture().inputs;
+        const Eigen::Index rows0 = m_network.weights(0).rows();
+        const Eigen::Index ldT = (rows0 + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign;
+        im.nzCount.assign(std::size_t(n), 0);
+        im.nzIndex.assign(std::size_t(n * inputs), 0);
+        im.nzValue.assign(std::size_t(n * inputs), 0.0f);
+        im.wT = Matrix::Zero(inputs, ldT);
+        im.gT = Matrix::Zero(inputs, ldT);
+        im.biasT = Vector::Zero(ldT);
+        im.gradBase = Vector::Zero(ldT);
+    }
     im.step.resize(widest);
     im.lessonErrors.resize(Eigen::Index(m_network.architecture().outputs) * n);
 }
@@ -240,6 +302,100 @@ void Trainer::scaleInputs(float* x, std::size_t count)
                           lessonScaling);
         }
     });
+}
+
+// The nonzero pixels of the next `count` samples, one list per column (see Impl::nzIndex).
+void Trainer::gatherNonzeroInputs(std::size_t count)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const int inputs = m_network.architecture().inputs;
+    im.pool.parallelRanges(std::int64_t(count), 8, [&](std::int64_t c0, std::int64_t c1) {
+        for (std::int64_t c = c0; c < c1; ++c) {
+            // A few images ahead into L1: they are shuffled reads the hardware cannot guess.
+            if (c + kGatherAhead < c1) {
+                const char* ahead = reinterpret_cast<const char*>(
+                    m_train.image(m_order[m_cursor + std::size_t(c + kGatherAhead)]));
+                for (int offset = 0; offset < inputs; offset += 64)
+                    __builtin_prefetch(ahead + offset, 0, 3);
+            }
+            const std::size_t sample = m_order[m_cursor + std::size_t(c)];
+            im.nzCount[std::size_t(c)] =
+                k.sparsePixels(m_train.image(sample), inputs, im.pixelValue.data(),
+                               im.nzIndex.data() + c * inputs, im.nzValue.data() + c * inputs);
+        }
+    });
+}
+
+// The first layer's forward pass over the nonzero pixels only, into a[0]:
+//     h_input = w_i_h x' + b = w_i_h v + (b + inputOffset * rowsum(w_i_h))
+// so the lesson's offset 0.01 on every pixel folds into the bias. Each sample adds up the
+// columns of w_i_h of its nonzero pixels: rows of w_i_h^T. Threads split the hidden nodes;
+// each first copies its rows of w_i_h, as the last optimizer step left them, into w_i_h^T.
+void Trainer::forwardSparseInputs(int n)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const Matrix& w = m_network.weights(0);
+    const int rows = int(w.rows()), inputs = int(w.cols()), ldT = int(im.wT.cols());
+    const bool shifted = arch.biases || im.inputOffset != 0.0f;
+    const KernelActivation f =
+        m_network.layerCount() > 1
+            ? hiddenKernelActivation(arch.hiddenActivation)
+            : (arch.output == Output::Sigmoid ? KernelActivation::Sigmoid
+                                              : KernelActivation::Identity);
+    auto nodes = [&](std::int64_t r0, std::int64_t r1) {
+        const int part = int(r1 - r0);
+        k.transpose(part, inputs, w.data() + r0 * inputs, inputs, im.wT.data() + r0, ldT);
+        Eigen::Ref<Vector> b = im.biasT.segment(r0, part);
+        if (arch.biases)
+            b = m_network.bias(0).segment(r0, part);
+        else
+            b.setZero();
+        if (im.inputOffset != 0.0f)
+            b += im.inputOffset * w.middleRows(r0, part).rowwise().sum();
+        k.sparseForward(part, n, im.wT.data() + r0, ldT, shifted ? im.biasT.data() + r0 : nullptr,
+                        im.nzCount.data(), im.nzIndex.data(), im.nzValue.data(), inputs,
+                        im.a[0].data() + r0, rows, f);
+    };
+    if (std::int64_t(rows) * inputs * n >= kSplitWork)
+        im.pool.parallelRanges(rows, kTransposedAlign, nodes);
+    else
+        nodes(0, rows);
+}
+
+// The first layer's weight gradient over the nonzero pixels only, and the optimizer's step:
+//     dE/dw_i_h = (1/n) delta x'^T = (1/n) delta v^T + inputOffset * dE/db_0 (every column)
+// It is built transposed, one row per pixel: row p adds v_p delta[:, j] for the samples j
+// where pixel p is nonzero, in sample order, the same sums for any thread count. Threads split
+// the hidden nodes; each transposes its part of the gradient back and steps its rows of w_i_h.
+void Trainer::updateSparseInputLayer(int n, float scale)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    Matrix& w = m_network.weights(0);
+    Matrix& g = im.gw[0];
+    const int rows = int(w.rows()), inputs = int(w.cols()), ldT = int(im.gT.cols());
+    const float* delta = im.d[0].data();
+    const bool shifted = im.inputOffset != 0.0f;
+    auto nodes = [&](std::int64_t r0, std::int64_t r1) {
+        const int part = int(r1 - r0);
+        if (shifted)
+            im.gradBase.segment(r0, part) =
+                (im.inputOffset * scale) *
+                Eigen::Map<const Batch>(delta, rows, n).middleRows(r0, part).rowwise().sum();
+        k.sparseWeightGradient(part, n, delta + r0, rows, scale, im.nzCount.data(),
+                               im.nzIndex.data(), im.nzValue.data(), inputs,
+                               shifted ? im.gradBase.data() + r0 : nullptr, im.gT.data() + r0,
+                               ldT, 0, inputs);
+        k.transpose(inputs, part, im.gT.data() + r0, ldT, g.data() + r0 * inputs, inputs);
+        m_optimizer.apply(0, w.data(), g.data(), r0 * inputs, r1 * inputs);
+    };
+    if (std::int64_t(rows) * inputs * n >= kSplitWork)
+        im.pool.parallelRanges(rows, kTransposedAlign, nodes);
+    else
+        nodes(0, rows);
 }
 
 // -o_errors = o - t for n output columns: what the lesson passes back to the hidden layer.
@@ -431,13 +587,20 @@ void Trainer::runBatch(std::size_t count)
     // 1. The batch's inputs, scaled (x/255*0.99+0.01 for the lesson), one per column. The next
     //    batch's images are shuffled reads from the whole dataset: ask for them now, so they
     //    arrive from memory while this batch computes.
-    scaleInputs(im.x.data(), std::size_t(n));
+    if (im.sparse)
+        gatherNonzeroInputs(count);
+    else
+        scaleInputs(im.x.data(), std::size_t(n));
     prefetchImages(m_cursor + count, count);
     for (int c = 0; c < n; ++c)
         im.labels[std::size_t(c)] = m_train.labels[m_order[m_cursor + std::size_t(c)]];
 
     // 2. Forward: h_input = w_i_h x; h_output = f(h_input); ... o_output.
     for (int l = 0; l < layers; ++l) {
+        if (l == 0 && im.sparse) {
+            forwardSparseInputs(n);
+            continue;
+        }
         const Matrix& w = m_network.weights(l);
         const int rows = int(w.rows()), cols = int(w.cols());
         const KernelActivation f = l + 1 == layers ? outputF : hiddenF;
@@ -519,13 +682,17 @@ void Trainer::runBatch(std::size_t count)
                 k.gemm(false, true, int(c1 - c0), rows, n, scale, in + c0, cols, dl, rows, 0.0f,
                        g.data() + c0, cols);
             };
-            if (std::int64_t(rows) * cols * n < kSplitWork)
-                gradient(0, cols);
-            else
-                im.pool.parallelRanges(cols, 16, gradient);
-            im.pool.parallelRanges(w.size(), 64, [&](std::int64_t e0, std::int64_t e1) {
-                m_optimizer.apply(tensor, w.data(), g.data(), e0, e1);
-            });
+            if (l == 0 && im.sparse) {
+                updateSparseInputLayer(n, scale);
+            } else {
+                if (std::int64_t(rows) * cols * n < kSplitWork)
+                    gradient(0, cols);
+                else
+                    im.pool.parallelRanges(cols, 16, gradient);
+                im.pool.parallelRanges(w.size(), 64, [&](std::int64_t e0, std::int64_t e1) {
+                    m_optimizer.apply(tensor, w.data(), g.data(), e0, e1);
+                });
+            }
             if (arch.biases) {
                 Vector& gb = im.gb[std::size_t(l)];
                 gb = scale * Eigen::Map<const Batch>(dl, rows, n).rowwise().sum();
