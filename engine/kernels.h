@@ -53,8 +53,8 @@ struct KernelTable
     // sample j, count[j] nonzeros at index[j * stride + e] (pixel numbers, ascending) with
     // values value[j * stride + e]. W^T is the transpose of an m x k weight matrix: row p holds
     // input p's m weights, row stride ldw. The kernels read and write whole SIMD vectors: up to
-    // m rounded up to a multiple of 16 columns of W^T, G^T and b; callers that split the columns
-    // across threads split them at multiples of 16.
+    // m rounded up to a multiple of 16 floats of each row of W^T, G^T, b and each column of D;
+    // callers that split the m nodes across threads split them at multiples of 16.
     //
     // The nonzero pixels of one image of n bytes: index = p, value = table[src[p]] for every
     // src[p] != 0. Returns their number; index and value must hold n entries.
@@ -66,10 +66,12 @@ struct KernelTable
                           const std::int32_t* count, const std::int32_t* index,
                           const float* value, int stride, float* Y, int ldy, KernelActivation f);
     // Rows p0..p1 of G^T = base + alpha (D X^T)^T, the transposed weight gradient (row stride
-    // ldg; D m x n, column stride ldd): G^T[p, :] = base + alpha sum_j x_pj D[:, j], summed in
-    // sample order. base is padded like a row of G^T, or null (zero).
-    void (*sparseWeightGradient)(int m, int n, const float* D, int ldd, float alpha,
-                                 const std::int32_t* count, const std::int32_t* index,
+    // ldg; D m x n, column stride ldd, padded). X comes by pixel: pixel p is nonzero in count[p]
+    // samples, sample[p * stride + e] (ascending) with value[p * stride + e], so
+    //     G^T[p, :] = base + alpha sum_e value * D[:, sample]
+    // base is padded like a row of G^T, or null (zero).
+    void (*sparseWeightGradient)(int m, const float* D, int ldd, float alpha,
+                                 const std::int32_t* count, const std::int32_t* sample,
                                  const float* value, int stride, const float* base, float* GT,
                                  int ldg, int p0, int p1);
     // B = A^T: A rows x cols row-major with row stride lda, B cols x rows with row stride ldb.

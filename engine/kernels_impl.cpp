@@ -227,9 +227,10 @@ void updateAndForwardRows(int k, float* W, float* b, const float* step, const fl
 }
 
 // The sparse first layer. A block of up to kBlockVecs vectors of hidden nodes is kept in
-// registers (12 accumulators + a broadcast + a load fit AVX2's and SSE2's 16 registers); wider
-// layers are walked block by block, so each block's slice of W^T stays in cache.
-constexpr int kBlockVecs = 12;
+// registers twice over (even and odd nonzeros, so consecutive multiply-adds do not wait for
+// each other): 12 accumulators + a broadcast + a load fit AVX2's and SSE2's 16 registers.
+// Wider layers are walked block by block.
+constexpr int kBlockVecs = 6;
 constexpr int kBlockFloats = kBlockVecs * kLanes;
 
 int sparsePixels(const std::uint8_t* src, int n, const float* table, std::int32_t* index,
@@ -259,69 +260,88 @@ int sparsePixels(const std::uint8_t* src, int n, const float* table, std::int32_
     return count;
 }
 
-// Hidden nodes rb..rb+rows of every sample: acc = b + sum_e value_e * W^T[index_e, :], V vectors.
+// Hidden nodes rb..rb+rows of every sample: b + sum_e value_e * W^T[index_e, :], V vectors.
 template <int V>
 void sparseForwardBlock(int rb, int rows, int n, const float* WT, int ldw, const float* b,
                         const std::int32_t* count, const std::int32_t* index, const float* value,
                         int stride, float* Y, int ldy, KernelActivation f)
 {
     for (int j = 0; j < n; ++j) {
-        Vf acc[V];
-#pragma GCC unroll 16
-        for (int v = 0; v < V; ++v)
-            acc[v] = b ? load(b + rb + v * kLanes) : splat(0.0f);
+        Vf even[V], odd[V];
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v) {
+            even[v] = b ? load(b + rb + v * kLanes) : splat(0.0f);
+            odd[v] = splat(0.0f);
+        }
         const std::int32_t* idx = index + std::ptrdiff_t(j) * stride;
         const float* val = value + std::ptrdiff_t(j) * stride;
-        for (int e = 0; e < count[j]; ++e) {
-            const float* w = WT + std::ptrdiff_t(idx[e]) * ldw + rb;
-            const Vf x = splat(val[e]);
-#pragma GCC unroll 16
-            for (int v = 0; v < V; ++v)
-                acc[v] += x * load(w + v * kLanes);
+        const int c = count[j];
+        int e = 0;
+        for (; e + 2 <= c; e += 2) {
+            const float* w0 = WT + std::ptrdiff_t(idx[e]) * ldw + rb;
+            const float* w1 = WT + std::ptrdiff_t(idx[e + 1]) * ldw + rb;
+            const Vf x0 = splat(val[e]), x1 = splat(val[e + 1]);
+#pragma GCC unroll 8
+            for (int v = 0; v < V; ++v) {
+                even[v] += x0 * load(w0 + v * kLanes);
+                odd[v] += x1 * load(w1 + v * kLanes);
+            }
         }
+        if (e < c) {
+            const float* w0 = WT + std::ptrdiff_t(idx[e]) * ldw + rb;
+            const Vf x0 = splat(val[e]);
+#pragma GCC unroll 8
+            for (int v = 0; v < V; ++v)
+                even[v] += x0 * load(w0 + v * kLanes);
+        }
+        alignas(64) float out[V * kLanes];
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v)
+            store(out + v * kLanes, even[v] + odd[v]);
         float* y = Y + std::ptrdiff_t(j) * ldy + rb;
-        if (rows == V * kLanes) {
-#pragma GCC unroll 16
-            for (int v = 0; v < V; ++v)
-                store(y + v * kLanes, acc[v]);
-        } else {
-            alignas(64) float out[V * kLanes];
-#pragma GCC unroll 16
-            for (int v = 0; v < V; ++v)
-                store(out + v * kLanes, acc[v]);
-            std::memcpy(y, out, sizeof(float) * std::size_t(rows));
-        }
+        std::memcpy(y, out, sizeof(float) * std::size_t(rows));
         activate(y, rows, f);
     }
 }
 
-// G^T[p, rb..rb+rows] += x_pj alpha D[rb.., j] for the nonzeros p0 <= p < p1 of every sample j.
+// G^T[p, rb..rb+rows] = base + alpha sum_e value_e * D[rb.., sample_e] for pixels p0..p1.
 template <int V>
-void sparseGradientBlock(int rb, int rows, int n, const float* D, int ldd, float alpha,
-                         const std::int32_t* count, const std::int32_t* index,
-                         const float* value, int stride, float* GT, int ldg, int p0, int p1)
+void sparseGradientBlock(int rb, const float* D, int ldd, float alpha, const std::int32_t* count,
+                         const std::int32_t* sample, const float* value, int stride,
+                         const float* base, float* GT, int ldg, int p0, int p1)
 {
-    for (int j = 0; j < n; ++j) {
-        const std::int32_t* idx = index + std::ptrdiff_t(j) * stride;
-        const std::int32_t* first = p0 == 0 ? idx : std::lower_bound(idx, idx + count[j], p0);
-        const std::int32_t* last = std::lower_bound(first, idx + count[j], p1);
-        if (first == last)
-            continue;
-        alignas(64) float column[V * kLanes] = {};
-        for (int r = 0; r < rows; ++r)
-            column[r] = alpha * D[std::ptrdiff_t(j) * ldd + rb + r];
-        Vf d[V];
-#pragma GCC unroll 16
+    const Vf a = splat(alpha);
+    for (int p = p0; p < p1; ++p) {
+        Vf even[V], odd[V];
+#pragma GCC unroll 8
         for (int v = 0; v < V; ++v)
-            d[v] = load(column + v * kLanes);
-        const float* val = value + std::ptrdiff_t(j) * stride;
-        for (const std::int32_t* e = first; e != last; ++e) {
-            float* g = GT + std::ptrdiff_t(*e) * ldg + rb;
-            const Vf x = splat(val[e - idx]);
-#pragma GCC unroll 16
-            for (int v = 0; v < V; ++v)
-                store(g + v * kLanes, load(g + v * kLanes) + x * d[v]);
+            even[v] = odd[v] = splat(0.0f);
+        const std::int32_t* s = sample + std::ptrdiff_t(p) * stride;
+        const float* val = value + std::ptrdiff_t(p) * stride;
+        const int c = count[p];
+        int e = 0;
+        for (; e + 2 <= c; e += 2) {
+            const float* d0 = D + std::ptrdiff_t(s[e]) * ldd + rb;
+            const float* d1 = D + std::ptrdiff_t(s[e + 1]) * ldd + rb;
+            const Vf x0 = splat(val[e]), x1 = splat(val[e + 1]);
+#pragma GCC unroll 8
+            for (int v = 0; v < V; ++v) {
+                even[v] += x0 * load(d0 + v * kLanes);
+                odd[v] += x1 * load(d1 + v * kLanes);
+            }
         }
+        if (e < c) {
+            const float* d0 = D + std::ptrdiff_t(s[e]) * ldd + rb;
+            const Vf x0 = splat(val[e]);
+#pragma GCC unroll 8
+            for (int v = 0; v < V; ++v)
+                even[v] += x0 * load(d0 + v * kLanes);
+        }
+        float* g = GT + std::ptrdiff_t(p) * ldg + rb;
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v)
+            store(g + v * kLanes,
+                  (base ? load(base + rb + v * kLanes) : splat(0.0f)) + a * (even[v] + odd[v]));
     }
 }
 
@@ -349,23 +369,14 @@ void sparseForward(int m, int n, const float* WT, int ldw, const float* b,
     }
 }
 
-void sparseWeightGradient(int m, int n, const float* D, int ldd, float alpha,
-                          const std::int32_t* count, const std::int32_t* index,
-                          const float* value, int stride, const float* base, float* GT, int ldg,
-                          int p0, int p1)
+void sparseWeightGradient(int m, const float* D, int ldd, float alpha, const std::int32_t* count,
+                          const std::int32_t* sample, const float* value, int stride,
+                          const float* base, float* GT, int ldg, int p0, int p1)
 {
-    const std::size_t width = sizeof(float) * std::size_t((m + kLanes - 1) / kLanes * kLanes);
-    for (int p = p0; p < p1; ++p) {
-        float* g = GT + std::ptrdiff_t(p) * ldg;
-        if (base)
-            std::memcpy(g, base, width);
-        else
-            std::memset(g, 0, width);
-    }
     for (int rb = 0; rb < m; rb += kBlockFloats) {
         const int rows = std::min(kBlockFloats, m - rb);
         kGradientBlocks[std::size_t((rows + kLanes - 1) / kLanes - 1)](
-            rb, rows, n, D, ldd, alpha, count, index, value, stride, GT, ldg, p0, p1);
+            rb, D, ldd, alpha, count, sample, value, stride, base, GT, ldg, p0, p1);
     }
 }
 

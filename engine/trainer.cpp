@@ -29,6 +29,20 @@ constexpr double kMaxSparseShare = 1.0 / 3.0;
 constexpr std::size_t kSparsityProbes = 1000;
 // How many images ahead the sparse path's gather asks for the next image.
 constexpr std::int64_t kGatherAhead = 4;
+// Larger batches take the dense path: the sparse path's lists hold up to 2 x batch x inputs
+// entries (a batch of dense images), 25 MB for 2048 MNIST images.
+constexpr int kMaxSparseBatch = 2048;
+
+// Part `part` of [0, n) split into `parts` nearly equal ranges with boundaries at multiples
+// of `align` (as ThreadPool::parallelRanges splits).
+std::pair<std::int64_t, std::int64_t> shareOf(std::int64_t n, std::int64_t align, int part,
+                                              int parts)
+{
+    auto bound = [&](int p) {
+        return p >= parts ? n : std::min(n, (n * p / parts + align - 1) / align * align);
+    };
+    return {bound(part), bound(part + 1)};
+}
 // Row stride of w_i_h^T and its gradient: the hidden layer rounded up to whole 64-byte lines.
 constexpr int kTransposedAlign = 16;
 
@@ -81,16 +95,20 @@ struct Trainer::Impl
     std::vector<Vector> gb;    // dE/db_l
     std::vector<int> labels;
 
-    // The sparse first layer (InputPath): each sample's nonzero pixels, index and value
-    // (v = pixel/255, times 0.99 for the lesson's scaling) at column * inputs, and their count.
-    // Every input is x' = v + inputOffset. w_i_h^T and its gradient are inputs x ldT, row-major:
-    // each pixel's weights contiguous.
+    // The sparse first layer (InputPath), for batches of up to sparseCapacity samples. Each
+    // sample's nonzero pixels, index and value (v = pixel/255, times 0.99 for the lesson's
+    // scaling) at column * inputs, and their count; the same by pixel: the samples where pixel
+    // p is nonzero (ascending) and their values at p * sparseCapacity. Every input is
+    // x' = v + inputOffset. w_i_h^T and its gradient are inputs x ldT, row-major (each pixel's
+    // weights contiguous); deltaT is d[0] with its columns padded to ldT.
     bool sparse = false;
+    int sparseCapacity = 0;
     float inputOffset = 0;             // 0.01 for the lesson's scaling, else 0
     std::array<float, 256> pixelValue; // v for each byte
-    std::vector<std::int32_t> nzCount, nzIndex;
-    std::vector<float> nzValue;
+    std::vector<std::int32_t> nzCount, nzIndex, pxCount, pxSample;
+    std::vector<float> nzValue, pxValue;
     Matrix wT, gT;
+    Batch deltaT;
     Vector biasT;    // ldT: b_0 + inputOffset * rowsum(w_i_h), zero padded
     Vector gradBase; // ldT: inputOffset * dE/db_0, zero padded
 
@@ -274,18 +292,6 @@ void Trainer::reserveBatch(int n)
         widest = std::max(widest, w.rows());
     }
     im.labels.resize(std::size_t(n));
-    if (im.sparse) {
-        const Eigen::Index inputs = m_network.architecture().inputs;
-        const Eigen::Index rows0 = m_network.weights(0).rows();
-        const Eigen::Index ldT = (rows0 + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign;
-        im.nzCount.assign(std::size_t(n), 0);
-        im.nzIndex.assign(std::size_t(n * inputs), 0);
-        im.nzValue.assign(std::size_t(n * inputs), 0.0f);
-        im.wT = Matrix::Zero(inputs, ldT);
-        im.gT = Matrix::Zero(inputs, ldT);
-        im.biasT = Vector::Zero(ldT);
-        im.gradBase = Vector::Zero(ldT);
-    }
     im.step.resize(widest);
     im.lessonErrors.resize(Eigen::Index(m_network.architecture().outputs) * n);
 }
@@ -302,6 +308,47 @@ void Trainer::scaleInputs(float* x, std::size_t count)
                           lessonScaling);
         }
     });
+}
+
+void Trainer::reserveSparseBatch(int n)
+{
+    Impl& im = *m_impl;
+    if (n <= im.sparseCapacity)
+        return;
+    im.sparseCapacity = n;
+    const std::size_t inputs = std::size_t(m_network.architecture().inputs);
+    const Eigen::Index rows0 = m_network.weights(0).rows();
+    const Eigen::Index ldT = (rows0 + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign;
+    im.nzCount.assign(std::size_t(n), 0);
+    im.nzIndex.assign(std::size_t(n) * inputs, 0);
+    im.nzValue.assign(std::size_t(n) * inputs, 0.0f);
+    im.pxCount.assign(inputs, 0);
+    im.pxSample.assign(inputs * std::size_t(n), 0);
+    im.pxValue.assign(inputs * std::size_t(n), 0.0f);
+    im.wT = Matrix::Zero(Eigen::Index(inputs), ldT);
+    im.gT = Matrix::Zero(Eigen::Index(inputs), ldT);
+    im.deltaT = Batch::Zero(ldT, n);
+    im.biasT = Vector::Zero(ldT);
+    im.gradBase = Vector::Zero(ldT);
+}
+
+// Pixels p0..p1 of the batch's by-pixel lists, from its by-sample lists.
+void Trainer::listByPixel(int n, int p0, int p1)
+{
+    Impl& im = *m_impl;
+    const int inputs = m_network.architecture().inputs;
+    const std::size_t stride = std::size_t(im.sparseCapacity);
+    std::fill(im.pxCount.begin() + p0, im.pxCount.begin() + p1, 0);
+    for (int j = 0; j < n; ++j) {
+        const std::int32_t* index = im.nzIndex.data() + std::ptrdiff_t(j) * inputs;
+        const float* value = im.nzValue.data() + std::ptrdiff_t(j) * inputs;
+        const std::int32_t* end = index + im.nzCount[std::size_t(j)];
+        for (const std::int32_t* e = std::lower_bound(index, end, p0); e != end && *e < p1; ++e) {
+            const std::size_t at = std::size_t(*e) * stride + std::size_t(im.pxCount[std::size_t(*e)]++);
+            im.pxSample[at] = j;
+            im.pxValue[at] = value[e - index];
+        }
+    }
 }
 
 // The nonzero pixels of the next `count` samples, one list per column (see Impl::nzIndex).
@@ -332,6 +379,7 @@ void Trainer::gatherNonzeroInputs(std::size_t count)
 // so the lesson's offset 0.01 on every pixel folds into the bias. Each sample adds up the
 // columns of w_i_h of its nonzero pixels: rows of w_i_h^T. Threads split the hidden nodes;
 // each first copies its rows of w_i_h, as the last optimizer step left them, into w_i_h^T.
+// They also split the pixels to list the batch by pixel for the gradient.
 void Trainer::forwardSparseInputs(int n)
 {
     Impl& im = *m_impl;
@@ -345,29 +393,33 @@ void Trainer::forwardSparseInputs(int n)
             ? hiddenKernelActivation(arch.hiddenActivation)
             : (arch.output == Output::Sigmoid ? KernelActivation::Sigmoid
                                               : KernelActivation::Identity);
-    auto nodes = [&](std::int64_t r0, std::int64_t r1) {
-        const int part = int(r1 - r0);
-        k.transpose(part, inputs, w.data() + r0 * inputs, inputs, im.wT.data() + r0, ldT);
-        Eigen::Ref<Vector> b = im.biasT.segment(r0, part);
-        if (arch.biases)
-            b = m_network.bias(0).segment(r0, part);
-        else
-            b.setZero();
-        if (im.inputOffset != 0.0f)
-            b += im.inputOffset * w.middleRows(r0, part).rowwise().sum();
-        k.sparseForward(part, n, im.wT.data() + r0, ldT, shifted ? im.biasT.data() + r0 : nullptr,
-                        im.nzCount.data(), im.nzIndex.data(), im.nzValue.data(), inputs,
-                        im.a[0].data() + r0, rows, f);
-    };
-    if (std::int64_t(rows) * inputs * n >= kSplitWork)
-        im.pool.parallelRanges(rows, kTransposedAlign, nodes);
-    else
-        nodes(0, rows);
+    const int parts =
+        std::int64_t(rows) * inputs * n >= kSplitWork ? im.pool.size() : 1;
+    im.pool.run(parts, [&](int part) {
+        const auto [r0, r1] = shareOf(rows, kTransposedAlign, part, parts);
+        if (r0 < r1) {
+            const int nodes = int(r1 - r0);
+            k.transpose(nodes, inputs, w.data() + r0 * inputs, inputs, im.wT.data() + r0, ldT);
+            Eigen::Ref<Vector> b = im.biasT.segment(r0, nodes);
+            if (arch.biases)
+                b = m_network.bias(0).segment(r0, nodes);
+            else
+                b.setZero();
+            if (im.inputOffset != 0.0f)
+                b += im.inputOffset * w.middleRows(r0, nodes).rowwise().sum();
+            k.sparseForward(nodes, n, im.wT.data() + r0, ldT,
+                            shifted ? im.biasT.data() + r0 : nullptr, im.nzCount.data(),
+                            im.nzIndex.data(), im.nzValue.data(), inputs, im.a[0].data() + r0,
+                            rows, f);
+        }
+        const auto [p0, p1] = shareOf(inputs, 1, part, parts);
+        listByPixel(n, int(p0), int(p1));
+    });
 }
 
 // The first layer's weight gradient over the nonzero pixels only, and the optimizer's step:
 //     dE/dw_i_h = (1/n) delta x'^T = (1/n) delta v^T + inputOffset * dE/db_0 (every column)
-// It is built transposed, one row per pixel: row p adds v_p delta[:, j] for the samples j
+// It is built transposed, one row per pixel: row p sums v_p delta[:, j] over the samples j
 // where pixel p is nonzero, in sample order, the same sums for any thread count. Threads split
 // the hidden nodes; each transposes its part of the gradient back and steps its rows of w_i_h.
 void Trainer::updateSparseInputLayer(int n, float scale)
@@ -377,25 +429,26 @@ void Trainer::updateSparseInputLayer(int n, float scale)
     Matrix& w = m_network.weights(0);
     Matrix& g = im.gw[0];
     const int rows = int(w.rows()), inputs = int(w.cols()), ldT = int(im.gT.cols());
-    const float* delta = im.d[0].data();
+    const Eigen::Map<const Batch> delta(im.d[0].data(), rows, n);
     const bool shifted = im.inputOffset != 0.0f;
-    auto nodes = [&](std::int64_t r0, std::int64_t r1) {
-        const int part = int(r1 - r0);
+    const int parts =
+        std::int64_t(rows) * inputs * n >= kSplitWork ? im.pool.size() : 1;
+    im.pool.run(parts, [&](int part) {
+        const auto [r0, r1] = shareOf(rows, kTransposedAlign, part, parts);
+        if (r0 == r1)
+            return;
+        const int nodes = int(r1 - r0);
+        im.deltaT.block(r0, 0, nodes, n) = delta.middleRows(r0, nodes);
         if (shifted)
-            im.gradBase.segment(r0, part) =
-                (im.inputOffset * scale) *
-                Eigen::Map<const Batch>(delta, rows, n).middleRows(r0, part).rowwise().sum();
-        k.sparseWeightGradient(part, n, delta + r0, rows, scale, im.nzCount.data(),
-                               im.nzIndex.data(), im.nzValue.data(), inputs,
+            im.gradBase.segment(r0, nodes) =
+                (im.inputOffset * scale) * delta.middleRows(r0, nodes).rowwise().sum();
+        k.sparseWeightGradient(nodes, im.deltaT.data() + r0, ldT, scale, im.pxCount.data(),
+                               im.pxSample.data(), im.pxValue.data(), im.sparseCapacity,
                                shifted ? im.gradBase.data() + r0 : nullptr, im.gT.data() + r0,
                                ldT, 0, inputs);
-        k.transpose(inputs, part, im.gT.data() + r0, ldT, g.data() + r0 * inputs, inputs);
+        k.transpose(inputs, nodes, im.gT.data() + r0, ldT, g.data() + r0 * inputs, inputs);
         m_optimizer.apply(0, w.data(), g.data(), r0 * inputs, r1 * inputs);
-    };
-    if (std::int64_t(rows) * inputs * n >= kSplitWork)
-        im.pool.parallelRanges(rows, kTransposedAlign, nodes);
-    else
-        nodes(0, rows);
+    });
 }
 
 // -o_errors = o - t for n output columns: what the lesson passes back to the hidden layer.
@@ -584,20 +637,24 @@ void Trainer::runBatch(std::size_t count)
         return arch.biases ? m_network.bias(l).data() : nullptr;
     };
 
-    // 1. The batch's inputs, scaled (x/255*0.99+0.01 for the lesson), one per column. The next
+    // 1. The batch's inputs, scaled (x/255*0.99+0.01 for the lesson), one per column, or on
+    //    the sparse path their nonzero pixels. The next
     //    batch's images are shuffled reads from the whole dataset: ask for them now, so they
     //    arrive from memory while this batch computes.
-    if (im.sparse)
+    const bool sparse = im.sparse && n <= kMaxSparseBatch;
+    if (sparse) {
+        reserveSparseBatch(n);
         gatherNonzeroInputs(count);
-    else
+    } else {
         scaleInputs(im.x.data(), std::size_t(n));
+    }
     prefetchImages(m_cursor + count, count);
     for (int c = 0; c < n; ++c)
         im.labels[std::size_t(c)] = m_train.labels[m_order[m_cursor + std::size_t(c)]];
 
     // 2. Forward: h_input = w_i_h x; h_output = f(h_input); ... o_output.
     for (int l = 0; l < layers; ++l) {
-        if (l == 0 && im.sparse) {
+        if (l == 0 && sparse) {
             forwardSparseInputs(n);
             continue;
         }
@@ -682,7 +739,7 @@ void Trainer::runBatch(std::size_t count)
                 k.gemm(false, true, int(c1 - c0), rows, n, scale, in + c0, cols, dl, rows, 0.0f,
                        g.data() + c0, cols);
             };
-            if (l == 0 && im.sparse) {
+            if (l == 0 && sparse) {
                 updateSparseInputLayer(n, scale);
             } else {
                 if (std::int64_t(rows) * cols * n < kSplitWork)

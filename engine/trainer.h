@@ -109,7 +109,7 @@ public:
     std::uint64_t samplesSeen() const { return m_samplesSeen; }
     // Seconds spent inside the training loop (for samples/s and the benchmarks).
     double trainingSeconds() const { return m_trainingSeconds; }
-    // True if mini-batches take the sparse first layer (see InputPath).
+    // True if mini-batches (of up to 2048 samples) take the sparse first layer (see InputPath).
     bool sparseInputs() const;
 
 private:
@@ -123,7 +123,9 @@ private:
     void reserveBatch(int n);
     void scaleInputs(float* x, std::size_t count);
     bool inputsAreSparse() const;
+    void reserveSparseBatch(int n);
     void gatherNonzeroInputs(std::size_t count);
+    void listByPixel(int n, int p0, int p1);
     void forwardSparseInputs(int n);
     void updateSparseInputLayer(int n, float scale);
     void prefetchImages(std::size_t first, std::size_t count) const;

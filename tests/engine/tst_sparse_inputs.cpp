@@ -22,12 +22,15 @@ namespace {
 // about 1e-2 (checked below by droppedPixelIsDetected).
 constexpr double kSamePathTolerance = 1e-4;
 
-// A sparse batch in the kernels' layout: sample j's nonzeros at j * stride.
+// A sparse batch in the kernels' layouts: sample j's nonzeros at j * stride, and pixel p's
+// at p * n (by pixel, for the gradient).
 struct SparseBatch
 {
     int n = 0, stride = 0;
     std::vector<std::int32_t> count, index;
     std::vector<float> value;
+    std::vector<std::int32_t> pixelCount, pixelSample;
+    std::vector<float> pixelValue;
     std::vector<double> dense; // stride x n, column-major: the same inputs written out
 };
 
@@ -40,6 +43,9 @@ SparseBatch randomSparseBatch(int inputs, int n, std::mt19937& rng)
     b.index.assign(std::size_t(n * inputs), -1);
     b.value.assign(std::size_t(n * inputs), 0.0f);
     b.dense.assign(std::size_t(n * inputs), 0.0);
+    b.pixelCount.assign(std::size_t(inputs), 0);
+    b.pixelSample.assign(std::size_t(inputs * n), -1);
+    b.pixelValue.assign(std::size_t(inputs * n), 0.0f);
     for (int j = 0; j < n; ++j) {
         // Sample 0 has no nonzero input at all, sample 1 has every input; the rest about 20%.
         for (int p = 0; p < inputs; ++p) {
@@ -51,6 +57,9 @@ SparseBatch randomSparseBatch(int inputs, int n, std::mt19937& rng)
             b.index[e] = p;
             b.value[e] = v;
             b.dense[std::size_t(j * inputs + p)] = v;
+            const std::size_t byPixel = std::size_t(p * n + b.pixelCount[std::size_t(p)]++);
+            b.pixelSample[byPixel] = j;
+            b.pixelValue[byPixel] = v;
         }
     }
     return b;
@@ -233,7 +242,7 @@ private slots:
         std::vector<float> wT(std::size_t(inputs * ld), 0.0f), bias(std::size_t(ld), 0.0f);
         const std::vector<float> w = randomFloats(std::size_t(m * inputs), rng); // m x inputs
         const std::vector<float> b = randomFloats(std::size_t(m), rng);
-        const std::vector<float> d = randomFloats(std::size_t(m * n), rng); // m x n
+        const std::vector<float> d = randomFloats(std::size_t(ld * n), rng); // m x n, padded
         std::copy(b.begin(), b.end(), bias.begin());
         std::vector<float> base(std::size_t(ld), 0.0f);
         for (int r = 0; r < m; ++r)
@@ -276,9 +285,9 @@ private slots:
             for (bool withBase : {true, false}) {
                 const int p0 = 5, p1 = 41;
                 std::vector<float> gT(std::size_t(inputs * ld), 42.0f);
-                k.sparseWeightGradient(m, n, d.data(), m, alpha, x.count.data(), x.index.data(),
-                                       x.value.data(), x.stride, withBase ? base.data() : nullptr,
-                                       gT.data(), ld, p0, p1);
+                k.sparseWeightGradient(m, d.data(), ld, alpha, x.pixelCount.data(),
+                                       x.pixelSample.data(), x.pixelValue.data(), n,
+                                       withBase ? base.data() : nullptr, gT.data(), ld, p0, p1);
                 double worst = 0;
                 for (int p = 0; p < inputs; ++p)
                     for (int r = 0; r < m; ++r) {
@@ -289,7 +298,7 @@ private slots:
                         }
                         double sum = withBase ? base[std::size_t(r)] : 0.0;
                         for (int j = 0; j < n; ++j)
-                            sum += alpha * double(d[std::size_t(j * m + r)]) *
+                            sum += alpha * double(d[std::size_t(j * ld + r)]) *
                                    x.dense[std::size_t(j * inputs + p)];
                         worst = std::max(worst, std::abs(sum - got));
                     }
