@@ -403,6 +403,36 @@ private slots:
         QVERIFY2(apart > 10 * kSamePathTolerance, qPrintable(QString("apart by %1").arg(apart)));
     }
 
+    void largeBatchesTakeTheDensePath()
+    {
+        // Above 2048 samples a batch is multiplied densely even when Sparse is asked for: the
+        // two paths then give the same bits.
+        Setup s;
+        s.batch = 2100;
+        s.threads = 2;
+        Dataset data = m_data.head(2); // the all-zero and the dense image...
+        const int pixels = data.pixelsPerImage();
+        for (int copy = 0; data.size() < 2100; ++copy) { // ...then MNIST digits over and over
+            const std::size_t from = 2 + std::size_t(copy) % (m_data.size() - 2);
+            data.pixels.insert(data.pixels.end(), m_data.image(from), m_data.image(from) + pixels);
+            data.labels.push_back(m_data.labels[from]);
+        }
+        Trainer sparse(startingNetwork(s), data, trainingConfig(s, InputPath::Sparse));
+        Trainer dense(startingNetwork(s), data, trainingConfig(s, InputPath::Dense));
+        sparse.step();
+        dense.step();
+        QVERIFY(sparse.network() == dense.network());
+        // A batch of 2048 takes the sparse path: close to the dense one, not the same bits.
+        s.batch = 2048;
+        Trainer sparse2048(startingNetwork(s), data, trainingConfig(s, InputPath::Sparse));
+        Trainer dense2048(startingNetwork(s), data, trainingConfig(s, InputPath::Dense));
+        sparse2048.step();
+        dense2048.step();
+        QVERIFY(!(sparse2048.network() == dense2048.network()));
+        QVERIFY(relativeDifference(sparse2048.network(), dense2048.network(), startingNetwork(s)) <
+                kSamePathTolerance);
+    }
+
     void deterministic()
     {
         Setup s;
