@@ -11,6 +11,13 @@ namespace nnlab::engine {
 // Activation codes shared by all kernel builds (Identity = no activation, for softmax outputs).
 enum class KernelActivation : int { Identity = 0, Sigmoid = 1, Tanh = 2, ReLU = 3 };
 
+// One nonzero input of a sparse batch listed by pixel: the sample it is in, and its value.
+struct PixelEntry
+{
+    std::int32_t sample;
+    float value;
+};
+
 struct KernelTable
 {
     const char* isa; // "avx512", "avx2", "sse2"
@@ -67,13 +74,12 @@ struct KernelTable
                           const float* value, int stride, float* Y, int ldy, KernelActivation f);
     // Rows p0..p1 of G^T = base + alpha (D X^T)^T, the transposed weight gradient (row stride
     // ldg; D m x n, column stride ldd, padded). X comes by pixel: pixel p is nonzero in count[p]
-    // samples, sample[p * stride + e] (ascending) with value[p * stride + e], so
+    // samples, entries[p * stride + e] (samples ascending), so
     //     G^T[p, :] = base + alpha sum_e value * D[:, sample]
     // base is padded like a row of G^T, or null (zero).
     void (*sparseWeightGradient)(int m, const float* D, int ldd, float alpha,
-                                 const std::int32_t* count, const std::int32_t* sample,
-                                 const float* value, int stride, const float* base, float* GT,
-                                 int ldg, int p0, int p1);
+                                 const std::int32_t* count, const PixelEntry* entries, int stride,
+                                 const float* base, float* GT, int ldg, int p0, int p1);
     // B = A^T: A rows x cols row-major with row stride lda, B cols x rows with row stride ldb.
     void (*transpose)(int rows, int cols, const float* A, int lda, float* B, int ldb);
 };

@@ -307,8 +307,8 @@ void sparseForwardBlock(int rb, int rows, int n, const float* WT, int ldw, const
 // G^T[p, rb..rb+rows] = base + alpha sum_e value_e * D[rb.., sample_e] for pixels p0..p1.
 template <int V>
 void sparseGradientBlock(int rb, const float* D, int ldd, float alpha, const std::int32_t* count,
-                         const std::int32_t* sample, const float* value, int stride,
-                         const float* base, float* GT, int ldg, int p0, int p1)
+                         const nnlab::engine::PixelEntry* entries, int stride, const float* base,
+                         float* GT, int ldg, int p0, int p1)
 {
     const Vf a = splat(alpha);
     for (int p = p0; p < p1; ++p) {
@@ -316,14 +316,13 @@ void sparseGradientBlock(int rb, const float* D, int ldd, float alpha, const std
 #pragma GCC unroll 8
         for (int v = 0; v < V; ++v)
             even[v] = odd[v] = splat(0.0f);
-        const std::int32_t* s = sample + std::ptrdiff_t(p) * stride;
-        const float* val = value + std::ptrdiff_t(p) * stride;
+        const nnlab::engine::PixelEntry* list = entries + std::ptrdiff_t(p) * stride;
         const int c = count[p];
         int e = 0;
         for (; e + 2 <= c; e += 2) {
-            const float* d0 = D + std::ptrdiff_t(s[e]) * ldd + rb;
-            const float* d1 = D + std::ptrdiff_t(s[e + 1]) * ldd + rb;
-            const Vf x0 = splat(val[e]), x1 = splat(val[e + 1]);
+            const float* d0 = D + std::ptrdiff_t(list[e].sample) * ldd + rb;
+            const float* d1 = D + std::ptrdiff_t(list[e + 1].sample) * ldd + rb;
+            const Vf x0 = splat(list[e].value), x1 = splat(list[e + 1].value);
 #pragma GCC unroll 8
             for (int v = 0; v < V; ++v) {
                 even[v] += x0 * load(d0 + v * kLanes);
@@ -331,8 +330,8 @@ void sparseGradientBlock(int rb, const float* D, int ldd, float alpha, const std
             }
         }
         if (e < c) {
-            const float* d0 = D + std::ptrdiff_t(s[e]) * ldd + rb;
-            const Vf x0 = splat(val[e]);
+            const float* d0 = D + std::ptrdiff_t(list[e].sample) * ldd + rb;
+            const Vf x0 = splat(list[e].value);
 #pragma GCC unroll 8
             for (int v = 0; v < V; ++v)
                 even[v] += x0 * load(d0 + v * kLanes);
@@ -370,13 +369,13 @@ void sparseForward(int m, int n, const float* WT, int ldw, const float* b,
 }
 
 void sparseWeightGradient(int m, const float* D, int ldd, float alpha, const std::int32_t* count,
-                          const std::int32_t* sample, const float* value, int stride,
-                          const float* base, float* GT, int ldg, int p0, int p1)
+                          const nnlab::engine::PixelEntry* entries, int stride, const float* base,
+                          float* GT, int ldg, int p0, int p1)
 {
     for (int rb = 0; rb < m; rb += kBlockFloats) {
         const int rows = std::min(kBlockFloats, m - rb);
         kGradientBlocks[std::size_t((rows + kLanes - 1) / kLanes - 1)](
-            rb, D, ldd, alpha, count, sample, value, stride, base, GT, ldg, p0, p1);
+            rb, D, ldd, alpha, count, entries, stride, base, GT, ldg, p0, p1);
     }
 }
 

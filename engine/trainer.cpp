@@ -98,15 +98,16 @@ struct Trainer::Impl
     // The sparse first layer (InputPath), for batches of up to sparseCapacity samples. Each
     // sample's nonzero pixels, index and value (v = pixel/255, times 0.99 for the lesson's
     // scaling) at column * inputs, and their count; the same by pixel: the samples where pixel
-    // p is nonzero (ascending) and their values at p * sparseCapacity. Every input is
+    // p is nonzero (ascending) with their values, at p * sparseCapacity. Every input is
     // x' = v + inputOffset. w_i_h^T and its gradient are inputs x ldT, row-major (each pixel's
     // weights contiguous); deltaT is d[0] with its columns padded to ldT.
     bool sparse = false;
     int sparseCapacity = 0;
     float inputOffset = 0;             // 0.01 for the lesson's scaling, else 0
     std::array<float, 256> pixelValue; // v for each byte
-    std::vector<std::int32_t> nzCount, nzIndex, pxCount, pxSample;
-    std::vector<float> nzValue, pxValue;
+    std::vector<std::int32_t> nzCount, nzIndex, pxCount;
+    std::vector<float> nzValue;
+    std::vector<PixelEntry> pxEntries;
     Matrix wT, gT;
     Batch deltaT;
     Vector biasT;    // ldT: b_0 + inputOffset * rowsum(w_i_h), zero padded
@@ -323,8 +324,7 @@ void Trainer::reserveSparseBatch(int n)
     im.nzIndex.assign(std::size_t(n) * inputs, 0);
     im.nzValue.assign(std::size_t(n) * inputs, 0.0f);
     im.pxCount.assign(inputs, 0);
-    im.pxSample.assign(inputs * std::size_t(n), 0);
-    im.pxValue.assign(inputs * std::size_t(n), 0.0f);
+    im.pxEntries.assign(inputs * std::size_t(n), PixelEntry{0, 0.0f});
     im.wT = Matrix::Zero(Eigen::Index(inputs), ldT);
     im.gT = Matrix::Zero(Eigen::Index(inputs), ldT);
     im.deltaT = Batch::Zero(ldT, n);
@@ -345,8 +345,7 @@ void Trainer::listByPixel(int n, int p0, int p1)
         const std::int32_t* end = index + im.nzCount[std::size_t(j)];
         for (const std::int32_t* e = std::lower_bound(index, end, p0); e != end && *e < p1; ++e) {
             const std::size_t at = std::size_t(*e) * stride + std::size_t(im.pxCount[std::size_t(*e)]++);
-            im.pxSample[at] = j;
-            im.pxValue[at] = value[e - index];
+            im.pxEntries[at] = PixelEntry{j, value[e - index]};
         }
     }
 }
@@ -379,7 +378,8 @@ void Trainer::gatherNonzeroInputs(std::size_t count)
 // so the lesson's offset 0.01 on every pixel folds into the bias. Each sample adds up the
 // columns of w_i_h of its nonzero pixels: rows of w_i_h^T. Threads split the hidden nodes;
 // each first copies its rows of w_i_h, as the last optimizer step left them, into w_i_h^T.
-// They also split the pixels to list the batch by pixel for the gradient.
+// They also split the pixels to list the batch by pixel for the gradient, and ask for a share
+// of the next batch's images.
 void Trainer::forwardSparseInputs(int n)
 {
     Impl& im = *m_impl;
@@ -414,6 +414,8 @@ void Trainer::forwardSparseInputs(int n)
         }
         const auto [p0, p1] = shareOf(inputs, 1, part, parts);
         listByPixel(n, int(p0), int(p1));
+        const auto [c0, c1] = shareOf(n, 1, part, parts);
+        prefetchImages(m_cursor + std::size_t(n + c0), std::size_t(c1 - c0));
     });
 }
 
@@ -443,7 +445,7 @@ void Trainer::updateSparseInputLayer(int n, float scale)
             im.gradBase.segment(r0, nodes) =
                 (im.inputOffset * scale) * delta.middleRows(r0, nodes).rowwise().sum();
         k.sparseWeightGradient(nodes, im.deltaT.data() + r0, ldT, scale, im.pxCount.data(),
-                               im.pxSample.data(), im.pxValue.data(), im.sparseCapacity,
+                               im.pxEntries.data(), im.sparseCapacity,
                                shifted ? im.gradBase.data() + r0 : nullptr, im.gT.data() + r0,
                                ldT, 0, inputs);
         k.transpose(inputs, nodes, im.gT.data() + r0, ldT, g.data() + r0 * inputs, inputs);
@@ -648,7 +650,8 @@ void Trainer::runBatch(std::size_t count)
     } else {
         scaleInputs(im.x.data(), std::size_t(n));
     }
-    prefetchImages(m_cursor + count, count);
+    if (!sparse) // the sparse forward pass asks for them on every thread
+        prefetchImages(m_cursor + count, count);
     for (int c = 0; c < n; ++c)
         im.labels[std::size_t(c)] = m_train.labels[m_order[m_cursor + std::size_t(c)]];
 

@@ -29,8 +29,8 @@ struct SparseBatch
     int n = 0, stride = 0;
     std::vector<std::int32_t> count, index;
     std::vector<float> value;
-    std::vector<std::int32_t> pixelCount, pixelSample;
-    std::vector<float> pixelValue;
+    std::vector<std::int32_t> pixelCount;
+    std::vector<PixelEntry> pixelEntries;
     std::vector<double> dense; // stride x n, column-major: the same inputs written out
 };
 
@@ -44,8 +44,7 @@ SparseBatch randomSparseBatch(int inputs, int n, std::mt19937& rng)
     b.value.assign(std::size_t(n * inputs), 0.0f);
     b.dense.assign(std::size_t(n * inputs), 0.0);
     b.pixelCount.assign(std::size_t(inputs), 0);
-    b.pixelSample.assign(std::size_t(inputs * n), -1);
-    b.pixelValue.assign(std::size_t(inputs * n), 0.0f);
+    b.pixelEntries.assign(std::size_t(inputs * n), PixelEntry{-1, 0.0f});
     for (int j = 0; j < n; ++j) {
         // Sample 0 has no nonzero input at all, sample 1 has every input; the rest about 20%.
         for (int p = 0; p < inputs; ++p) {
@@ -58,8 +57,7 @@ SparseBatch randomSparseBatch(int inputs, int n, std::mt19937& rng)
             b.value[e] = v;
             b.dense[std::size_t(j * inputs + p)] = v;
             const std::size_t byPixel = std::size_t(p * n + b.pixelCount[std::size_t(p)]++);
-            b.pixelSample[byPixel] = j;
-            b.pixelValue[byPixel] = v;
+            b.pixelEntries[byPixel] = PixelEntry{j, v};
         }
     }
     return b;
@@ -286,7 +284,7 @@ private slots:
                 const int p0 = 5, p1 = 41;
                 std::vector<float> gT(std::size_t(inputs * ld), 42.0f);
                 k.sparseWeightGradient(m, d.data(), ld, alpha, x.pixelCount.data(),
-                                       x.pixelSample.data(), x.pixelValue.data(), n,
+                                       x.pixelEntries.data(), n,
                                        withBase ? base.data() : nullptr, gT.data(), ld, p0, p1);
                 double worst = 0;
                 for (int p = 0; p < inputs; ++p)
