@@ -74,8 +74,8 @@ Learning
                         presets), or the exact gradient, o_errors * o_output * (1 - o_output)
   --threads N           0 = every core (default); 1 = one thread, bit-identical between runs
   --inputs P            how mini-batches feed the first layer: sparse (only the nonzero pixels
-                        are multiplied: about 19% of MNIST's), dense (every pixel), or auto
-                        (sparse when at most a third of the training pixels are nonzero; default)
+                        are multiplied: 19% of MNIST's), dense (every pixel), or auto (sparse
+                        when at most 30% of the training pixels are nonzero; the default)
 
 Data (default: the bundled MNIST in data/mnist; NNLAB_DATA_DIR overrides where that is)
   --dataset D           mnist, or fashion (Fashion-MNIST from Debian's dataset-fashion-mnist in
