@@ -174,7 +174,7 @@ int train(TrainOptions& o, Clock::time_point started)
     const std::size_t epochSize = trainer.epochSize();
     if (text) {
         std::printf("nnlab-train: %s%s\n  %s\n  %s l_r %g, batch %d, %d epoch%s on %s of %s "
-                    "images%s; tested on %s (%s)\n  %d thread%s, %s kernels\n",
+                    "images%s; tested on %s (%s)\n  %d thread%s, %s kernels, %s first layer\n",
                     o.loadPath.empty() ? o.presetName.c_str() : o.loadPath.c_str(),
                     o.loadPath.empty() ? "" : " (loaded)",
                     trainer.network().architecture().describe().c_str(),
@@ -184,7 +184,7 @@ int train(TrainOptions& o, Clock::time_point started)
                     formatCount(data.train.size()).c_str(), config.shuffle ? ", shuffled" : "",
                     formatCount(data.test.size()).c_str(), data.test.name.c_str(),
                     threadCount(config.threads), threadCount(config.threads) == 1 ? "" : "s",
-                    kernels().isa);
+                    kernels().isa, trainer.sparseInputs() ? "sparse" : "dense");
         std::fflush(stdout);
     }
 
@@ -279,6 +279,7 @@ int train(TrainOptions& o, Clock::time_point started)
                  double(epochSize) * epochsDone / std::max(trainingSeconds, 1e-9), 1)
             .add("threads", threadCount(config.threads))
             .add("kernels", kernels().isa)
+            .add("first_layer", trainer.sparseInputs() ? "sparse" : "dense")
             .add("dataset", data.train.name);
         if (o.loadPath.empty())
             line.addNull("loaded");

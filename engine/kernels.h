@@ -11,6 +11,13 @@ namespace nnlab::engine {
 // Activation codes shared by all kernel builds (Identity = no activation, for softmax outputs).
 enum class KernelActivation : int { Identity = 0, Sigmoid = 1, Tanh = 2, ReLU = 3 };
 
+// One nonzero input of a sparse batch listed by pixel: the sample it is in, and its value.
+struct PixelEntry
+{
+    std::int32_t sample;
+    float value;
+};
+
 struct KernelTable
 {
     const char* isa; // "avx512", "avx2", "sse2"
@@ -48,6 +55,33 @@ struct KernelTable
     // One pass over W instead of two. b may be null; xnext/znext may be null (last sample).
     void (*updateAndForwardRows)(int k, float* W, float* b, const float* step, const float* x,
                                  const float* xnext, float* znext, int r0, int r1);
+
+    // The first layer on sparse inputs (most pixels 0). A sparse batch of n samples keeps, for
+    // sample j, count[j] nonzeros at index[j * stride + e] (pixel numbers, ascending) with
+    // values value[j * stride + e]. W^T is the transpose of an m x k weight matrix: row p holds
+    // input p's m weights, row stride ldw. The kernels read and write whole SIMD vectors: up to
+    // m rounded up to a multiple of 16 floats of each row of W^T, G^T, b and each column of D;
+    // callers that split the m nodes across threads split them at multiples of 16.
+    //
+    // The nonzero pixels of one image of n bytes: index = p, value = table[src[p]] for every
+    // src[p] != 0. Returns their number; index and value must hold n entries.
+    int (*sparsePixels)(const std::uint8_t* src, int n, const float* table, std::int32_t* index,
+                        float* value);
+    // Y (m x n, column stride ldy) = f(W X + b) for a sparse X:
+    //     Y[:, j] = f(b + sum_e value * W^T[index, :]).  b is padded like a row of W^T, or null.
+    void (*sparseForward)(int m, int n, const float* WT, int ldw, const float* b,
+                          const std::int32_t* count, const std::int32_t* index,
+                          const float* value, int stride, float* Y, int ldy, KernelActivation f);
+    // Rows p0..p1 of G^T = base + alpha (D X^T)^T, the transposed weight gradient (row stride
+    // ldg; D m x n, column stride ldd, padded). X comes by pixel: pixel p is nonzero in count[p]
+    // samples, entries[p * stride + e] (samples ascending), so
+    //     G^T[p, :] = base + alpha sum_e value * D[:, sample]
+    // base is padded like a row of G^T, or null (zero).
+    void (*sparseWeightGradient)(int m, const float* D, int ldd, float alpha,
+                                 const std::int32_t* count, const PixelEntry* entries, int stride,
+                                 const float* base, float* GT, int ldg, int p0, int p1);
+    // B = A^T: A rows x cols row-major with row stride lda, B cols x rows with row stride ldb.
+    void (*transpose)(int rows, int cols, const float* A, int lda, float* B, int ldb);
 };
 
 // The table for this CPU, chosen once. NNLAB_ISA=sse2|avx2|avx512 in the environment forces one

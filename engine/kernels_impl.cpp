@@ -6,9 +6,11 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <immintrin.h>
+#include <utility>
 
 #ifndef NNLAB_KERNEL_ISA
 #error "NNLAB_KERNEL_ISA must name the ISA level this copy is compiled for"
@@ -224,9 +226,214 @@ void updateAndForwardRows(int k, float* W, float* b, const float* step, const fl
     }
 }
 
+// The sparse first layer. A block of up to kBlockVecs vectors of hidden nodes is kept in
+// registers twice over (even and odd nonzeros, so consecutive multiply-adds do not wait for
+// each other): 12 accumulators + a broadcast + a load fit AVX2's and SSE2's 16 registers.
+// Wider layers are walked block by block.
+constexpr int kBlockVecs = 6;
+constexpr int kBlockFloats = kBlockVecs * kLanes;
+
+int sparsePixels(const std::uint8_t* src, int n, const float* table, std::int32_t* index,
+                 float* value)
+{
+    // 16 bytes at a time; an all-zero run (most of a digit's border) costs one compare.
+    const __m128i zero = _mm_setzero_si128();
+    int count = 0;
+    int p = 0;
+    for (; p + 16 <= n; p += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + p));
+        unsigned nonzero = ~unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero))) & 0xFFFFu;
+        for (; nonzero != 0; nonzero &= nonzero - 1) {
+            const int q = p + __builtin_ctz(nonzero);
+            index[count] = q;
+            value[count] = table[src[q]];
+            ++count;
+        }
+    }
+    for (; p < n; ++p) {
+        if (src[p] != 0) {
+            index[count] = p;
+            value[count] = table[src[p]];
+            ++count;
+        }
+    }
+    return count;
+}
+
+// Hidden nodes rb..rb+rows of every sample: b + sum_e value_e * W^T[index_e, :], V vectors.
+template <int V>
+void sparseForwardBlock(int rb, int rows, int n, const float* WT, int ldw, const float* b,
+                        const std::int32_t* count, const std::int32_t* index, const float* value,
+                        int stride, float* Y, int ldy, KernelActivation f)
+{
+    for (int j = 0; j < n; ++j) {
+        Vf even[V], odd[V];
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v) {
+            even[v] = b ? load(b + rb + v * kLanes) : splat(0.0f);
+            odd[v] = splat(0.0f);
+        }
+        const std::int32_t* idx = index + std::ptrdiff_t(j) * stride;
+        const float* val = value + std::ptrdiff_t(j) * stride;
+        const int c = count[j];
+        int e = 0;
+        for (; e + 2 <= c; e += 2) {
+            const float* w0 = WT + std::ptrdiff_t(idx[e]) * ldw + rb;
+            const float* w1 = WT + std::ptrdiff_t(idx[e + 1]) * ldw + rb;
+            const Vf x0 = splat(val[e]), x1 = splat(val[e + 1]);
+#pragma GCC unroll 8
+            for (int v = 0; v < V; ++v) {
+                even[v] += x0 * load(w0 + v * kLanes);
+                odd[v] += x1 * load(w1 + v * kLanes);
+            }
+        }
+        if (e < c) {
+            const float* w0 = WT + std::ptrdiff_t(idx[e]) * ldw + rb;
+            const Vf x0 = splat(val[e]);
+#pragma GCC unroll 8
+            for (int v = 0; v < V; ++v)
+                even[v] += x0 * load(w0 + v * kLanes);
+        }
+        alignas(64) float out[V * kLanes];
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v)
+            store(out + v * kLanes, even[v] + odd[v]);
+        float* y = Y + std::ptrdiff_t(j) * ldy + rb;
+        std::memcpy(y, out, sizeof(float) * std::size_t(rows));
+        activate(y, rows, f);
+    }
+}
+
+// G^T[p, rb..rb+rows] = base + alpha sum_e value_e * D[rb.., sample_e] for pixels p0..p1.
+template <int V>
+void sparseGradientBlock(int rb, const float* D, int ldd, float alpha, const std::int32_t* count,
+                         const nnlab::engine::PixelEntry* entries, int stride, const float* base,
+                         float* GT, int ldg, int p0, int p1)
+{
+    const Vf a = splat(alpha);
+    for (int p = p0; p < p1; ++p) {
+        Vf even[V], odd[V];
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v)
+            even[v] = odd[v] = splat(0.0f);
+        const nnlab::engine::PixelEntry* list = entries + std::ptrdiff_t(p) * stride;
+        const int c = count[p];
+        int e = 0;
+        for (; e + 2 <= c; e += 2) {
+            const float* d0 = D + std::ptrdiff_t(list[e].sample) * ldd + rb;
+            const float* d1 = D + std::ptrdiff_t(list[e + 1].sample) * ldd + rb;
+            const Vf x0 = splat(list[e].value), x1 = splat(list[e + 1].value);
+#pragma GCC unroll 8
+            for (int v = 0; v < V; ++v) {
+                even[v] += x0 * load(d0 + v * kLanes);
+                odd[v] += x1 * load(d1 + v * kLanes);
+            }
+        }
+        if (e < c) {
+            const float* d0 = D + std::ptrdiff_t(list[e].sample) * ldd + rb;
+            const Vf x0 = splat(list[e].value);
+#pragma GCC unroll 8
+            for (int v = 0; v < V; ++v)
+                even[v] += x0 * load(d0 + v * kLanes);
+        }
+        float* g = GT + std::ptrdiff_t(p) * ldg + rb;
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v)
+            store(g + v * kLanes,
+                  (base ? load(base + rb + v * kLanes) : splat(0.0f)) + a * (even[v] + odd[v]));
+    }
+}
+
+template <int... V>
+constexpr auto forwardBlocks(std::integer_sequence<int, V...>)
+{
+    return std::array{&sparseForwardBlock<V + 1>...};
+}
+template <int... V>
+constexpr auto gradientBlocks(std::integer_sequence<int, V...>)
+{
+    return std::array{&sparseGradientBlock<V + 1>...};
+}
+constexpr auto kForwardBlocks = forwardBlocks(std::make_integer_sequence<int, kBlockVecs>());
+constexpr auto kGradientBlocks = gradientBlocks(std::make_integer_sequence<int, kBlockVecs>());
+
+void sparseForward(int m, int n, const float* WT, int ldw, const float* b,
+                   const std::int32_t* count, const std::int32_t* index, const float* value,
+                   int stride, float* Y, int ldy, KernelActivation f)
+{
+    for (int rb = 0; rb < m; rb += kBlockFloats) {
+        const int rows = std::min(kBlockFloats, m - rb);
+        kForwardBlocks[std::size_t((rows + kLanes - 1) / kLanes - 1)](
+            rb, rows, n, WT, ldw, b, count, index, value, stride, Y, ldy, f);
+    }
+}
+
+void sparseWeightGradient(int m, const float* D, int ldd, float alpha, const std::int32_t* count,
+                          const nnlab::engine::PixelEntry* entries, int stride, const float* base,
+                          float* GT, int ldg, int p0, int p1)
+{
+    for (int rb = 0; rb < m; rb += kBlockFloats) {
+        const int rows = std::min(kBlockFloats, m - rb);
+        kGradientBlocks[std::size_t((rows + kLanes - 1) / kLanes - 1)](
+            rb, D, ldd, alpha, count, entries, stride, base, GT, ldg, p0, p1);
+    }
+}
+
+// One tile of the transpose: kTile rows of A become kTile rows of B.
+#if defined(__AVX__)
+constexpr int kTile = 8;
+inline void transposeTile(const float* a, int lda, float* b, int ldb)
+{
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; ++i)
+        r[i] = _mm256_loadu_ps(a + std::ptrdiff_t(i) * lda);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int i = 0; i < 4; ++i) {
+        _mm256_storeu_ps(b + std::ptrdiff_t(i) * ldb, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+        _mm256_storeu_ps(b + std::ptrdiff_t(i + 4) * ldb,
+                         _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+    }
+}
+#else
+constexpr int kTile = 4;
+inline void transposeTile(const float* a, int lda, float* b, int ldb)
+{
+    __m128 r0 = _mm_loadu_ps(a), r1 = _mm_loadu_ps(a + lda), r2 = _mm_loadu_ps(a + 2 * lda),
+           r3 = _mm_loadu_ps(a + 3 * std::ptrdiff_t(lda));
+    _MM_TRANSPOSE4_PS(r0, r1, r2, r3);
+    _mm_storeu_ps(b, r0);
+    _mm_storeu_ps(b + ldb, r1);
+    _mm_storeu_ps(b + 2 * ldb, r2);
+    _mm_storeu_ps(b + 3 * std::ptrdiff_t(ldb), r3);
+}
+#endif
+
+void transpose(int rows, int cols, const float* A, int lda, float* B, int ldb)
+{
+    const int fullRows = rows / kTile * kTile, fullCols = cols / kTile * kTile;
+    for (int r = 0; r < fullRows; r += kTile)
+        for (int c = 0; c < fullCols; c += kTile)
+            transposeTile(A + std::ptrdiff_t(r) * lda + c, lda, B + std::ptrdiff_t(c) * ldb + r,
+                          ldb);
+    // The ragged edges, element by element.
+    for (int r = 0; r < rows; ++r)
+        for (int c = r < fullRows ? fullCols : 0; c < cols; ++c)
+            B[std::ptrdiff_t(c) * ldb + r] = A[std::ptrdiff_t(r) * lda + c];
+}
+
 const nnlab::engine::KernelTable kTable{
     NNLAB_STR(NNLAB_KERNEL_ISA), forward, weightGradient, backward, gemm, sgd, momentum, rmsprop, adam,
-    scalePixels, updateAndForwardRows};
+    scalePixels, updateAndForwardRows, sparsePixels, sparseForward, sparseWeightGradient,
+    transpose};
 
 } // namespace
 

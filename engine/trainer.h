@@ -16,6 +16,12 @@
 
 namespace nnlab::engine {
 
+// How mini-batches feed the first layer. Most MNIST pixels are 0 (81%); the sparse path
+// multiplies and accumulates only the nonzero ones. Auto takes it when at most 30% of the
+// training pixels are nonzero (Fashion-MNIST: 50%, dense); Dense and Sparse force one path
+// (tests, comparisons). Both give the same gradients up to float rounding.
+enum class InputPath : std::uint8_t { Auto = 0, Dense = 1, Sparse = 2 };
+
 struct TrainingConfig
 {
     OptimizerSettings optimizer;
@@ -28,6 +34,7 @@ struct TrainingConfig
     // (h_errors = w_h_o^T o_errors), not its deltas o_errors * o * (1 - o) as exact gradient
     // descent does. Needed to reproduce the lesson's figures; off = the exact gradient.
     bool lessonErrors = false;
+    InputPath inputPath = InputPath::Auto; // mini-batch path only; per-sample SGD is dense
 
     std::string validate() const; // empty if usable
 };
@@ -107,6 +114,8 @@ public:
     std::uint64_t samplesSeen() const { return m_samplesSeen; }
     // Seconds spent inside the training loop (for samples/s and the benchmarks).
     double trainingSeconds() const { return m_trainingSeconds; }
+    // True if mini-batches (of up to 2048 samples) take the sparse first layer (see InputPath).
+    bool sparseInputs() const;
 
 private:
     struct Impl;
@@ -118,6 +127,12 @@ private:
     std::pair<double, bool> sampleForwardBackward(int label);
     void reserveBatch(int n);
     void scaleInputs(float* x, std::size_t count);
+    bool inputsAreSparse() const;
+    void reserveSparseBatch(int n);
+    void gatherNonzeroInputs(std::size_t count);
+    void listByPixel(int n, int p0, int p1);
+    void forwardSparseInputs(int n);
+    void updateSparseInputLayer(int n, float scale);
     void prefetchImages(std::size_t first, std::size_t count) const;
     void outputErrors(const float* o, const int* labels, int n, float* out) const;
     void reportIfDue(bool force);

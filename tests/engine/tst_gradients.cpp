@@ -1,5 +1,6 @@
 // Gradients: the engine's weight updates against central differences of an independent
-// double-precision forward pass, for every activation x output x loss, with and without biases.
+// double-precision forward pass, for every activation x output x loss, with and without biases,
+// through the dense and the sparse first layer.
 #include "engine/trainer.h"
 
 #include <QtTest>
@@ -15,15 +16,19 @@ constexpr int kSide = 3;    // 3 x 3 "images"
 constexpr int kClasses = 3;
 constexpr int kSamples = 5;
 
-Dataset tinyData()
+// Random pixels; with zeros, about half of them 0 (and one image all 0), for the sparse path.
+Dataset tinyData(bool withZeros = false)
 {
     Dataset d;
     d.rows = d.cols = kSide;
     d.classNames = {"a", "b", "c"};
     std::mt19937 rng(3);
     for (int s = 0; s < kSamples; ++s) {
-        for (int p = 0; p < kSide * kSide; ++p)
-            d.pixels.push_back(std::uint8_t(rng() % 256));
+        for (int p = 0; p < kSide * kSide; ++p) {
+            const std::uint8_t pixel = std::uint8_t(rng() % 256);
+            const bool zero = withZeros && (s == 2 || rng() % 2 == 0);
+            d.pixels.push_back(zero ? 0 : pixel);
+        }
         d.labels.push_back(std::uint8_t(s % kClasses));
     }
     return d;
@@ -106,17 +111,21 @@ private slots:
         QTest::addColumn<int>("loss");
         QTest::addColumn<bool>("biases");
         QTest::addColumn<int>("layers");
+        QTest::addColumn<bool>("sparse");
+        for (int sparse = 0; sparse < 2; ++sparse)
         for (int f = 0; f < 3; ++f)
             for (int o = 0; o < 2; ++o)
                 for (int l = 0; l < 2; ++l)
                     for (int bias = 0; bias < 2; ++bias)
                         for (int layers = 1; layers <= 2; ++layers) {
-                            const QString name = QString("%1/%2/%3/%4/%5 layer(s)")
+                            const QString name = QString("%1/%2/%3/%4/%5 layer(s)%6")
                                 .arg(QString::fromStdString(std::string(toString(Activation(f)))))
                                 .arg(QString::fromStdString(std::string(toString(Output(o)))))
                                 .arg(QString::fromStdString(std::string(toString(Loss(l)))))
-                                .arg(bias ? "biases" : "no biases").arg(layers);
-                            QTest::newRow(qPrintable(name)) << f << o << l << bool(bias) << layers;
+                                .arg(bias ? "biases" : "no biases").arg(layers)
+                                .arg(sparse ? ", sparse inputs" : "");
+                            QTest::newRow(qPrintable(name)) << f << o << l << bool(bias) << layers
+                                                            << bool(sparse);
                         }
     }
 
@@ -127,7 +136,8 @@ private slots:
         QFETCH(int, loss);
         QFETCH(bool, biases);
         QFETCH(int, layers);
-        const Dataset data = tinyData();
+        QFETCH(bool, sparse);
+        const Dataset data = tinyData(sparse);
         Architecture arch;
         arch.inputs = kSide * kSide;
         arch.outputs = kClasses;
@@ -149,7 +159,9 @@ private slots:
         cfg.batchSize = kSamples;
         cfg.optimizer.learningRate = lr;
         cfg.threads = 1;
+        cfg.inputPath = sparse ? InputPath::Sparse : InputPath::Dense;
         Trainer trainer(net, data, cfg);
+        QCOMPARE(trainer.sparseInputs(), sparse);
         trainer.step();
         const Network& after = trainer.network();
 
