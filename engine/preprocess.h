@@ -30,7 +30,10 @@ struct InkImage
     std::vector<float> ink; // width * height values
 
     InkImage() = default;
-    InkImage(int w, int h) : width(w), height(h), ink(std::size_t(w) * std::size_t(h), 0.0f) {}
+    InkImage(int w, int h) // all background; a negative side holds no values (toMnist refuses it)
+        : width(w), height(h), ink(std::size_t(w < 0 ? 0 : w) * std::size_t(h < 0 ? 0 : h), 0.0f)
+    {
+    }
     float& at(int x, int y) { return ink[std::size_t(y) * std::size_t(width) + std::size_t(x)]; }
     float at(int x, int y) const
     {

@@ -300,6 +300,7 @@ private slots:
         negative.height = -3;
         negative.ink.resize(6);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, toMnist(negative));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, toMnist(InkImage(-5, 4)));
     }
 
     // Degenerate drawings: no crash, some ink, all of it on the field, centred where it can be.
