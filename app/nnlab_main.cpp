@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 using nnlab::ui::MainWindow;
@@ -38,6 +39,14 @@ double percentile(std::vector<float> values, double p)
     return values[i];
 }
 
+// CPU seconds the calling thread has used.
+double threadCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
 // Drives the window for --screenshot and --measure: preset, train, pause, then render or report.
 class Script : public QObject
 {
@@ -48,6 +57,7 @@ public:
         m_screenshot = args.value(QStringLiteral("screenshot"));
         m_viewsDir = args.value(QStringLiteral("view-screenshots"));
         m_measure = args.value(QStringLiteral("measure"));
+        m_probe = !m_measure.isEmpty() && !args.isSet(QStringLiteral("no-probe"));
         m_presets = args.value(QStringLiteral("preset")).split(QLatin1Char(','), Qt::SkipEmptyParts);
         m_preset = m_presets.join(QLatin1Char(','));
         m_seconds = args.value(QStringLiteral("train-seconds")).toDouble();
@@ -75,8 +85,11 @@ private:
         if (m_presets.isEmpty())
             m_presets << QString(); // train the current setup
         connect(m_window, &MainWindow::trainingFinished, this, &Script::nextPreset);
+        if (m_probe)
+            m_window->startLatencyProbe();
         m_window->clearLatencies();
         m_trainClock.start();
+        m_guiCpuAtStart = threadCpuSeconds();
         nextPreset();
     }
 
@@ -95,6 +108,10 @@ private:
             m_window->controls()->epochs()->setValue(m_epochs);
         // Let the preset's configure land, then train.
         QTimer::singleShot(50, this, [this, index] {
+            if (index == 0) { // the clocks run from the first Start
+                m_trainClock.start();
+                m_guiCpuAtStart = threadCpuSeconds();
+            }
             m_window->controller()->start();
             if (m_seconds > 0)
                 QTimer::singleShot(int(m_seconds * 1000), this, [this, index] {
@@ -112,6 +129,7 @@ private:
             return;
         m_stopped = true;
         m_trainSeconds = double(m_trainClock.nsecsElapsed()) / 1e9;
+        m_guiCpuSeconds = threadCpuSeconds() - m_guiCpuAtStart;
         m_latencies = m_window->eventLoopLatencies();
         m_window->controller()->pause();
         QTimer::singleShot(400, this, &Script::finish); // the last progress and replot land
@@ -136,12 +154,16 @@ private:
                 {"train_seconds", m_trainSeconds},
                 {"samples", double(snap.samplesSeen)},
                 {"samples_per_second", m_trainSeconds > 0 ? double(snap.samplesSeen) / m_trainSeconds : 0},
-                {"latency_ticks", double(m_latencies.size())},
-                {"latency_p50_ms", percentile(m_latencies, 0.50)},
-                {"latency_p99_ms", percentile(m_latencies, 0.99)},
-                {"latency_max_ms", percentile(m_latencies, 1.0)},
                 {"plot_points", m_window->curves()->totalPoints()},
+                // the GUI thread's CPU time over the training time
+                {"gui_thread_busy", m_trainSeconds > 0 ? m_guiCpuSeconds / m_trainSeconds : 0},
             };
+            if (m_probe) {
+                o.insert("latency_ticks", double(m_latencies.size()));
+                o.insert("latency_p50_ms", percentile(m_latencies, 0.50));
+                o.insert("latency_p99_ms", percentile(m_latencies, 0.99));
+                o.insert("latency_max_ms", percentile(m_latencies, 1.0));
+            }
             QFile out(m_measure);
             if (m_measure == QLatin1String("-") ? out.open(stdout, QIODevice::WriteOnly)
                                                 : out.open(QIODevice::WriteOnly))
@@ -208,11 +230,13 @@ private:
     QElapsedTimer& m_sinceStart;
     QElapsedTimer m_trainClock;
     QString m_screenshot, m_measure, m_preset, m_viewsDir;
+    bool m_probe = false;
     QStringList m_presets;
     qsizetype m_next = 0;
     int m_epochs = 0;
     double m_seconds = 0;
     double m_trainSeconds = 0;
+    double m_guiCpuAtStart = 0, m_guiCpuSeconds = 0; // CPU time of the GUI thread while training
     qint64 m_startupMs = 0;
     bool m_stopped = false;
     std::vector<float> m_latencies;
@@ -261,6 +285,9 @@ int main(int argc, char** argv)
          QStringLiteral("Train the preset's epochs (or --train-seconds), then write throughput, "
                         "start-up time and event-loop latency as JSON to <file> (- = stdout) and quit."),
          QStringLiteral("file")},
+        {QStringLiteral("no-probe"),
+         QStringLiteral("With --measure: leave the 10 ms latency probe off, so throughput is measured "
+                        "as a user runs the app (no latencies are reported).")},
         {QStringLiteral("threads"), QStringLiteral("Trainer threads (0 = every core)."), QStringLiteral("n"),
          QStringLiteral("0")},
         {QStringLiteral("no-settings"), QStringLiteral("Neither read nor write remembered settings.")},

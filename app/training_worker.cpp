@@ -321,6 +321,7 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
     report.testLoss = test->loss;
     report.testAccuracy = test->accuracy;
     report.confusion = test->confusion;
+    report.test = std::make_shared<const engine::Evaluation>(std::move(*test));
     emit epochEnded(report);
     emitSnapshot();
 

@@ -46,6 +46,9 @@ struct EpochReport
     double seconds = 0;        // training-loop time of this epoch
     double samplesPerSecond = 0;
     std::vector<std::int64_t> confusion; // 10x10 on the test set
+    // The whole test-set evaluation, with each image's prediction and confidence (the gallery
+    // shows them without evaluating the set again).
+    std::shared_ptr<const engine::Evaluation> test;
 };
 
 // A quick test-set estimate on a fixed subset (the first kQuickTestSize test images).

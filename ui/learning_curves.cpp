@@ -17,7 +17,10 @@ const QColor kPalette[] = {QColor(31, 119, 180), QColor(214, 39, 40),  QColor(44
                            QColor(255, 127, 14), QColor(148, 103, 189), QColor(140, 86, 75),
                            QColor(227, 119, 194), QColor(23, 190, 207)};
 
-constexpr int kReplotIntervalMs = 50; // <= 20 replots a second
+// <= 10 replots a second: smooth enough to watch a curve fall, and a replot (axes, tick labels,
+// legend) costs a few milliseconds of the GUI thread that the training threads would otherwise
+// wait for at their next join (docs/BENCHMARKS.md).
+constexpr int kReplotIntervalMs = 100;
 
 } // namespace
 
@@ -59,6 +62,7 @@ LearningCurves::LearningCurves(QWidget* parent)
     m_plot->legend->setFont(small);
 
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels); // thin pens: no visible loss
     m_plot->setToolTip(tr("Drag to pan, wheel to zoom, double-click to follow the data again."));
     connect(m_plot, &QCustomPlot::mousePress, this, [this] { m_follow = false; });
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { m_follow = false; });

@@ -48,6 +48,8 @@ using app::WorkerState;
 namespace {
 
 constexpr int kProbeIntervalMs = 10;
+constexpr qint64 kGalleryRefreshMs = 400;
+constexpr qint64 kStatusIntervalMs = 250;
 constexpr std::size_t kMaxLatencySamples = 1'000'000;
 
 QString formatDuration(double seconds)
@@ -95,7 +97,12 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     connectController();
     connectControls();
 
-    // The probe: a 10 ms timer whose lateness measures how long GUI events wait.
+    m_galleryRefresh = new QTimer(this);
+    m_galleryRefresh->setSingleShot(true);
+    connect(m_galleryRefresh, &QTimer::timeout, this, &MainWindow::showPendingTestPredictions);
+
+    // The probe (started by startLatencyProbe): a 10 ms timer whose lateness measures how long
+    // GUI events wait.
     m_probe = new QTimer(this);
     m_probe->setTimerType(Qt::PreciseTimer);
     m_probe->setInterval(kProbeIntervalMs);
@@ -107,7 +114,6 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
                 std::max(0.0f, float(double(now - m_probeLast) / 1e6 - kProbeIntervalMs)));
         m_probeLast = now;
     });
-    m_probe->start();
 
     loadDefaultModel();
     std::optional<app::TrainingSetup> remembered;
@@ -228,6 +234,21 @@ void MainWindow::inspect(bool test, std::size_t index)
     }
 }
 
+void MainWindow::showPendingTestPredictions()
+{
+    if (!m_pendingTestPredictions)
+        return;
+    m_sinceGalleryRefresh.start();
+    m_gallery->setPredictions(true, m_pendingTestPredictions->predictions, m_pendingTestPredictions->confidence);
+    m_pendingTestPredictions.reset();
+}
+
+void MainWindow::startLatencyProbe()
+{
+    m_probeLast = 0;
+    m_probe->start();
+}
+
 void MainWindow::updateInspector()
 {
     if (!m_inspected || !m_snapshot.network || !m_data.isValid())
@@ -260,13 +281,18 @@ void MainWindow::updateInspector()
 
 // Gallery predictions come from whole-set evaluations off the GUI thread: at most one a second
 // for the test set (every 3 s for the 60,000 training images), and only for views on screen.
-void MainWindow::requestPredictions(bool force)
+void MainWindow::requestPredictions(bool force, bool testKnown)
 {
     if (!m_snapshot.network || !m_data.isValid())
         return;
     const bool galleryShown = m_gallery->isVisible();
-    const bool wantTest = (galleryShown && m_gallery->showsTestSet()) || m_confusion->isVisible();
+    const bool wantTest =
+        !testKnown && ((galleryShown && m_gallery->showsTestSet()) || m_confusion->isVisible());
     const bool wantTrain = galleryShown && !m_gallery->showsTestSet();
+    if (testKnown && !wantTrain) {
+        m_sincePredictions.start(); // fresh: the next refresh is a second away
+        return;
+    }
     const qint64 interval = wantTrain ? 3000 : 1000;
     if (!force && m_sincePredictions.isValid() && m_sincePredictions.elapsed() < interval)
         return;
@@ -569,6 +595,8 @@ void MainWindow::onDataLoaded(const app::DataPair& data)
                              5000);
     m_controls->setTrainingSetMaximum(int(data.train->size()));
     m_predictions->invalidate();
+    m_pendingTestPredictions.reset(); // answers about the old data
+    m_galleryRefresh->stop();
     m_gallery->setData(data.train, data.test);
     m_inspected.reset();
     m_lastTestAccuracy = -1;
@@ -748,6 +776,20 @@ void MainWindow::onProgress(const app::ProgressReport& r)
 {
     const auto& p = r.progress;
     m_curves->addRunning(r.run, p.epochFraction, p.runningLoss, p.runningAccuracy);
+    // The status bar follows at most 4 times a second: QProgressBar repaints at once on every
+    // change, and each paint is GUI time the training threads wait for.
+    m_lastProgress = r;
+    if (!m_sinceStatus.isValid() || m_sinceStatus.elapsed() >= kStatusIntervalMs)
+        showProgressInStatusBar();
+}
+
+void MainWindow::showProgressInStatusBar()
+{
+    if (!m_lastProgress)
+        return;
+    m_sinceStatus.start();
+    const app::ProgressReport& r = *m_lastProgress;
+    const auto& p = r.progress;
     m_epochBar->setValue(p.epochSize ? int(1000 * p.cursor / p.epochSize) : 0);
     m_epochLabel->setText(tr("epoch %1").arg(p.epoch + 1));
     if (p.samplesPerSecond > 0)
@@ -764,7 +806,19 @@ void MainWindow::onEpochEnded(const app::EpochReport& r)
             names << QString::fromStdString(n);
         m_confusion->setConfusion(r.confusion, names);
     }
-    requestPredictions(true);
+    if (r.test) {
+        // The worker has just tested every image with the epoch's weights: the gallery shows
+        // those answers, so the set is not evaluated again next to the training.
+        m_pendingTestPredictions = r.test;
+        const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : kGalleryRefreshMs;
+        if (since >= kGalleryRefreshMs)
+            showPendingTestPredictions();
+        else if (!m_galleryRefresh->isActive())
+            m_galleryRefresh->start(int(kGalleryRefreshMs - since));
+        requestPredictions(false, true);
+    } else {
+        requestPredictions(true);
+    }
     m_lastTestAccuracy = r.testAccuracy;
     m_testLabel->setText(tr("test accuracy %1%").arg(100 * r.testAccuracy, 0, 'f', 2));
 }
@@ -777,8 +831,10 @@ void MainWindow::onStateChanged(WorkerState state)
                                               : QStringLiteral("media-playback-start")));
     m_step->setEnabled(!running && m_data.isValid());
     updateInspector(); // its Step button follows the state
-    if (!running)
+    if (!running) {
+        showProgressInStatusBar(); // where it stopped, not where the last update caught it
         m_etaLabel->clear();
+    }
 }
 
 void MainWindow::showMessage(const QString& title, const QString& text)
