@@ -139,7 +139,20 @@ void DrawPanel::setUserDatasetPath(const QString& path)
 void DrawPanel::setNetwork(app::NetworkPtr network)
 {
     m_network = std::move(network);
+    if (!isVisible()) {
+        m_stale = true; // a hidden panel costs nothing while training
+        return;
+    }
     schedule(); // the answer follows the network as it learns
+}
+
+void DrawPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale) {
+        m_stale = false;
+        schedule();
+    }
 }
 
 void DrawPanel::schedule()

@@ -53,6 +53,9 @@ signals:
     void digitAdded(const QString& path, int count);
     void failed(const QString& why);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void schedule();
     void classifyNow();
@@ -74,6 +77,7 @@ private:
     QLabel* m_addStatus;
     QTimer* m_timer;
     QElapsedTimer m_sinceLast;
+    bool m_stale = false; // a new network arrived while hidden: classify again when shown
     app::NetworkPtr m_network;
     app::DrawingResult m_result;
     QString m_userPath;

@@ -178,6 +178,11 @@ void MainWindow::buildViews()
     QDockWidget* gallery = makeDock(tr("Digits"), "galleryDock", m_gallery, QStringLiteral("Ctrl+4"));
     QDockWidget* inspector = makeDock(tr("Step inspector"), "inspectorDock", m_inspector, QStringLiteral("Ctrl+5"));
     QDockWidget* draw = makeDock(tr("Draw"), "drawDock", m_draw, QStringLiteral("Ctrl+6"));
+    // The inspector follows the training only while it can be seen; shown again, it catches up.
+    connect(inspector, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && m_inspectorStale)
+            updateInspector();
+    });
     m_controlsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     // Weights on the right; along the bottom the digits (with the inspector behind them) and
     // the confusion matrix: everything visible at once on a 1600 x 1000 window.
@@ -251,6 +256,7 @@ void MainWindow::startLatencyProbe()
 
 void MainWindow::updateInspector()
 {
+    m_inspectorStale = false;
     if (!m_inspected || !m_snapshot.network || !m_data.isValid())
         return;
     const engine::Dataset& set = m_inspectedTest ? *m_data.test : *m_data.train;
@@ -481,7 +487,10 @@ void MainWindow::connectController()
         m_snapshot = s;
         if (m_data.isValid())
             m_heatmaps->setNetwork(s.network, m_data.train->rows, m_data.train->cols);
-        updateInspector();
+        if (m_inspector->isVisible())
+            updateInspector();
+        else
+            m_inspectorStale = true;
         requestPredictions(false);
         m_draw->setNetwork(s.network);
         emit snapshotChanged(s);

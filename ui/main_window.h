@@ -161,6 +161,7 @@ private:
     std::vector<QDockWidget*> m_viewDocks;
     app::DatasetPredictions* m_predictions = nullptr;
     QElapsedTimer m_sincePredictions;
+    bool m_inspectorStale = false; // a snapshot arrived while the inspector was hidden
     QElapsedTimer m_sinceStatus; // the status bar's last progress update
     std::optional<app::ProgressReport> m_lastProgress;
     void showProgressInStatusBar();

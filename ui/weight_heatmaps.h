@@ -24,7 +24,7 @@ class WeightHeatmaps : public QWidget
     Q_OBJECT
 
 public:
-    static constexpr int kRefreshMs = 100; // <= 10 Hz
+    static constexpr int kRefreshMs = 250; // <= 4 Hz: live, yet light on the GUI thread
 
     explicit WeightHeatmaps(QWidget* parent = nullptr);
 
