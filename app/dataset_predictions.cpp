@@ -12,13 +12,13 @@ namespace nnlab::app {
 namespace {
 
 // These evaluations refresh a view; training is what the learner waits for. On Linux a thread
-// has its own nice value: at 10 the scheduler gives this one about a tenth of a core while both
+// has its own nice value: at 19 the scheduler gives this one a few percent of a core while both
 // cores train (a trainer thread held off a core stalls its partner at the next join), and the
 // whole core when they do not.
 void yieldToTraining()
 {
 #ifdef Q_OS_LINUX
-    setpriority(PRIO_PROCESS, 0, 10);
+    setpriority(PRIO_PROCESS, 0, 19);
 #endif
 }
 

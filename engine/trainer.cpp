@@ -133,6 +133,8 @@ struct Trainer::Impl
         double epochLoss = 0;
         std::size_t epochCorrect = 0, epochCount = 0;
     } saved;
+    // When `saved` was taken; slices shorter than kCheckpointInterval share one checkpoint.
+    std::chrono::steady_clock::time_point savedAt{};
 };
 
 Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
@@ -260,6 +262,7 @@ void Trainer::setBatchSize(int batchSize)
 
 void Trainer::checkpoint()
 {
+    m_impl->savedAt = std::chrono::steady_clock::now();
     auto& s = m_impl->saved;
     s.network = m_network;
     s.optimizer = m_optimizer;
@@ -828,8 +831,12 @@ SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallba
         result.end = SliceEnd::Diverged;
         return result;
     }
-    checkpoint();
     const auto start = Clock::now();
+    // A copy of the weights and the optimizer's state to go back to (several MB for a large
+    // net): at most every kCheckpointInterval, not every 15 ms slice of a GUI worker, where the
+    // copies cost a few percent of the speed. A divergence goes back at most that far.
+    if (start - m_impl->savedAt >= kCheckpointInterval)
+        checkpoint();
     if (m_lastReport == Clock::time_point{})
         m_lastReport = start;
     m_windowMark = start;

@@ -136,6 +136,7 @@ private:
     void prefetchImages(std::size_t first, std::size_t count) const;
     void outputErrors(const float* o, const int* labels, int n, float* out) const;
     void reportIfDue(bool force);
+    static constexpr std::chrono::milliseconds kCheckpointInterval{200};
     void checkpoint();
     void restoreCheckpoint();
     std::vector<std::int64_t> tensorSizes() const;
