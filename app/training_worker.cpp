@@ -2,6 +2,7 @@
 
 #include <QThread>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 
@@ -63,6 +64,7 @@ void TrainingWorker::newTrainer(engine::Network network)
     m_progressMark = 0;
     m_pendingLoss = m_pendingAccuracy = 0;
     m_pendingSamples = 0;
+    m_smoothedSamples = 0;
     m_epochsDone = 0;
     m_epochsThisStart = 0;
     m_runAnnounced = false;
@@ -363,8 +365,20 @@ void TrainingWorker::emitProgress(const engine::TrainingProgress& progress, bool
         return;
     m_lastProgress = now;
     engine::TrainingProgress merged = progress;
-    merged.runningLoss = m_pendingSamples ? m_pendingLoss / double(m_pendingSamples) : std::nan("");
-    merged.runningAccuracy = m_pendingSamples ? m_pendingAccuracy / double(m_pendingSamples) : std::nan("");
+    if (m_pendingSamples > 0) {
+        // The running values are a moving average over about the last kSmoothingSamples
+        // samples (fewer for tiny training sets), however many arrived since the last report:
+        // a busy machine that trains slower does not make the curve noisier.
+        const double window = std::clamp(double(progress.epochSize) / 20.0, 50.0, double(kSmoothingSamples));
+        const double loss = m_pendingLoss / double(m_pendingSamples);
+        const double accuracy = m_pendingAccuracy / double(m_pendingSamples);
+        const double weight = m_smoothedSamples == 0 ? 1.0 : 1.0 - std::exp(-double(m_pendingSamples) / window);
+        m_smoothedLoss += weight * (loss - m_smoothedLoss);
+        m_smoothedAccuracy += weight * (accuracy - m_smoothedAccuracy);
+        m_smoothedSamples += m_pendingSamples;
+    }
+    merged.runningLoss = m_smoothedSamples ? m_smoothedLoss : std::nan("");
+    merged.runningAccuracy = m_smoothedSamples ? m_smoothedAccuracy : std::nan("");
     m_pendingLoss = m_pendingAccuracy = 0;
     m_pendingSamples = 0;
     ProgressReport report{m_run, merged, m_learningRate, -1, m_setup.epochs};

@@ -30,6 +30,8 @@ struct RunInfo
 struct ProgressReport
 {
     int run = 0;
+    // progress.runningLoss / runningAccuracy: a moving average over about the last 2,000
+    // training samples (the worker smooths the trainer's per-report means).
     engine::TrainingProgress progress;
     float learningRate = 0; // the l_r in use (after any per-epoch decay)
     double etaSeconds = -1; // until the run's last epoch ends; -1 when unknown
@@ -85,6 +87,7 @@ public:
     static constexpr std::chrono::milliseconds kSlice{15};
     static constexpr std::chrono::milliseconds kProgressInterval{50};  // <= 20 Hz
     static constexpr std::chrono::milliseconds kSnapshotInterval{200}; // <= 5 Hz
+    static constexpr int kSmoothingSamples = 2000; // the running values' averaging window
     static constexpr std::chrono::milliseconds kQuickTestInterval{1000};
 
     explicit TrainingWorker(QObject* parent = nullptr);
@@ -152,6 +155,8 @@ private:
     std::uint64_t m_progressMark = 0; // samplesSeen at the trainer's previous report
     double m_pendingLoss = 0, m_pendingAccuracy = 0; // sums over reports not yet sent
     std::uint64_t m_pendingSamples = 0;
+    double m_smoothedLoss = 0, m_smoothedAccuracy = 0; // the running values sent
+    std::uint64_t m_smoothedSamples = 0;               // 0: none yet in this run
     std::chrono::steady_clock::time_point m_lastQuickTest{};
 };
 

@@ -72,6 +72,13 @@ WeightHeatmaps::WeightHeatmaps(QWidget* parent)
     m_bars->setBrush(QColor(31, 119, 180, 180));
     m_bars->setPen(Qt::NoPen);
     barRect->axis(QCPAxis::atBottom)->setLabel(tr("output node"));
+    // Whole node numbers only (and not crowded: every 1, 2, 5... nodes as room allows).
+    auto wholeNodes = QSharedPointer<QCPAxisTickerFixed>::create();
+    wholeNodes->setTickStep(1.0);
+    wholeNodes->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    barRect->axis(QCPAxis::atBottom)->setTicker(wholeNodes);
+    barRect->axis(QCPAxis::atBottom)->ticker()->setTickCount(4);
+    barRect->axis(QCPAxis::atLeft)->ticker()->setTickCount(4);
     barRect->axis(QCPAxis::atLeft)->setLabel(tr("outgoing weight"));
     m_plot->setMinimumHeight(180);
 
