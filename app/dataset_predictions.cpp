@@ -3,26 +3,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
-#ifdef Q_OS_LINUX
-#include <sys/resource.h>
-#endif
-
 namespace nnlab::app {
-
-namespace {
-
-// These evaluations refresh a view; training is what the learner waits for. On Linux a thread
-// has its own nice value: at 19 the scheduler gives this one a few percent of a core while both
-// cores train (a trainer thread held off a core stalls its partner at the next join), and the
-// whole core when they do not.
-void yieldToTraining()
-{
-#ifdef Q_OS_LINUX
-    setpriority(PRIO_PROCESS, 0, 19);
-#endif
-}
-
-} // namespace
 
 DatasetPredictions::DatasetPredictions(QObject* parent) : QObject(parent)
 {
@@ -68,7 +49,6 @@ void DatasetPredictions::launch(bool test, Request request)
     const int generation = m_generation;
     auto result = std::make_shared<std::shared_ptr<const engine::Evaluation>>();
     QFuture<void> future = QtConcurrent::run(&m_pool, [request, result, cancel = m_cancel] {
-        yieldToTraining();
         try {
             auto e = engine::evaluateUnlessStopped(*request.network, *request.data, SIZE_MAX,
                                                    [&cancel] { return !cancel->load(); });

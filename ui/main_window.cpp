@@ -285,24 +285,28 @@ void MainWindow::updateInspector()
     }
 }
 
-// Gallery predictions come from whole-set evaluations off the GUI thread: at most one a second
-// for the test set (every 3 s for the 60,000 training images; 2 s and 5 s while training), and
-// only for views on screen.
+// Gallery predictions come from whole-set evaluations off the GUI thread, only for views on
+// screen: at most one a second for the test set, every 3 s for the 60,000 training images. While
+// training, the test set's answers come with each epoch's end; epochs longer than 3 s also have
+// it evaluated every 2 s in between, and the training images every 5 s.
 void MainWindow::requestPredictions(bool force, bool testKnown)
 {
     if (!m_snapshot.network || !m_data.isValid())
         return;
     const bool galleryShown = m_gallery->isVisible();
-    const bool wantTest =
-        !testKnown && ((galleryShown && m_gallery->showsTestSet()) || m_confusion->isVisible());
+    const bool running = m_controller->isRunning();
+    // While training, each epoch's end brings the test set's answers; only long epochs (none
+    // for 3 s) have the set evaluated in between, so short ones cost the training nothing.
+    const bool epochAnswersFresh = running && m_sinceEpochPredictions.isValid() &&
+                                   m_sinceEpochPredictions.elapsed() < 3000;
+    const bool wantTest = !testKnown && !epochAnswersFresh &&
+                          ((galleryShown && m_gallery->showsTestSet()) || m_confusion->isVisible());
     const bool wantTrain = galleryShown && !m_gallery->showsTestSet();
-    if (testKnown && !wantTrain) {
-        m_sincePredictions.start(); // fresh: the next refresh is a second away
+    if (!wantTest && !wantTrain) {
+        if (testKnown)
+            m_sincePredictions.start(); // fresh: the next refresh is an interval away
         return;
     }
-    // While training, each epoch's end brings the test set's answers; in between, long epochs
-    // still show the network changing its mind every two seconds.
-    const bool running = m_controller->isRunning();
     const qint64 interval = wantTrain ? (running ? 5000 : 3000) : (running ? 2000 : 1000);
     if (!force && m_sincePredictions.isValid() && m_sincePredictions.elapsed() < interval)
         return;
@@ -823,6 +827,7 @@ void MainWindow::onEpochEnded(const app::EpochReport& r)
         // The worker has just tested every image with the epoch's weights: the gallery shows
         // those answers, so the set is not evaluated again next to the training.
         m_pendingTestPredictions = r.test;
+        m_sinceEpochPredictions.start();
         const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : kGalleryRefreshMs;
         if (since >= kGalleryRefreshMs)
             showPendingTestPredictions();

@@ -170,6 +170,7 @@ private:
     std::shared_ptr<const engine::Evaluation> m_pendingTestPredictions;
     QTimer* m_galleryRefresh = nullptr;
     QElapsedTimer m_sinceGalleryRefresh;
+    QElapsedTimer m_sinceEpochPredictions; // the test set's answers last came with an epoch's end
     void showPendingTestPredictions();
     bool m_inspectedTest = true;
     std::optional<std::size_t> m_inspected;
