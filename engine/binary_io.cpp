@@ -50,8 +50,8 @@ void ByteReader::fail(const std::string& reason, std::uint64_t at) const
 void ByteReader::need(std::uint64_t n, const char* what) const
 {
     if (size - pos < n)
-        fail(std::string("the file ends early: ") + what + " needs " + withThousands(n) +
-                 " bytes, found " + withThousands(size - pos),
+        fail(std::string("the file ends early: ") + what + " needs " + byteCount(n) +
+                 ", found " + withThousands(size - pos),
              pos);
 }
 
