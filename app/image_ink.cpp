@@ -1,6 +1,10 @@
 #include "image_ink.h"
 
+#include "engine/file_error.h"
+
 #include <QImage>
+#include <QImageReader>
+#include <QString>
 
 #include <vector>
 
@@ -36,6 +40,28 @@ engine::InkImage inkFromImage(const QImage& image)
         }
     }
     return engine::inkFromGray(width, height, gray.data(), width);
+}
+
+engine::MnistImage readDigitImage(const std::string& path)
+{
+    engine::requireNonEmptyFile(path); // "does not exist", "is a folder", "is empty"
+    QImageReader reader(QString::fromStdString(path));
+    reader.setAutoTransform(true); // a phone photo's EXIF orientation
+    // The header's size, before anything is decoded: a 2 GB image declared in a 1 KB file is
+    // refused here, not by an allocation failing later.
+    const QSize size = reader.size();
+    if (size.width() > kMaxImageFileSide || size.height() > kMaxImageFileSide)
+        throw engine::FileError(path, "the image is " + std::to_string(size.width()) + " x " +
+                                          std::to_string(size.height()) + " pixels; at most " +
+                                          std::to_string(kMaxImageFileSide) + " on either side");
+    const QImage image = reader.read();
+    if (image.isNull())
+        throw engine::FileError(path, "is not an image nnlab can read (" +
+                                          reader.errorString().toStdString() + ")");
+    const std::optional<engine::MnistImage> digit = engine::toMnist(inkFromImage(image));
+    if (!digit)
+        throw engine::FileError(path, "has no ink: the image is blank");
+    return *digit;
 }
 
 } // namespace nnlab::app

@@ -5,8 +5,6 @@
 #include "engine/model_file.h"
 #include "engine/preprocess.h"
 
-#include <QImage>
-#include <QImageReader>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -120,30 +118,6 @@ std::string findDefaultModel()
     return kDefaultModel;
 }
 
-// Like FileError::what(), but with the whole path: on a command line the folder matters.
-std::string describe(const FileError& e)
-{
-    std::string text = e.path();
-    if (e.where() == FileError::Where::Byte)
-        text += " (byte " + withThousands(e.position()) + ")";
-    return text + ": " + e.reason();
-}
-
-MnistImage readDigit(const std::string& path)
-{
-    requireNonEmptyFile(path); // "does not exist", "is a folder", "is empty"
-    QImageReader reader(QString::fromStdString(path));
-    reader.setAutoTransform(true); // a phone photo's EXIF orientation
-    const QImage image = reader.read();
-    if (image.isNull())
-        throw FileError(path, "is not an image nnlab-predict can read (" +
-                                  reader.errorString().toStdString() + ")");
-    const std::optional<MnistImage> digit = toMnist(nnlab::app::inkFromImage(image));
-    if (!digit)
-        throw FileError(path, "has no ink: the image is blank");
-    return *digit;
-}
-
 Network readNetwork(const std::string& path)
 {
     Model model = loadModel(path);
@@ -203,7 +177,7 @@ int run(int argc, char** argv)
         std::printf("nnlab-predict %s\n", NNLAB_VERSION);
         return 0;
     }
-    const MnistImage digit = readDigit(o.image);
+    const MnistImage digit = nnlab::app::readDigitImage(o.image);
     const Network net = readNetwork(o.model.empty() ? findDefaultModel() : o.model);
     const std::vector<double> p = classify(net, digit);
     int best = 0;
@@ -228,7 +202,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "nnlab-predict: %s\n", e.what());
         return kExitUsage;
     } catch (const FileError& e) {
-        std::fprintf(stderr, "nnlab-predict: %s\n", describe(e).c_str());
+        std::fprintf(stderr, "nnlab-predict: %s\n", e.withFullPath().c_str());
         return kExitFailure;
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "nnlab-predict: out of memory\n");

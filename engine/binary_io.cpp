@@ -50,8 +50,8 @@ void ByteReader::fail(const std::string& reason, std::uint64_t at) const
 void ByteReader::need(std::uint64_t n, const char* what) const
 {
     if (size - pos < n)
-        fail(std::string("the file ends early: ") + what + " needs " + withThousands(n) +
-                 " bytes, found " + withThousands(size - pos),
+        fail(std::string("the file ends early: ") + what + " needs " + byteCount(n) +
+                 ", found " + withThousands(size - pos),
              pos);
 }
 
@@ -122,27 +122,36 @@ std::uint32_t crc32Of(const void* data, std::uint64_t n, std::uint32_t crc)
 void saveFileAtomically(const std::string& path, const std::string& bytes)
 {
     std::random_device entropy;
-    const std::string temp = path + ".tmp-" + std::to_string(entropy() % 1000000u);
-    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    std::string temp;
+    int fd = -1;
+    for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) { // another save may hold a name
+        temp = path + ".tmp-" + std::to_string(entropy() % 1000000u);
+        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
     if (fd < 0)
         throw FileError(path, std::string("could not be saved: ") + std::strerror(errno));
-    std::size_t written = 0;
-    bool ok = true;
-    while (written < bytes.size()) {
+    int failure = 0; // the first errno: what the message says
+    for (std::size_t written = 0; written < bytes.size();) {
         const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0) {
-            ok = false;
+            failure = n < 0 ? errno : EIO;
             break;
         }
         written += std::size_t(n);
     }
-    const int savedErrno = errno;
-    ok = ok && ::fsync(fd) == 0;
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
-        const std::string why = std::strerror(ok ? errno : savedErrno);
-        std::remove(temp.c_str());
-        throw FileError(path, "could not be saved: " + why);
+    if (failure == 0 && ::fsync(fd) != 0)
+        failure = errno;
+    if (::close(fd) != 0 && failure == 0)
+        failure = errno;
+    if (failure == 0 && std::rename(temp.c_str(), path.c_str()) != 0)
+        failure = errno;
+    if (failure != 0) {
+        std::remove(temp.c_str()); // the old file, if any, was never touched
+        throw FileError(path, std::string("could not be saved: ") + std::strerror(failure));
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "file_error.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
@@ -9,6 +10,7 @@ namespace nnlab::engine {
 
 namespace {
 constexpr std::uintmax_t kMaxCsvBytes = std::uintmax_t(1) << 31;
+constexpr unsigned kTooLarge = 100000; // beyond any label or pixel
 }
 
 Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNames, int rows,
@@ -62,14 +64,23 @@ Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNa
             while (p < stop && text[p] == ' ')
                 ++p;
             const std::size_t digitsStart = p;
-            unsigned value = 0;
-            while (p < stop && text[p] >= '0' && text[p] <= '9' && value < 100000) {
-                value = value * 10 + unsigned(text[p] - '0');
+            unsigned value = 0; // saturates at kTooLarge: any such label or pixel is out of range
+            while (p < stop && text[p] >= '0' && text[p] <= '9') {
+                value = std::min(value * 10 + unsigned(text[p] - '0'), kTooLarge);
                 ++p;
             }
+            const std::size_t digitsEnd = p;
+            // The digits as written (the first 20), for a message: "pixel 5 is 99999999999999999999".
+            const auto number = [&] {
+                return text.substr(digitsStart, std::min<std::size_t>(digitsEnd - digitsStart, 20));
+            };
             const bool digits = p > digitsStart;
             while (p < stop && text[p] == ' ')
                 ++p;
+            if (p < stop && text[p] == '\r')
+                throw FileError(path, FileError::Where::Line, line,
+                                "a carriage return (CR) inside the line: lines must end in LF "
+                                "or CR LF, not CR alone (old Mac OS)");
             if (!digits || (p < stop && text[p] != ',')) {
                 std::size_t fieldEnd = text.find(',', digitsStart);
                 if (fieldEnd == std::string::npos || fieldEnd > stop)
@@ -85,15 +96,15 @@ Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNa
             if (field == 1) {
                 if (value >= d.classNames.size())
                     throw FileError(path, FileError::Where::Line, line,
-                                    "label " + std::to_string(value) + " is outside the " +
+                                    "label " + number() + " is outside the " +
                                         std::to_string(d.classNames.size()) + " classes (0 to " +
                                         std::to_string(d.classNames.size() - 1) + ")");
                 d.labels.push_back(std::uint8_t(value));
             } else {
                 if (value > 255)
                     throw FileError(path, FileError::Where::Line, line,
-                                    "pixel " + std::to_string(field - 1) + " is " +
-                                        std::to_string(value) + ", outside 0 to 255");
+                                    "pixel " + std::to_string(field - 1) + " is " + number() +
+                                        ", outside 0 to 255");
                 d.pixels.push_back(std::uint8_t(value));
             }
             if (p >= stop)

@@ -52,6 +52,11 @@ std::string withThousands(std::uint64_t n)
     return out;
 }
 
+std::string byteCount(std::uint64_t n)
+{
+    return withThousands(n) + (n == 1 ? " byte" : " bytes");
+}
+
 std::uint64_t requireNonEmptyFile(const std::string& path)
 {
     std::error_code ec;

@@ -34,6 +34,8 @@ private:
 
 // "60000" -> "60,000": counts in messages read the way people write them.
 std::string withThousands(std::uint64_t n);
+// "1 byte", "4 bytes", "1,568 bytes".
+std::string byteCount(std::uint64_t n);
 
 // Checks that path names a readable, non-empty regular file and returns its size in bytes;
 // throws FileError ("the file does not exist", "is a folder, not a file", "the file is empty").

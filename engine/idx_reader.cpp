@@ -4,10 +4,12 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <optional>
 
 namespace nnlab::engine {
 
@@ -17,6 +19,9 @@ constexpr std::uint32_t kImagesMagic = 0x00000803; // unsigned bytes, 3 dimensio
 constexpr std::uint32_t kLabelsMagic = 0x00000801; // unsigned bytes, 1 dimension
 constexpr std::uint64_t kMaxPayload = std::uint64_t(1) << 31; // 2 GiB of pixels at most
 constexpr int kMaxSide = 4096;
+// A gzip file's data is read in pieces of this size: its size field (ISIZE) is only a claim, so
+// memory grows with the data that actually inflates, never to a forged 2 GiB up front.
+constexpr std::uint64_t kGzipPiece = std::uint64_t(1) << 24;
 
 std::string hex(std::uint32_t v)
 {
@@ -47,21 +52,21 @@ public:
     // Reads exactly n bytes or throws, naming what was being read.
     void read(void* out, std::uint64_t n, const char* what)
     {
-        auto* bytes = static_cast<unsigned char*>(out);
-        std::uint64_t got = 0;
-        while (got < n) {
-            const unsigned chunk = unsigned(std::min<std::uint64_t>(n - got, 1u << 30));
-            const int r = gzread(m_file, bytes + got, chunk);
-            if (r < 0)
-                throw FileError(m_path, FileError::Where::Byte, m_offset + got,
-                                std::string("the compressed data is corrupt (") + zlibError() + ")");
-            if (r == 0)
-                throw FileError(m_path, FileError::Where::Byte, m_offset + got,
-                                std::string("the file ends early: ") + what + " needs " +
-                                    withThousands(n) + " bytes, found " + withThousands(got));
-            got += unsigned(r);
+        readPart(static_cast<unsigned char*>(out), n, what, n, 0);
+    }
+
+    // n bytes into a vector sized to fit. A plain file's size was checked (checkDeclared), so all
+    // is allocated at once; a gzip file's grows piece by piece as it inflates.
+    void readVector(std::vector<std::uint8_t>& out, std::uint64_t n, const char* what)
+    {
+        const std::uint64_t piece = m_gzip ? kGzipPiece : n;
+        out.clear();
+        for (std::uint64_t got = 0; got < n;) {
+            const std::uint64_t part = std::min(piece, n - got);
+            out.resize(std::size_t(got + part));
+            readPart(out.data() + got, part, what, n, got);
+            got += part;
         }
-        m_offset += n;
     }
 
     std::uint32_t readBigEndian32(const char* what)
@@ -83,6 +88,11 @@ public:
         if (r > 0)
             throw FileError(m_path, FileError::Where::Byte, m_offset,
                             "unexpected data after the last declared item (trailing garbage)");
+        // zlib skips whatever follows a gzip stream; then the file's last 4 bytes are not the
+        // stream's size field (zlib itself checks the real one).
+        if (m_gzipSizeField && *m_gzipSizeField != (m_offset & 0xffffffffu))
+            throw FileError(m_path, "unexpected data after the end of the gzip stream "
+                                    "(trailing garbage)");
     }
 
     // Before allocating: the declared payload must fit in what the file can hold.
@@ -101,16 +111,50 @@ public:
     }
 
 private:
-    const char* zlibError()
+    // n bytes of `what`, which is `total` bytes long and of which `before` were read already.
+    void readPart(unsigned char* bytes, std::uint64_t n, const char* what, std::uint64_t total,
+                  std::uint64_t before)
+    {
+        std::uint64_t got = 0;
+        while (got < n) {
+            const unsigned chunk = unsigned(std::min<std::uint64_t>(n - got, 1u << 30));
+            const int r = gzread(m_file, bytes + got, chunk);
+            if (r < 0)
+                throw FileError(m_path, FileError::Where::Byte, m_offset + got,
+                                std::string("the compressed data is corrupt (") + zlibError() + ")");
+            if (r == 0)
+                throw FileError(m_path, FileError::Where::Byte, m_offset + got,
+                                std::string(zlibCode() == Z_BUF_ERROR
+                                                ? "the gzip data is cut short: "
+                                                : "the file ends early: ") +
+                                    what + " needs " + byteCount(total) + ", found " +
+                                    withThousands(before + got));
+            got += unsigned(r);
+        }
+        m_offset += n;
+    }
+
+    int zlibCode()
+    {
+        int code = Z_OK;
+        gzerror(m_file, &code);
+        return code;
+    }
+
+    // zlib's reason, without the "<path>: " it puts in front (the message names the file).
+    std::string zlibError()
     {
         int code = 0;
         const char* text = gzerror(m_file, &code);
-        return text && *text ? text : "unknown error";
+        std::string reason = text && *text ? text : "unknown error";
+        if (reason.starts_with(m_path + ": "))
+            reason.erase(0, m_path.size() + 2);
+        return reason;
     }
 
     // The size of the data once decompressed: the file size for plain files; for gzip the
     // trailer's ISIZE (size mod 2^32), or unbounded for streams that may exceed 4 GiB.
-    std::uint64_t dataSizeLimit() const
+    std::uint64_t dataSizeLimit()
     {
         std::FILE* f = std::fopen(m_path.c_str(), "rb");
         if (!f)
@@ -118,12 +162,14 @@ private:
         unsigned char head[2] = {0, 0};
         const bool gz = std::fread(head, 1, 2, f) == 2 && head[0] == 0x1f && head[1] == 0x8b;
         std::uint64_t limit = m_fileSize;
+        m_gzip = gz;
         if (gz) {
             unsigned char tail[4] = {0, 0, 0, 0};
             if (m_fileSize >= 18 && std::fseek(f, -4, SEEK_END) == 0 &&
                 std::fread(tail, 1, 4, f) == 4) {
                 limit = std::uint64_t(tail[0]) | std::uint64_t(tail[1]) << 8 |
                         std::uint64_t(tail[2]) << 16 | std::uint64_t(tail[3]) << 24;
+                m_gzipSizeField = std::uint32_t(limit);
                 // Compression never beats ~1032:1, so ISIZE can only have wrapped for
                 // files that are large when compressed.
                 if (m_fileSize > (std::uint64_t(1) << 32) / 1032)
@@ -141,6 +187,8 @@ private:
     std::uint64_t m_offset = 0;
     std::uint64_t m_fileSize = 0;
     std::uint64_t m_available = 0;
+    bool m_gzip = false;
+    std::optional<std::uint32_t> m_gzipSizeField; // ISIZE: the data's size mod 2^32, if gzip
 };
 
 void expectMagic(IdxFile& file, const std::string& path, std::uint32_t expected, const char* kind)
@@ -174,8 +222,7 @@ IdxImages readIdxImages(const std::string& path)
     images.count = int(count);
     images.rows = int(rows);
     images.cols = int(cols);
-    images.pixels.resize(std::size_t(payload));
-    file.read(images.pixels.data(), payload, "the pixels");
+    file.readVector(images.pixels, payload, "the pixel data");
     file.expectEnd();
     return images;
 }
@@ -188,8 +235,8 @@ std::vector<std::uint8_t> readIdxLabels(const std::string& path)
     if (count == 0)
         throw FileError(path, FileError::Where::Byte, 4, "the file declares 0 labels");
     file.checkDeclared(count, withThousands(count) + " labels");
-    std::vector<std::uint8_t> labels(count);
-    file.read(labels.data(), count, "the labels");
+    std::vector<std::uint8_t> labels;
+    file.readVector(labels, count, "the label data");
     file.expectEnd();
     return labels;
 }

@@ -3,6 +3,7 @@
 #include "binary_io.h"
 #include "file_error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -67,9 +68,10 @@ Model parse(const std::string& bytes, const std::string& path)
     ByteReader r{path, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()};
     if (bytes.empty())
         throw FileError(path, "the file is empty");
-    if (bytes.size() < sizeof kModelMagic ||
-        std::memcmp(bytes.data(), kModelMagic, sizeof kModelMagic) != 0)
+    const std::size_t magicBytes = std::min(bytes.size(), sizeof kModelMagic);
+    if (std::memcmp(bytes.data(), kModelMagic, magicBytes) != 0)
         r.fail("not an nnlab model (the file does not start with NNLABMDL)", 0);
+    r.need(sizeof kModelMagic, "the magic"); // NNLABMDL cut short
     r.pos = sizeof kModelMagic;
     const std::uint32_t version = r.u32("the version");
     if (version == 0 || version > kModelVersion)
@@ -109,6 +111,11 @@ Model parse(const std::string& bytes, const std::string& path)
     Model model;
     const bool hasAccuracy = enumField<std::uint8_t>(r, "accuracy flag", 2) != 0;
     const float accuracy = r.f32("the test accuracy");
+    if (hasAccuracy && !(accuracy >= 0.0f && accuracy <= 1.0f)) { // NaN fails both
+        std::ostringstream text;
+        text << "the test accuracy is " << accuracy << "; it must be 0 to 1";
+        r.fail(text.str(), r.pos - 4);
+    }
     if (hasAccuracy)
         model.info.testAccuracy = accuracy;
     model.info.samplesSeen = r.u64("the sample count");
@@ -129,10 +136,12 @@ Model parse(const std::string& bytes, const std::string& path)
         r.fail("the file ends early: a " + a.describe() + " network needs " +
                    withThousands(expected) + " bytes, found " + withThousands(bytes.size()),
                bytes.size());
-    if (bytes.size() > expected)
-        r.fail(withThousands(bytes.size() - expected) +
-                   " unexpected bytes after the checksum (trailing data)",
+    if (bytes.size() > expected) {
+        const std::uint64_t extra = bytes.size() - expected;
+        r.fail(withThousands(extra) + (extra == 1 ? " unexpected byte" : " unexpected bytes") +
+                   " after the checksum (trailing data)",
                expected);
+    }
     const std::uint64_t crcAt = expected - 4;
     const std::uint32_t stored = ByteReader{path, r.data, r.size, crcAt}.u32("the checksum");
     const std::uint32_t actual = crc32Of(bytes.data(), crcAt);

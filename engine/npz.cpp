@@ -321,14 +321,23 @@ std::optional<std::uint64_t> findEndRecord(const ByteReader& r)
         return std::nullopt;
     const std::uint64_t last = r.size - kEndRecordBytes;
     const std::uint64_t first = last > 0xffff ? last - 0xffff : 0;
+    std::optional<std::uint64_t> endOfArchive; // of the last record that ends before the file
     for (std::uint64_t at = last + 1; at-- > first;) {
         ByteReader probe{r.path, r.data, r.size, at};
         if (probe.u32("the end record") != kEndSignature)
             continue;
         probe.pos = at + 20;
-        if (at + kEndRecordBytes + probe.u16("the comment length") == r.size)
+        const std::uint64_t end = at + kEndRecordBytes + probe.u16("the comment length");
+        if (end == r.size)
             return at;
+        if (end < r.size && !endOfArchive)
+            endOfArchive = end;
     }
+    if (endOfArchive) // an archive with something appended, not one cut short
+        r.fail(withThousands(r.size - *endOfArchive) +
+                   (r.size - *endOfArchive == 1 ? " unexpected byte" : " unexpected bytes") +
+                   " after the ZIP archive's end record (trailing data)",
+               *endOfArchive);
     return std::nullopt;
 }
 
