@@ -108,9 +108,16 @@ Model parse(const std::string& bytes, const std::string& path)
 
     Model model;
     const bool hasAccuracy = enumField<std::uint8_t>(r, "accuracy flag", 2) != 0;
+    const std::uint64_t accuracyAt = r.pos;
     const float accuracy = r.f32("the test accuracy");
-    if (hasAccuracy)
+    if (hasAccuracy) {
+        if (!(accuracy >= 0.0f && accuracy <= 1.0f)) { // NaN too: the .npz reader refuses it
+            std::ostringstream text;
+            text << "the test accuracy is " << accuracy << "; it must be 0 to 1";
+            r.fail(text.str(), accuracyAt);
+        }
         model.info.testAccuracy = accuracy;
+    }
     model.info.samplesSeen = r.u64("the sample count");
     const std::uint64_t noteAt = r.pos;
     const std::uint32_t noteBytes = r.u32("the note length");
