@@ -17,6 +17,7 @@ constexpr std::uint32_t kImagesMagic = 0x00000803; // unsigned bytes, 3 dimensio
 constexpr std::uint32_t kLabelsMagic = 0x00000801; // unsigned bytes, 1 dimension
 constexpr std::uint64_t kMaxPayload = std::uint64_t(1) << 31; // 2 GiB of pixels at most
 constexpr int kMaxSide = 4096;
+constexpr std::uint64_t kMaxInflateRatio = 1032; // deflate's most: 258 bytes from 2 bits
 
 std::string hex(std::uint32_t v)
 {
@@ -109,7 +110,7 @@ private:
     }
 
     // The size of the data once decompressed: the file size for plain files; for gzip the
-    // trailer's ISIZE (size mod 2^32), or unbounded for streams that may exceed 4 GiB.
+    // trailer's ISIZE (size mod 2^32), and never more than deflate can expand the file to.
     std::uint64_t dataSizeLimit() const
     {
         std::FILE* f = std::fopen(m_path.c_str(), "rb");
@@ -119,17 +120,19 @@ private:
         const bool gz = std::fread(head, 1, 2, f) == 2 && head[0] == 0x1f && head[1] == 0x8b;
         std::uint64_t limit = m_fileSize;
         if (gz) {
+            // Compression never beats ~1032:1 (deflate: 258 bytes in 2 bits). zlib checks ISIZE
+            // only at the end of the stream, after the pixels are allocated, so a small file
+            // whose trailer lies must not make the reader allocate gigabytes.
+            limit = m_fileSize * kMaxInflateRatio;
             unsigned char tail[4] = {0, 0, 0, 0};
             if (m_fileSize >= 18 && std::fseek(f, -4, SEEK_END) == 0 &&
                 std::fread(tail, 1, 4, f) == 4) {
-                limit = std::uint64_t(tail[0]) | std::uint64_t(tail[1]) << 8 |
-                        std::uint64_t(tail[2]) << 16 | std::uint64_t(tail[3]) << 24;
-                // Compression never beats ~1032:1, so ISIZE can only have wrapped for
-                // files that are large when compressed.
-                if (m_fileSize > (std::uint64_t(1) << 32) / 1032)
-                    limit = std::numeric_limits<std::uint64_t>::max();
-            } else {
-                limit = std::numeric_limits<std::uint64_t>::max();
+                const std::uint64_t isize = std::uint64_t(tail[0]) | std::uint64_t(tail[1]) << 8 |
+                                            std::uint64_t(tail[2]) << 16 |
+                                            std::uint64_t(tail[3]) << 24;
+                // ISIZE is the size mod 2^32: it can only have wrapped for large files.
+                if (m_fileSize <= (std::uint64_t(1) << 32) / kMaxInflateRatio)
+                    limit = std::min(limit, isize);
             }
         }
         std::fclose(f);
