@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
     const QByteArray request(reinterpret_cast<const char*>(data), qsizetype(size));
-    qsizetype headEnd = request.indexOf("\r\n\r\n");
+    const qsizetype headEnd = request.indexOf("\r\n\r\n");
     const QByteArray head = headEnd < 0 ? request : request.first(headEnd);
     const QByteArray body = headEnd < 0 ? QByteArray() : request.sliced(headEnd + 4);
     const QList<QByteArray> lines = head.split('\n');
