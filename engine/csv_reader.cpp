@@ -25,7 +25,16 @@ Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNa
     std::string text(static_cast<std::size_t>(size), '\0');
     if (!in.read(text.data(), std::streamsize(size)))
         throw FileError(path, "cannot be read");
+    return parseCsvDataset(text, path, std::move(classNames), rows, cols);
+}
 
+Dataset parseCsvDataset(std::string_view text, const std::string& path,
+                        std::vector<std::string> classNames, int rows, int cols)
+{
+    if (text.empty())
+        throw FileError(path, "the file is empty");
+    if (text.size() > kMaxCsvBytes)
+        throw FileError(path, "the file is larger than nnlab reads (2 GiB)");
     Dataset d;
     d.name = displayName(path);
     d.rows = rows;
@@ -33,7 +42,7 @@ Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNa
     d.classNames = std::move(classNames);
     const int pixelsPerLine = rows * cols;
     const int fieldsPerLine = pixelsPerLine + 1;
-    d.pixels.reserve(std::size_t(size / 2));
+    d.pixels.reserve(text.size() / 2);
 
     std::size_t pos = 0;
     std::uint64_t line = 0;
@@ -41,7 +50,7 @@ Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNa
     while (pos < end) {
         ++line;
         std::size_t lineEnd = text.find('\n', pos);
-        if (lineEnd == std::string::npos)
+        if (lineEnd == std::string_view::npos)
             lineEnd = end;
         std::size_t stop = lineEnd;
         if (stop > pos && text[stop - 1] == '\r') // CRLF
@@ -83,9 +92,9 @@ Dataset loadCsvDataset(const std::string& path, std::vector<std::string> classNa
                                 "or CR LF, not CR alone (old Mac OS)");
             if (!digits || (p < stop && text[p] != ',')) {
                 std::size_t fieldEnd = text.find(',', digitsStart);
-                if (fieldEnd == std::string::npos || fieldEnd > stop)
+                if (fieldEnd == std::string_view::npos || fieldEnd > stop)
                     fieldEnd = stop;
-                std::string shown = text.substr(digitsStart, std::min<std::size_t>(fieldEnd - digitsStart, 20));
+                std::string shown(text.substr(digitsStart, std::min<std::size_t>(fieldEnd - digitsStart, 20)));
                 for (char& c : shown)
                     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
                         c = '?';

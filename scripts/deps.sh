@@ -11,6 +11,7 @@ packages=(
     python3 python3-numpy                                  # data and benchmark scripts
     dataset-fashion-mnist                                  # nnlab-train --dataset fashion
     xvfb xdotool                                           # driving the GUI in checks
+    clang libclang-rt-14-dev                               # scripts/fuzz.sh: clang's libFuzzer
 )
 missing=()
 for p in "${packages[@]}"; do

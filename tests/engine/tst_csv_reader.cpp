@@ -85,13 +85,23 @@ private slots:
         QFETCH(QByteArray, bytes);
         QFETCH(QString, reason);
         const QString name = QString::fromLatin1(QTest::currentDataTag()).replace(' ', '_') + ".csv";
+        std::string fromFile;
         try {
             loadCsvDataset(write(name, bytes), digitClassNames(), 2, 2);
             QFAIL("no error for a bad file");
         } catch (const FileError& e) {
+            fromFile = e.what();
             const QString message = QString::fromStdString(e.what());
             QVERIFY2(message.startsWith(name), qPrintable(message));
             QVERIFY2(message.contains(reason), qPrintable(message));
+        }
+        // The same bytes in memory (parseCsvDataset, as the fuzzer reads them): the same message.
+        try {
+            parseCsvDataset(std::string_view(bytes.constData(), std::size_t(bytes.size())),
+                            m_dir.filePath(name).toStdString(), digitClassNames(), 2, 2);
+            QFAIL("no error for bad text in memory");
+        } catch (const FileError& e) {
+            QCOMPARE(std::string(e.what()), fromFile);
         }
     }
 

@@ -150,6 +150,34 @@ private slots:
         }
     }
 
+    // A gzip trailer (ISIZE) that claims 2 GiB on a 400 KiB file: zlib checks it only at the end
+    // of the stream (beyond its first 256 KiB of output here), so the reader must bound the
+    // pixels by what deflate can expand the file to before it allocates them (found while
+    // writing the gzip fuzz target).
+    void gzipTrailerCannotClaimMoreThanDeflateGives()
+    {
+        const QByteArray idx = images(128, 4096, 4096, 400 * 1024); // declares 2 GiB of pixels
+        QByteArray gz(qsizetype(idx.size() + 1024), '\0');
+        z_stream z{};
+        QCOMPARE(deflateInit2(&z, 0, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK); // stored
+        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(idx.constData()));
+        z.avail_in = uInt(idx.size());
+        z.next_out = reinterpret_cast<Bytef*>(gz.data());
+        z.avail_out = uInt(gz.size());
+        QCOMPARE(deflate(&z, Z_FINISH), Z_STREAM_END);
+        gz.resize(qsizetype(z.total_out));
+        deflateEnd(&z);
+        const quint32 claimed = (1u << 31) + 16; // ISIZE, little-endian
+        for (int i = 0; i < 4; ++i)
+            gz[gz.size() - 4 + i] = char((claimed >> (8 * i)) & 0xff);
+        try {
+            readIdxImages(write("lying-trailer-idx3.gz", gz));
+            QFAIL("no error for a lying gzip trailer");
+        } catch (const FileError& e) {
+            QVERIFY2(QString(e.what()).contains("(2,147,483,648 bytes) but holds only 422,"), e.what());
+        }
+    }
+
     void missingFile()
     {
         QVERIFY_THROWS_EXCEPTION(FileError, readIdxImages(m_dir.filePath("nope.idx").toStdString()));

@@ -123,6 +123,11 @@ private slots:
         row("too many layers", b, "100,000 hidden layers");
         b = good; b[28] = char(9); fixCrc(b);
         row("unknown activation", b, "unknown hidden activation code 9");
+        // Found by fuzz_model_file: such a file loaded, and its .npz was refused (0 to 1 there).
+        b = good; b[33] = char(1); putU32(b, 34, 0x7fc00000u); fixCrc(b);
+        row("NaN test accuracy", b, "(byte 34): the test accuracy is nan; it must be 0 to 1");
+        b = good; b[33] = char(1); putU32(b, 34, 0x40f00000u); fixCrc(b);
+        row("test accuracy 7.5", b, "(byte 34): the test accuracy is 7.5; it must be 0 to 1");
         row("empty file", std::string(), "the file is empty");
     }
 
