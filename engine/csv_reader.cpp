@@ -81,7 +81,7 @@ Dataset parseCsvDataset(std::string_view text, const std::string& path,
             const std::size_t digitsEnd = p;
             // The digits as written (the first 20), for a message: "pixel 5 is 99999999999999999999".
             const auto number = [&] {
-                return text.substr(digitsStart, std::min<std::size_t>(digitsEnd - digitsStart, 20));
+                return std::string(text.substr(digitsStart, std::min<std::size_t>(digitsEnd - digitsStart, 20)));
             };
             const bool digits = p > digitsStart;
             while (p < stop && text[p] == ' ')

@@ -151,9 +151,9 @@ private slots:
     }
 
     // A gzip trailer (ISIZE) that claims 2 GiB on a 400 KiB file: zlib checks it only at the end
-    // of the stream (beyond its first 256 KiB of output here), so the reader must bound the
-    // pixels by what deflate can expand the file to before it allocates them (found while
-    // writing the gzip fuzz target).
+    // of the stream, so the reader must not allocate what the trailer claims (it grows its
+    // buffer with the data that really inflates) and must name the lie (found while writing the
+    // gzip fuzz target; ASan would fail the 2 GiB allocation).
     void gzipTrailerCannotClaimMoreThanDeflateGives()
     {
         const QByteArray idx = images(128, 4096, 4096, 400 * 1024); // declares 2 GiB of pixels
@@ -174,7 +174,9 @@ private slots:
             readIdxImages(write("lying-trailer-idx3.gz", gz));
             QFAIL("no error for a lying gzip trailer");
         } catch (const FileError& e) {
-            QVERIFY2(QString(e.what()).contains("(2,147,483,648 bytes) but holds only 422,"), e.what());
+            const QString text = QString::fromUtf8(e.what());
+            QVERIFY2(text.startsWith("lying-trailer-idx3.gz") || text.contains("/lying-trailer-idx3.gz"), e.what());
+            QVERIFY2(text.contains("incorrect length check"), e.what());
         }
     }
 
