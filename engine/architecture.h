@@ -12,6 +12,21 @@ namespace nnlab::engine {
 // Hidden-layer activation functions.
 enum class Activation : std::uint8_t { Sigmoid = 0, Tanh = 1, ReLU = 2 };
 
+// The slope of a hidden activation, written with its output a (as the lesson writes
+// sigmoid' = a * (1 - a)), for one value off the hot path (the trainer's kernels have their own).
+inline float activationSlope(Activation f, float a)
+{
+    switch (f) {
+    case Activation::Sigmoid:
+        return a * (1.0f - a);
+    case Activation::Tanh:
+        return 1.0f - a * a;
+    case Activation::ReLU:
+        break;
+    }
+    return a > 0.0f ? 1.0f : 0.0f;
+}
+
 // Output layer: the lesson's sigmoid per class, or softmax (probabilities that sum to 1).
 enum class Output : std::uint8_t { Sigmoid = 0, Softmax = 1 };
 

@@ -4,24 +4,6 @@
 
 namespace nnlab::engine {
 
-namespace {
-
-// The slope of a hidden activation at its output a.
-float slope(Activation f, float a)
-{
-    switch (f) {
-    case Activation::Sigmoid:
-        return a * (1.0f - a);
-    case Activation::Tanh:
-        return 1.0f - a * a;
-    case Activation::ReLU:
-        break;
-    }
-    return a > 0.0f ? 1.0f : 0.0f;
-}
-
-} // namespace
-
 std::vector<float> gradientTimesInput(const Network& net, const Vector& x, int outputClass)
 {
     const Architecture& a = net.architecture();
@@ -35,7 +17,7 @@ std::vector<float> gradientTimesInput(const Network& net, const Vector& x, int o
     for (int l = net.layerCount() - 2; l >= 0; --l) {
         const Vector& h = t.activations[std::size_t(l + 1)];
         for (Eigen::Index i = 0; i < g.size(); ++i)
-            g[i] *= slope(a.hiddenActivation, h[i]);
+            g[i] *= activationSlope(a.hiddenActivation, h[i]);
         g = net.weights(l).transpose() * g;
     }
     std::vector<float> out(std::size_t(a.inputs));

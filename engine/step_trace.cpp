@@ -9,21 +9,6 @@ namespace nnlab::engine {
 
 namespace {
 
-// The slope of a hidden activation, written with its output a (as the lesson writes
-// sigmoid' = a * (1 - a)).
-float slope(Activation f, float a)
-{
-    switch (f) {
-    case Activation::Sigmoid:
-        return a * (1.0f - a);
-    case Activation::Tanh:
-        return 1.0f - a * a;
-    case Activation::ReLU:
-        break;
-    }
-    return a > 0.0f ? 1.0f : 0.0f;
-}
-
 // The deltas, as "errors times slope" (the direction that lowers the loss), per weight layer.
 struct Deltas
 {
@@ -49,7 +34,7 @@ Deltas deltasOf(const Network& net, LessonTrace& t, bool lessonErrors)
         const Vector& h = t.hiddenOutputs[std::size_t(l)];
         Vector delta(errors.size());
         for (Eigen::Index i = 0; i < errors.size(); ++i)
-            delta[i] = errors[i] * slope(a.hiddenActivation, h[i]);
+            delta[i] = errors[i] * activationSlope(a.hiddenActivation, h[i]);
         t.hiddenErrors[std::size_t(l)] = std::move(errors);
         d.layer[std::size_t(l)] = delta;
         sent = std::move(delta);
