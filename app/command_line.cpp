@@ -33,6 +33,23 @@ int runCommand(const char* program, const std::function<int()>& body)
     }
 }
 
+bool answerHelpOrVersion(int argc, char** argv, const char* program, std::string_view help,
+                         const char* version)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--help" || arg == "-h") {
+            std::fwrite(help.data(), 1, help.size(), stdout);
+            return true;
+        }
+        if (arg == "--version") {
+            std::printf("%s %s\n", program, version);
+            return true;
+        }
+    }
+    return false;
+}
+
 std::string findBundledFile(const std::string& relative, const char* environmentVariable)
 {
     if (const char* env = std::getenv(environmentVariable); env && *env)

@@ -5,6 +5,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace nnlab::app {
 
@@ -20,6 +21,11 @@ inline constexpr int kExitFailure = 1; // missing or corrupt files, diverged tra
 // Runs a program's body: its exit code, or for anything it throws one line on stderr
 // ("nnlab-model: <why>", a FileError with the file's whole path) and kExitUsage or kExitFailure.
 int runCommand(const char* program, const std::function<int()>& body);
+
+// --help / -h (prints `help`) or --version (prints "<program> <version>") anywhere among the
+// arguments: true when one was answered, and the program exits with 0.
+bool answerHelpOrVersion(int argc, char** argv, const char* program, std::string_view help,
+                         const char* version);
 
 // $<environmentVariable> if set, else `relative` (e.g. "resources/models/default.nnlab") in the
 // nearest folder above the executable that has it (the source tree holding build/<preset>/app),

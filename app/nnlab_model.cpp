@@ -237,17 +237,8 @@ int predict(const Arguments& a)
 
 int run(int argc, char** argv)
 {
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            std::fwrite(kHelp.data(), 1, kHelp.size(), stdout);
-            return 0;
-        }
-        if (arg == "--version") {
-            std::printf("nnlab-model %s\n", NNLAB_VERSION);
-            return 0;
-        }
-    }
+    if (answerHelpOrVersion(argc, argv, "nnlab-model", kHelp, NNLAB_VERSION))
+        return 0;
     if (argc < 2)
         throw UsageError("which command: info, convert or predict? (see --help)");
     const std::string command = argv[1];

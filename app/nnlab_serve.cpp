@@ -132,17 +132,8 @@ void quitOnSignals(QCoreApplication& app)
 
 int run(int argc, char** argv)
 {
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        if (arg == "--help" || arg == "-h") {
-            std::fwrite(kHelp.data(), 1, kHelp.size(), stdout);
-            return 0;
-        }
-        if (arg == "--version") {
-            std::printf("nnlab-serve %s\n", NNLAB_VERSION);
-            return 0;
-        }
-    }
+    if (answerHelpOrVersion(argc, argv, "nnlab-serve", kHelp, NNLAB_VERSION))
+        return 0;
     const Options o = parseOptions(argc, argv);
     Model model = loadModelFile(o.model);
     const std::string description = model.network.architecture().describe();
