@@ -322,7 +322,6 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
         return; // the thread is being stopped
     report.testLoss = test->loss;
     report.testAccuracy = test->accuracy;
-    report.confusion = test->confusion;
     report.test = std::make_shared<const engine::Evaluation>(std::move(*test));
     emit epochEnded(report);
     emitSnapshot();

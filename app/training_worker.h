@@ -47,9 +47,8 @@ struct EpochReport
     double testLoss = 0, testAccuracy = 0; // on the whole test set
     double seconds = 0;        // training-loop time of this epoch
     double samplesPerSecond = 0;
-    std::vector<std::int64_t> confusion; // 10x10 on the test set
-    // The whole test-set evaluation, with each image's prediction and confidence (the gallery
-    // shows them without evaluating the set again).
+    // The whole test-set evaluation: its 10x10 confusion matrix, and each image's prediction and
+    // confidence (the gallery shows them without evaluating the set again). Never null.
     std::shared_ptr<const engine::Evaluation> test;
 };
 

@@ -821,22 +821,18 @@ void MainWindow::onEpochEnded(const app::EpochReport& r)
         QStringList names;
         for (const auto& n : m_data.test->classNames)
             names << QString::fromStdString(n);
-        m_confusion->setConfusion(r.confusion, names);
+        m_confusion->setConfusion(r.test->confusion, names);
     }
-    if (r.test) {
-        // The worker has just tested every image with the epoch's weights: the gallery shows
-        // those answers, so the set is not evaluated again next to the training.
-        m_pendingTestPredictions = r.test;
-        m_sinceEpochPredictions.start();
-        const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : kGalleryRefreshMs;
-        if (since >= kGalleryRefreshMs)
-            showPendingTestPredictions();
-        else if (!m_galleryRefresh->isActive())
-            m_galleryRefresh->start(int(kGalleryRefreshMs - since));
-        requestPredictions(false, true);
-    } else {
-        requestPredictions(true);
-    }
+    // The worker has just tested every image with the epoch's weights: the gallery shows those
+    // answers, so the set is not evaluated again next to the training.
+    m_pendingTestPredictions = r.test;
+    m_sinceEpochPredictions.start();
+    const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : kGalleryRefreshMs;
+    if (since >= kGalleryRefreshMs)
+        showPendingTestPredictions();
+    else if (!m_galleryRefresh->isActive())
+        m_galleryRefresh->start(int(kGalleryRefreshMs - since));
+    requestPredictions(false, true);
     m_lastTestAccuracy = r.testAccuracy;
     m_testLabel->setText(tr("test accuracy %1%").arg(100 * r.testAccuracy, 0, 'f', 2));
 }

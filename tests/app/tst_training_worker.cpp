@@ -118,9 +118,9 @@ private slots:
         QCOMPARE(e.epochFraction, 2.0);
         QVERIFY(e.testAccuracy > 0.75); // 2,000 images, 2 epochs: about 0.85
         QVERIFY(e.trainAccuracy > 0.7);
-        QCOMPARE(e.confusion.size(), std::size_t(100));
+        QCOMPARE(e.test->confusion.size(), std::size_t(100));
         std::int64_t total = 0;
-        for (const auto n : e.confusion)
+        for (const auto n : e.test->confusion)
             total += n;
         QCOMPARE(total, std::int64_t(500));
         QTRY_COMPARE(c.state(), WorkerState::Idle);
