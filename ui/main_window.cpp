@@ -460,7 +460,6 @@ void MainWindow::buildStatusBar()
     m_epochBar = new QProgressBar;
     m_epochBar->setRange(0, 1000);
     m_epochBar->setTextVisible(false);
-    m_epochBar->setMaximumWidth(180);
     m_epochBar->setToolTip(tr("Progress through the current epoch"));
     m_speedLabel = new QLabel;
     m_speedLabel->setToolTip(tr("Training images per second"));
@@ -469,6 +468,18 @@ void MainWindow::buildStatusBar()
     m_testLabel = new QLabel;
     m_testLabel->setToolTip(tr("Accuracy on the 10,000 test images the network never trains on, "
                                "at the last epoch end"));
+    // Fixed sizes, wide enough for the longest text each shows: a label whose width follows its
+    // text would re-lay out the status bar, and with it the whole window and its docks, every
+    // time the numbers change while training.
+    const auto fixWidth = [](QLabel* label, const QString& widest) {
+        label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        label->setFixedSize(label->fontMetrics().horizontalAdvance(widest) + 8, label->sizeHint().height());
+    };
+    fixWidth(m_epochLabel, tr("epoch %1").arg(88888));
+    fixWidth(m_speedLabel, tr("%1 images/s").arg(QLocale().toString(8888888)));
+    fixWidth(m_etaLabel, tr("%1 left").arg(tr("%1 h %2 min").arg(8888).arg(88)));
+    fixWidth(m_testLabel, tr("test accuracy %1%").arg(100.0, 0, 'f', 2));
+    m_epochBar->setFixedSize(160, m_epochLabel->height());
     statusBar()->addPermanentWidget(m_epochLabel);
     statusBar()->addPermanentWidget(m_epochBar);
     statusBar()->addPermanentWidget(m_speedLabel);
