@@ -13,8 +13,35 @@
 
 #include <algorithm>
 #include <numeric>
+#include <utility>
 
 namespace nnlab::ui {
+
+namespace {
+
+// Every digit has the same size and place whatever the network reads, but QListView lays all
+// 60,000 out again (and repaints all it shows) on any dataChanged. New predictions only
+// change how digits are drawn: repaint those, and keep the layout.
+class DigitListView : public QListView
+{
+public:
+    using QListView::QListView;
+
+protected:
+    void dataChanged(const QModelIndex& topLeft, const QModelIndex& bottomRight,
+                     const QList<int>& roles) override
+    {
+        const bool drawingOnly = !roles.isEmpty() && std::none_of(roles.begin(), roles.end(), [](int role) {
+            return role == Qt::DisplayRole || role == Qt::SizeHintRole || role == DigitListModel::ImageRole;
+        });
+        if (drawingOnly)
+            QAbstractItemView::dataChanged(topLeft, bottomRight, roles); // repaint, no relayout
+        else
+            QListView::dataChanged(topLeft, bottomRight, roles);
+    }
+};
+
+} // namespace
 
 // --- The model --------------------------------------------------------------------------------
 
@@ -32,12 +59,30 @@ void DigitListModel::setPredictions(std::vector<std::uint8_t> predicted, std::ve
 {
     if (!m_data || predicted.size() != m_data->size() || confidence.size() != m_data->size())
         return; // stale: for another dataset
-    m_predicted = std::move(predicted);
+    const std::vector<std::uint8_t> before = std::exchange(m_predicted, std::move(predicted));
     m_confidence = std::move(confidence);
-    if (m_filter.predicted >= 0 || m_filter.wrongOnly || m_filter.leastConfidentFirst)
+    if (m_filter.predicted >= 0 || m_filter.wrongOnly || m_filter.leastConfidentFirst) {
         rebuild(); // which digits pass depends on the predictions
-    else if (!m_rows.empty())
-        emit dataChanged(index(0), index(rowCount() - 1));
+        return;
+    }
+    if (m_rows.empty())
+        return;
+    // Once the network has learned a little, an epoch changes the reading of a few hundred
+    // digits: name each of those alone, so that a view repaints only the ones on screen (a
+    // range, even of two rows, repaints all it shows).
+    const QList<int> roles{PredictedRole, ConfidenceRole, Qt::ToolTipRole};
+    constexpr std::size_t kMaxSingleChanges = 2000;
+    std::vector<int> changed;
+    if (before.size() == m_predicted.size())
+        for (std::size_t r = 0; r < m_rows.size() && changed.size() <= kMaxSingleChanges; ++r)
+            if (before[m_rows[r]] != m_predicted[m_rows[r]])
+                changed.push_back(int(r));
+    if (before.size() != m_predicted.size() || changed.size() > kMaxSingleChanges) {
+        emit dataChanged(index(0), index(rowCount() - 1), roles);
+        return;
+    }
+    for (const int r : changed)
+        emit dataChanged(index(r), index(r), roles);
 }
 
 void DigitListModel::setFilter(const Filter& filter)
@@ -154,7 +199,7 @@ QSize DigitDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIn
 // --- The widget ------------------------------------------------------------------------------
 
 DigitGallery::DigitGallery(QWidget* parent)
-    : QWidget(parent), m_model(new DigitListModel(this)), m_view(new QListView),
+    : QWidget(parent), m_model(new DigitListModel(this)), m_view(new DigitListView),
       m_set(new QComboBox), m_trueLabel(new QComboBox), m_predicted(new QComboBox),
       m_wrongOnly(new QCheckBox(tr("&Misclassified only"))),
       m_leastConfident(new QCheckBox(tr("Least &confident first"))), m_count(new QLabel)

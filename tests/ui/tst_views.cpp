@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QListView>
 #include <QPushButton>
+#include <QScreen>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -26,6 +27,19 @@
 
 using namespace nnlab;
 namespace engine = nnlab::engine;
+
+// The region a widget has repainted since it was made.
+struct PaintRecorder : QObject
+{
+    explicit PaintRecorder(QWidget* w) { w->installEventFilter(this); }
+    bool eventFilter(QObject*, QEvent* e) override
+    {
+        if (e->type() == QEvent::Paint)
+            region += static_cast<QPaintEvent*>(e)->region();
+        return false;
+    }
+    QRegion region;
+};
 
 class TestViews : public QObject
 {
@@ -112,6 +126,65 @@ private slots:
         QCOMPARE(activated.count(), 1);
         QCOMPARE(activated.first().at(0).toBool(), true);
         QCOMPARE(activated.first().at(1).value<std::size_t>(), std::size_t(2));
+    }
+
+    // New predictions at an epoch's end: the model names only the digits whose reading changed,
+    // the view repaints them (green tick -> red arrow) and keeps every digit where it was.
+    void newPredictionsRepaintOnlyWhatChanged()
+    {
+        ui::DigitGallery g;
+        g.resize(800, 400);
+        g.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&g));
+        g.setData(m_train, m_test);
+        std::vector<std::uint8_t> predicted(m_test->labels.begin(), m_test->labels.end()); // all right
+        std::vector<float> confidence(m_test->size(), 0.9f);
+        g.setPredictions(true, predicted, confidence);
+        QCoreApplication::processEvents();
+        const QRect second = g.view()->visualRect(g.model()->index(1));
+        const QRect hundredth = g.view()->visualRect(g.model()->index(100));
+        // What is on screen (the window's backing store), not a fresh rendering: only a repaint
+        // the view asked for changes it.
+        auto inkAt = [&](const QRect& item) {
+            const QPoint at = g.view()->viewport()->mapTo(&g, item.topLeft());
+            const QImage shot = g.screen()->grabWindow(g.winId(), at.x(), at.y(), item.width(), item.height()).toImage();
+            int green = 0, red = 0;
+            for (int y = 0; y < shot.height(); ++y)
+                for (int x = 0; x < shot.width(); ++x) {
+                    const QColor c = shot.pixelColor(x, y);
+                    green += c.green() > 100 && c.red() < 60 && c.blue() < 60;
+                    red += c.red() > 150 && c.green() < 60 && c.blue() < 60;
+                }
+            return std::pair{green, red};
+        };
+        QTRY_VERIFY(inkAt(second).first > 0);
+        QCOMPARE(inkAt(second).second, 0);
+
+        QTest::qWait(300); // the view lays its 10,000 digits out in batches, repainting each time
+        PaintRecorder painted(g.view()->viewport());
+        QSignalSpy changed(g.model(), &QAbstractItemModel::dataChanged);
+        for (const std::size_t i : {std::size_t(1), std::size_t(100), std::size_t(9999)})
+            predicted[i] = std::uint8_t((predicted[i] + 1) % 10);
+        g.setPredictions(true, predicted, confidence);
+        QCOMPARE(changed.count(), 3);
+        for (const auto& signal : changed)
+            QCOMPARE(signal.at(0).toModelIndex(), signal.at(1).toModelIndex()); // one digit each
+        QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 1);
+        QCoreApplication::processEvents();
+        QCOMPARE(g.view()->visualRect(g.model()->index(1)), second);     // nothing moved
+        QCOMPARE(g.view()->visualRect(g.model()->index(100)), hundredth);
+        QTRY_VERIFY(inkAt(second).second > 0); // now drawn as wrong
+        QCOMPARE(inkAt(second).first, 0);
+        QVERIFY(painted.region.contains(second));
+        QVERIFY(!painted.region.contains(g.view()->visualRect(g.model()->index(0)))); // not all of it
+
+        // Most digits changing at once (the first epochs): one range for the whole list.
+        changed.clear();
+        for (auto& p : predicted)
+            p = std::uint8_t((p + 1) % 10);
+        g.setPredictions(true, predicted, confidence);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.first().at(1).toModelIndex().row(), 9999);
     }
 
     void confusionCellFiltersTheGallery()
