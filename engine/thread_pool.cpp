@@ -21,7 +21,7 @@ constexpr auto kSpinTime = std::chrono::microseconds(200);
 ThreadPool::ThreadPool(int threads)
 {
     for (int id = 1; id < std::max(1, threads); ++id)
-        m_workers.emplace_back([this, id] { workerLoop(id); });
+        m_workers.emplace_back([this] { workerLoop(); });
 }
 
 ThreadPool::~ThreadPool()
@@ -33,7 +33,7 @@ ThreadPool::~ThreadPool()
         t.join();
 }
 
-void ThreadPool::workerLoop(int id)
+void ThreadPool::workerLoop()
 {
     std::uint64_t seen = 0;
     for (;;) {
@@ -48,11 +48,29 @@ void ThreadPool::workerLoop(int id)
         seen = now;
         if (m_stop.load())
             return;
-        if (id < m_parts)
-            (*m_job)(id);
-        if (m_pending.fetch_sub(1, std::memory_order_acq_rel) == 1)
-            m_pending.notify_one(); // the caller may be asleep in run()
+        runParts(std::uint32_t(now));
+    }
+}
 
+void ThreadPool::runParts(std::uint32_t call)
+{
+    std::uint64_t claim = m_claim.load(std::memory_order_acquire);
+    for (;;) {
+        if (std::uint32_t(claim >> 32) != call)
+            return; // that call is over (or a later one has begun)
+        // Read before the exchange: if it succeeds, the call was still open, so these are its own.
+        const int parts = m_parts.load(std::memory_order_relaxed);
+        const auto* job = m_job.load(std::memory_order_relaxed);
+        const auto part = int(std::uint32_t(claim)); // every part is taken once this is >= parts
+        if (part >= parts)
+            return;
+        if (!m_claim.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel,
+                                           std::memory_order_acquire))
+            continue;
+        (*job)(part);
+        if (m_done.fetch_add(1, std::memory_order_acq_rel) + 1 == parts)
+            m_done.notify_one(); // the caller may be asleep in run()
+        claim = m_claim.load(std::memory_order_acquire);
     }
 }
 
@@ -63,21 +81,23 @@ void ThreadPool::run(int parts, const std::function<void(int)>& fn)
             fn(p);
         return;
     }
-    m_job = &fn;
-    m_parts = std::min(parts, size());
-    m_pending.store(int(m_workers.size()), std::memory_order_relaxed);
+    const auto call = std::uint32_t(m_generation.load(std::memory_order_relaxed) + 1);
+    m_job.store(&fn, std::memory_order_relaxed);
+    m_parts.store(parts, std::memory_order_relaxed);
+    m_done.store(0, std::memory_order_relaxed);
+    m_claim.store(std::uint64_t(call) << 32, std::memory_order_release);
     m_generation.fetch_add(1, std::memory_order_acq_rel);
     m_generation.notify_all();
-    fn(0);
-    // Spin while the others are about to finish; then sleep, so that when the machine is busy
-    // (a GUI, other programs) the waiting caller does not hold the core a worker needs.
+    runParts(call);
+    // Spin while the others finish the parts they took; then sleep, so that when the machine is
+    // busy (a GUI, other programs) the waiting caller does not hold the core a worker needs.
     const auto spinUntil = std::chrono::steady_clock::now() + kSpinTime;
     for (int spins = 0;; ++spins) {
-        const int left = m_pending.load(std::memory_order_acquire);
-        if (left == 0)
-            return;
+        const int done = m_done.load(std::memory_order_acquire);
+        if (done == parts)
+            break;
         if (spins % 256 == 255 && std::chrono::steady_clock::now() > spinUntil)
-            m_pending.wait(left, std::memory_order_acquire);
+            m_done.wait(done, std::memory_order_acquire);
         else
             NNLAB_PAUSE();
     }

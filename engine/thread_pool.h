@@ -21,8 +21,10 @@ public:
 
     int size() const { return int(m_workers.size()) + 1; }
 
-    // Calls fn(part) for every part in [0, parts), parts <= size(); the caller runs part 0.
-    // Returns when all parts are done. Not reentrant.
+    // Calls fn(part) once for every part in [0, parts) and returns when all are done. Each
+    // thread, the caller included, takes the next part nobody has started, so a worker that is
+    // asleep or descheduled when the call begins does not hold it up: the others take its
+    // share. The result must not depend on which thread runs a part. Not reentrant.
     void run(int parts, const std::function<void(int)>& fn);
 
     // Splits [0, n) into size() nearly equal ranges (aligned to `align`) and runs
@@ -31,14 +33,19 @@ public:
                         const std::function<void(std::int64_t, std::int64_t)>& fn);
 
 private:
-    void workerLoop(int id);
+    void workerLoop();
+    // Takes and runs parts of call `call` until none is left or that call is over.
+    void runParts(std::uint32_t call);
 
     std::vector<std::thread> m_workers;
-    std::atomic<std::uint64_t> m_generation{0};
-    std::atomic<int> m_pending{0};
+    std::atomic<std::uint64_t> m_generation{0}; // bumped to wake the workers for a call
+    // (call number << 32) | next part to take. A part is taken by a compare-exchange on the
+    // whole word, so a thread that is late for a call cannot take a part of the next one.
+    std::atomic<std::uint64_t> m_claim{0};
+    std::atomic<int> m_done{0};                 // parts of the current call finished
+    std::atomic<int> m_parts{0};
+    std::atomic<const std::function<void(int)>*> m_job{nullptr};
     std::atomic<bool> m_stop{false};
-    const std::function<void(int)>* m_job = nullptr; // published by m_generation
-    int m_parts = 0;
 };
 
 // Every core, as the default for `threads = 0` (at least 1, at most 16).
