@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace nnlab::ui {
 
@@ -29,12 +30,27 @@ QRgb divergingColor(float v)
 
 QImage weightImage(const float* w, int rows, int cols, float scale)
 {
+    // divergingColor at 2049 evenly spaced values of [-1, 1] (0 is the middle one, pure white):
+    // a table look-up per pixel instead of the arithmetic (hundreds of tiles are redrawn several
+    // times a second while training); neighbouring entries differ by at most one colour level.
+    constexpr int kSteps = 2049;
+    static const std::vector<QRgb> table = [] {
+        std::vector<QRgb> t(kSteps);
+        for (int i = 0; i < kSteps; ++i)
+            t[std::size_t(i)] = divergingColor(-1.0f + 2.0f * float(i) / float(kSteps - 1));
+        return t;
+    }();
     QImage image(cols, rows, QImage::Format_RGB32);
     const float inv = scale > 0 ? 1.0f / scale : 0.0f;
+    const float half = 0.5f * float(kSteps - 1);
     for (int r = 0; r < rows; ++r) {
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(r));
-        for (int c = 0; c < cols; ++c)
-            line[c] = divergingColor(w[r * cols + c] * inv);
+        for (int c = 0; c < cols; ++c) {
+            const float v = w[r * cols + c] * inv;
+            line[c] = std::isfinite(v)
+                          ? table[std::size_t(std::lround(half + half * std::clamp(v, -1.0f, 1.0f)))]
+                          : qRgb(0, 0, 0);
+        }
     }
     return image;
 }

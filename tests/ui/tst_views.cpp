@@ -9,6 +9,7 @@
 #include "ui/control_panel.h"
 #include "ui/digit_gallery.h"
 #include "ui/main_window.h"
+#include "ui/pictures.h"
 #include "ui/step_inspector.h"
 #include "ui/weight_heatmaps.h"
 #include "ui/weight_tiles.h"
@@ -236,6 +237,33 @@ private slots:
         QTRY_COMPARE(h.redraws(), redraws + 1);
         QTest::qWait(250);
         QCOMPARE(h.redraws(), redraws + 1);
+    }
+
+    void weightPicturesUseTheDivergingColours()
+    {
+        // One weight a pixel, against a scale of 2: zero is white, +-2 the full red and blue,
+        // beyond it clamps, NaN and infinity are black; in between within one colour level.
+        const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+        const std::vector<float> w = {0.0f, 2.0f, -2.0f, 5.0f, -5.0f, nan, inf, 0.5f, -1.3f, 1.9f, -0.01f, 0.37f};
+        const QImage image = ui::weightImage(w.data(), 3, 4, 2.0f);
+        QCOMPARE(image.size(), QSize(4, 3));
+        auto at = [&](int i) { return image.pixel(i % 4, i / 4); };
+        QCOMPARE(at(0), qRgb(255, 255, 255));
+        QCOMPARE(at(1), ui::divergingColor(1.0f));
+        QCOMPARE(at(2), ui::divergingColor(-1.0f));
+        QCOMPARE(at(3), ui::divergingColor(1.0f));
+        QCOMPARE(at(4), ui::divergingColor(-1.0f));
+        QCOMPARE(at(5), qRgb(0, 0, 0));
+        QCOMPARE(at(6), qRgb(0, 0, 0));
+        for (int i = 7; i < 12; ++i) {
+            const QRgb got = at(i), want = ui::divergingColor(w[std::size_t(i)] / 2.0f);
+            QVERIFY2(std::abs(qRed(got) - qRed(want)) <= 1 && std::abs(qGreen(got) - qGreen(want)) <= 1 &&
+                         std::abs(qBlue(got) - qBlue(want)) <= 1,
+                     qPrintable(QStringLiteral("weight %1").arg(double(w[std::size_t(i)]))));
+        }
+        // A scale of 0 (every weight 0) draws white, not NaN's black.
+        const float zeros[4] = {};
+        QCOMPARE(ui::weightImage(zeros, 2, 2, 0.0f).pixel(1, 1), qRgb(255, 255, 255));
     }
 
     void inspectorShowsTheForwardPass()
