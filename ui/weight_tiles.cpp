@@ -31,19 +31,20 @@ void WeightTiles::setWeights(const engine::Matrix& w, int imageRows, int imageCo
     const bool sameCount = std::size_t(w.rows()) == m_tiles.size();
     m_imageRows = imageRows;
     m_imageCols = imageCols;
-    m_tiles.resize(std::size_t(w.rows()));
-    m_ranges.resize(std::size_t(w.rows()));
+    m_weights = w;
+    const auto count = std::size_t(w.rows());
+    m_tiles.resize(count);
+    m_ranges.resize(count);
+    m_scales.resize(count);
+    m_stale.assign(count, 1);
     float shared = 0;
-    for (Eigen::Index n = 0; n < w.rows(); ++n) {
-        const float lo = w.row(n).minCoeff(), hi = w.row(n).maxCoeff();
-        m_ranges[std::size_t(n)] = {lo, hi};
+    for (std::size_t n = 0; n < count; ++n) {
+        const float lo = w.row(Eigen::Index(n)).minCoeff(), hi = w.row(Eigen::Index(n)).maxCoeff();
+        m_ranges[n] = {lo, hi};
         shared = std::max({shared, std::abs(lo), std::abs(hi)});
     }
-    for (Eigen::Index n = 0; n < w.rows(); ++n) {
-        const auto [lo, hi] = m_ranges[std::size_t(n)];
-        const float scale = perTileScale ? std::max(std::abs(lo), std::abs(hi)) : shared;
-        m_tiles[std::size_t(n)] = weightImage(w.row(n).data(), imageRows, imageCols, scale);
-    }
+    for (std::size_t n = 0; n < count; ++n)
+        m_scales[n] = perTileScale ? std::max(std::abs(m_ranges[n].first), std::abs(m_ranges[n].second)) : shared;
     if (m_selected >= tileCount())
         m_selected = -1;
     if (!sameCount)
@@ -51,10 +52,23 @@ void WeightTiles::setWeights(const engine::Matrix& w, int imageRows, int imageCo
     update();
 }
 
+const QImage& WeightTiles::tile(int neuron) const
+{
+    const auto n = std::size_t(neuron);
+    if (m_stale[n]) {
+        m_tiles[n] = weightImage(m_weights.row(neuron).data(), m_imageRows, m_imageCols, m_scales[n]);
+        m_stale[n] = 0;
+    }
+    return m_tiles[n];
+}
+
 void WeightTiles::clear()
 {
     m_tiles.clear();
     m_ranges.clear();
+    m_scales.clear();
+    m_stale.clear();
+    m_weights.resize(0, 0);
     m_selected = -1;
     updateGeometry();
     update();
@@ -127,7 +141,7 @@ void WeightTiles::paintEvent(QPaintEvent* event)
         const QRect r = tileRect(n);
         if (!r.intersects(event->rect()))
             continue;
-        painter.drawImage(r, m_tiles[std::size_t(n)]);
+        painter.drawImage(r, tile(n));
         if (n == m_selected) {
             painter.setPen(QPen(palette().highlight().color(), 3));
             painter.drawRect(r.adjusted(-2, -2, 1, 1));

@@ -28,7 +28,9 @@ public:
     // What an empty grid says.
     void setPlaceholder(const QString& text) { m_placeholder = text; update(); }
     int tileCount() const { return int(m_tiles.size()); }
-    const QImage& tile(int neuron) const { return m_tiles[std::size_t(neuron)]; }
+    // Drawn when first shown or asked for: of 1024 neurons, only the tiles on screen are
+    // redrawn each time the weights change.
+    const QImage& tile(int neuron) const;
     // The smallest and largest weight of a neuron (for the tooltip and tests).
     std::pair<float, float> range(int neuron) const { return m_ranges[std::size_t(neuron)]; }
     void setSelected(int neuron);
@@ -53,7 +55,10 @@ private:
     int columns() const;
     QSize cell() const;
 
-    std::vector<QImage> m_tiles;
+    engine::Matrix m_weights;         // the weights the tiles show
+    std::vector<float> m_scales;      // the |w| each tile's full colour stands for
+    mutable std::vector<QImage> m_tiles;
+    mutable std::vector<char> m_stale; // the tile is not drawn from m_weights yet
     std::vector<std::pair<float, float>> m_ranges;
     int m_imageRows = 28, m_imageCols = 28;
     int m_selected = -1;
