@@ -316,8 +316,9 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
     report.seconds = summary.seconds;
     report.samplesPerSecond =
         summary.seconds > 0 ? double(m_trainer->epochSize()) / summary.seconds : 0;
+    // On the trainer's cores (they are idle meanwhile), as nnlab-train tests.
     const auto test = engine::evaluateUnlessStopped(m_trainer->network(), *m_data.test, SIZE_MAX,
-                                                    [this] { return !interrupted(); });
+                                                    [this] { return !interrupted(); }, m_threads);
     if (!test)
         return; // the thread is being stopped
     report.testLoss = test->loss;
@@ -393,8 +394,8 @@ void TrainingWorker::emitProgress(const engine::TrainingProgress& progress, bool
 void TrainingWorker::quickTest()
 {
     m_lastQuickTest = Clock::now();
-    const auto e = engine::evaluateUnlessStopped(m_trainer->network(), *m_data.test,
-                                                 kQuickTestSize, [this] { return !interrupted(); });
+    const auto e = engine::evaluateUnlessStopped(m_trainer->network(), *m_data.test, kQuickTestSize,
+                                                 [this] { return !interrupted(); }, m_threads);
     if (!e)
         return;
     emit testEstimated(TestEstimate{

@@ -1,9 +1,12 @@
 #include "evaluation.h"
 
 #include "loss.h"
+#include "thread_pool.h"
 
 #include <algorithm>
+#include <exception>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 
 namespace nnlab::engine {
@@ -20,7 +23,8 @@ double sampleLoss(const Architecture& arch, const float* output, int label)
 namespace {
 
 std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data,
-                                         std::size_t limit, const std::function<bool()>& keepGoing)
+                                         std::size_t limit, const std::function<bool()>& keepGoing,
+                                         int threads)
 {
     const Architecture& arch = net.architecture();
     if (arch.inputs != data.pixelsPerImage())
@@ -33,31 +37,68 @@ std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data
     ev.confusion.assign(std::size_t(ev.classes) * std::size_t(ev.classes), 0);
     ev.predictions.resize(ev.count);
     ev.confidence.resize(ev.count);
-    std::vector<std::int64_t> perClassTotal(std::size_t(ev.classes), 0);
 
-    Batch x(arch.inputs, Eigen::Index(std::min(kChunk, std::max<std::size_t>(ev.count, 1))));
-    double lossSum = 0;
-    std::size_t correct = 0;
-    for (std::size_t start = 0; start < ev.count; start += kChunk) {
-        if (keepGoing && !keepGoing())
-            return std::nullopt;
-        const std::size_t n = std::min(kChunk, ev.count - start);
-        if (Eigen::Index(n) != x.cols())
-            x.resize(arch.inputs, Eigen::Index(n));
+    // Each chunk of kChunk samples is one forward pass, written to its own slots, so the
+    // answers and the loss (summed chunk by chunk, in order) are the same for any thread count.
+    const std::size_t chunks = (ev.count + kChunk - 1) / kChunk;
+    std::vector<double> chunkLoss(chunks, 0.0);
+    auto runChunk = [&](std::size_t chunk) {
+        const std::size_t start = chunk * kChunk, n = std::min(kChunk, ev.count - start);
+        Batch x(arch.inputs, Eigen::Index(n));
         for (std::size_t c = 0; c < n; ++c)
             net.scaleInput(data.image(start + c), x.col(Eigen::Index(c)).data());
         const Batch o = net.predict(x);
+        double loss = 0;
         for (std::size_t c = 0; c < n; ++c) {
             const float* oc = o.col(Eigen::Index(c)).data();
-            const int label = data.labels[start + c];
             const int predicted = int(std::max_element(oc, oc + arch.outputs) - oc);
-            lossSum += outputLoss(arch, oc, arch.outputs, label);
-            correct += predicted == label;
-            ++ev.confusion[std::size_t(label) * std::size_t(ev.classes) + std::size_t(predicted)];
-            ++perClassTotal[std::size_t(label)];
+            loss += outputLoss(arch, oc, arch.outputs, data.labels[start + c]);
             ev.predictions[start + c] = std::uint8_t(predicted);
             ev.confidence[start + c] = oc[predicted];
         }
+        chunkLoss[chunk] = loss;
+    };
+
+    // keepGoing is asked on the calling thread only (it may be a Qt thread's own state), before
+    // each round of one chunk per thread.
+    const int width = int(std::min<std::size_t>(std::size_t(threads > 0 ? threads : defaultThreadCount()),
+                                                std::max<std::size_t>(chunks, 1)));
+    std::optional<ThreadPool> pool;
+    if (width > 1)
+        pool.emplace(width);
+    std::exception_ptr failure;
+    std::mutex failureLock;
+    for (std::size_t round = 0; round < chunks; round += std::size_t(width)) {
+        if (keepGoing && !keepGoing())
+            return std::nullopt;
+        const int parts = int(std::min<std::size_t>(std::size_t(width), chunks - round));
+        if (!pool) {
+            runChunk(round);
+            continue;
+        }
+        pool->run(parts, [&](int part) {
+            try {
+                runChunk(round + std::size_t(part));
+            } catch (...) {
+                const std::lock_guard<std::mutex> lock(failureLock);
+                if (!failure)
+                    failure = std::current_exception();
+            }
+        });
+        if (failure)
+            std::rethrow_exception(failure);
+    }
+
+    double lossSum = 0;
+    for (const double l : chunkLoss)
+        lossSum += l;
+    std::vector<std::int64_t> perClassTotal(std::size_t(ev.classes), 0);
+    std::size_t correct = 0;
+    for (std::size_t i = 0; i < ev.count; ++i) {
+        const int label = data.labels[i];
+        correct += ev.predictions[i] == label;
+        ++ev.confusion[std::size_t(label) * std::size_t(ev.classes) + ev.predictions[i]];
+        ++perClassTotal[std::size_t(label)];
     }
     if (ev.count > 0) {
         ev.loss = lossSum / double(ev.count);
@@ -75,16 +116,17 @@ std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data
 
 } // namespace
 
-Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit, int /*threads*/)
+Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit, int threads)
 {
-    return *evaluateChunks(net, data, limit, {});
+    return *evaluateChunks(net, data, limit, {}, threads);
 }
 
 std::optional<Evaluation> evaluateUnlessStopped(const Network& net, const Dataset& data,
                                                 std::size_t limit,
-                                                const std::function<bool()>& keepGoing)
+                                                const std::function<bool()>& keepGoing,
+                                                int threads)
 {
-    return evaluateChunks(net, data, limit, keepGoing);
+    return evaluateChunks(net, data, limit, keepGoing, threads);
 }
 
 } // namespace nnlab::engine

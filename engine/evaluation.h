@@ -28,15 +28,18 @@ struct Evaluation
     }
 };
 
-// Evaluates the first `limit` samples (all by default) in batches; threads = 0 uses every core.
+// Evaluates the first `limit` samples (all by default) in chunks of 500, split over `threads`
+// threads (0 = every core); the result is the same for any thread count.
 Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit = SIZE_MAX,
                     int threads = 0);
 
-// The same, checking keepGoing() before every chunk of 500 samples; empty if it said stop (a
-// worker thread asked to quit does not finish testing a large network first).
+// The same, asking keepGoing() (on the calling thread) before every round of one chunk per
+// thread; empty if it said stop (a worker thread asked to quit does not finish testing a large
+// network first). One thread unless told: a background evaluation takes no core from training.
 std::optional<Evaluation> evaluateUnlessStopped(const Network& net, const Dataset& data,
                                                 std::size_t limit,
-                                                const std::function<bool()>& keepGoing);
+                                                const std::function<bool()>& keepGoing,
+                                                int threads = 1);
 
 // The loss of one sample's output column against its label, the same formula training uses.
 double sampleLoss(const Architecture& arch, const float* output, int label);

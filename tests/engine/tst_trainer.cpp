@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 using namespace nnlab::engine;
 using Clock = std::chrono::steady_clock;
@@ -326,6 +327,58 @@ private slots:
                 row += ev.confusionAt(c, p);
             QCOMPARE(ev.perClassAccuracy[std::size_t(c)], double(ev.confusionAt(c, c)) / double(row));
         }
+    }
+
+    void evaluationIsTheSameOnAnyThreadCount()
+    {
+        Trainer t(net(true), m_data, config(50));
+        t.trainEpoch();
+        const Network& n = t.network();
+        // Each sample's answer and confidence against the network on that sample alone.
+        const std::size_t limit = 1234; // two whole chunks of 500 and a short one
+        const Evaluation one = evaluate(n, m_data, limit, 1);
+        QCOMPARE(one.count, limit);
+        double loss = 0;
+        for (std::size_t i = 0; i < limit; ++i) {
+            Batch x(64, 1);
+            n.scaleInput(m_data.image(i), x.data());
+            const Batch o = n.predict(x);
+            Eigen::Index best = 0;
+            o.col(0).maxCoeff(&best);
+            QCOMPARE(int(one.predictions[i]), int(best));
+            QCOMPARE(one.confidence[i], o(best, 0));
+            loss += sampleLoss(n.architecture(), o.data(), m_data.labels[i]);
+        }
+        // (one column and a chunk of 500 may round the last bit of a float differently)
+        QVERIFY2(std::abs(one.loss - loss / double(limit)) < 1e-6 * std::abs(one.loss),
+                 qPrintable(QString::number(one.loss - loss / double(limit))));
+        for (const int threads : {2, 3, 0}) {
+            const Evaluation many = evaluate(n, m_data, limit, threads);
+            QCOMPARE(many.loss, one.loss);
+            QCOMPARE(many.accuracy, one.accuracy);
+            QVERIFY(many.predictions == one.predictions);
+            QVERIFY(many.confidence == one.confidence);
+            QVERIFY(many.confusion == one.confusion);
+        }
+        // Asked to stop, it stops; and it asks on the calling thread only.
+        const auto caller = std::this_thread::get_id();
+        int asked = 0;
+        bool elsewhere = false;
+        const auto stopped = evaluateUnlessStopped(n, m_data, SIZE_MAX, [&] {
+            elsewhere = elsewhere || std::this_thread::get_id() != caller;
+            return ++asked < 2;
+        }, 2);
+        QVERIFY(!stopped);
+        QCOMPARE(asked, 2);
+        QVERIFY(!elsewhere);
+        const auto whole = evaluateUnlessStopped(n, m_data, SIZE_MAX, [&] {
+            elsewhere = elsewhere || std::this_thread::get_id() != caller;
+            return true;
+        }, 2);
+        QVERIFY(whole && !elsewhere);
+        QCOMPARE(whole->accuracy, evaluate(n, m_data, SIZE_MAX, 1).accuracy);
+        // No samples: an empty evaluation, not a division by zero.
+        QCOMPARE(evaluate(n, m_data, 0, 2).count, std::size_t(0));
     }
 
     void rejectsBadConfigurations()
