@@ -1,6 +1,7 @@
 #include "draw_panel.h"
 
 #include "digit_canvas.h"
+#include "on_screen.h"
 #include "pictures.h"
 
 #include <qcustomplot.h>
@@ -139,8 +140,8 @@ void DrawPanel::setUserDatasetPath(const QString& path)
 void DrawPanel::setNetwork(app::NetworkPtr network)
 {
     m_network = std::move(network);
-    if (!isVisible()) {
-        m_stale = true; // a hidden panel costs nothing while training
+    if (!isOnScreen(this)) {
+        m_stale = true; // a panel out of sight costs nothing while training
         return;
     }
     schedule(); // the answer follows the network as it learns
@@ -149,6 +150,11 @@ void DrawPanel::setNetwork(app::NetworkPtr network)
 void DrawPanel::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
+    catchUp();
+}
+
+void DrawPanel::catchUp()
+{
     if (m_stale) {
         m_stale = false;
         schedule();

@@ -36,6 +36,9 @@ public:
     // Where "Add to training set" appends (the lesson's CSV format); default: the user's data
     // folder, my-digits.csv.
     void setUserDatasetPath(const QString& path);
+    // Classifies again if a network arrived while the panel was out of sight (hidden, or a
+    // dock tab behind another); the main window calls it when the panel's tab is chosen.
+    void catchUp();
     QString userDatasetPath() const { return m_userPath; }
 
     DigitCanvas* canvas() const { return m_canvas; }
@@ -77,7 +80,7 @@ private:
     QLabel* m_addStatus;
     QTimer* m_timer;
     QElapsedTimer m_sinceLast;
-    bool m_stale = false; // a new network arrived while hidden: classify again when shown
+    bool m_stale = false; // a new network arrived out of sight: classify again when seen
     app::NetworkPtr m_network;
     app::DrawingResult m_result;
     QString m_userPath;

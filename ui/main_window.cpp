@@ -5,6 +5,7 @@
 #include "digit_gallery.h"
 #include "draw_panel.h"
 #include "learning_curves.h"
+#include "on_screen.h"
 #include "pictures.h"
 #include "step_inspector.h"
 #include "weight_heatmaps.h"
@@ -202,11 +203,23 @@ void MainWindow::buildViews()
     QDockWidget* gallery = makeDock(tr("Digits"), "galleryDock", m_gallery, QStringLiteral("Ctrl+4"));
     QDockWidget* inspector = makeDock(tr("Step inspector"), "inspectorDock", m_inspector, QStringLiteral("Ctrl+5"));
     QDockWidget* draw = makeDock(tr("Draw"), "drawDock", m_draw, QStringLiteral("Ctrl+6"));
-    // The inspector follows the training only while it can be seen; shown again, it catches up.
-    connect(inspector, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        if (visible && m_inspectorStale)
+    // Views follow the training only while they can be seen (isOnScreen: not closed, not a tab
+    // behind another); when a view's tab is chosen or its dock shown, it catches up. Queued, so
+    // that the dock is back on the window first.
+    auto whenShown = [this](QDockWidget* d, auto catchUp) {
+        connect(d, &QDockWidget::visibilityChanged, this, [this, catchUp](bool visible) {
+            if (visible)
+                QMetaObject::invokeMethod(this, catchUp, Qt::QueuedConnection);
+        });
+    };
+    whenShown(inspector, [this] {
+        if (m_inspectorStale)
             updateInspector();
     });
+    whenShown(weights, [this] { m_heatmaps->catchUp(); });
+    whenShown(draw, [this] { m_draw->catchUp(); });
+    whenShown(gallery, [this] { requestPredictions(true); });
+    whenShown(confusion, [this] { requestPredictions(true); });
     m_controlsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     // Weights on the right; along the bottom the digits (with the inspector behind them) and
     // the confusion matrix: everything visible at once on a 1600 x 1000 window.
@@ -317,14 +330,14 @@ void MainWindow::requestPredictions(bool force, bool testKnown)
 {
     if (!m_snapshot.network || !m_data.isValid())
         return;
-    const bool galleryShown = m_gallery->isVisible();
+    const bool galleryShown = isOnScreen(m_gallery);
     const bool running = m_controller->isRunning();
     // While training, each epoch's end brings the test set's answers; only long epochs (none
     // for 3 s) have the set evaluated in between, so short ones cost the training nothing.
     const bool epochAnswersFresh = running && m_sinceEpochPredictions.isValid() &&
                                    m_sinceEpochPredictions.elapsed() < 3000;
     const bool wantTest = !testKnown && !epochAnswersFresh &&
-                          ((galleryShown && m_gallery->showsTestSet()) || m_confusion->isVisible());
+                          ((galleryShown && m_gallery->showsTestSet()) || isOnScreen(m_confusion));
     const bool wantTrain = galleryShown && !m_gallery->showsTestSet();
     if (!wantTest && !wantTrain) {
         if (testKnown)
@@ -530,7 +543,7 @@ void MainWindow::connectController()
         m_snapshot = s;
         if (m_data.isValid())
             m_heatmaps->setNetwork(s.network, m_data.train->rows, m_data.train->cols);
-        if (m_inspector->isVisible())
+        if (isOnScreen(m_inspector))
             updateInspector();
         else
             m_inspectorStale = true;

@@ -1,5 +1,6 @@
 #include "weight_heatmaps.h"
 
+#include "on_screen.h"
 #include "weight_tiles.h"
 
 #include <qcustomplot.h>
@@ -139,8 +140,8 @@ void WeightHeatmaps::showEvent(QShowEvent* event)
 
 void WeightHeatmaps::redraw()
 {
-    if (!isVisible() || m_network == m_shown)
-        return; // a hidden view costs nothing while training
+    if (!isOnScreen(this) || m_network == m_shown)
+        return; // a view out of sight costs nothing while training
     m_shown = m_network;
     ++m_redraws;
     if (!m_network || m_network->layerCount() == 0) {

@@ -29,8 +29,11 @@ public:
     explicit WeightHeatmaps(QWidget* parent = nullptr);
 
     // The network to show and its input image's shape; drawn within kRefreshMs (or at once
-    // when `now`), and only while the widget is visible.
+    // when `now`), and only while the widget can be seen (isOnScreen).
     void setNetwork(app::NetworkPtr network, int imageRows, int imageCols, bool now = false);
+    // Draws the newest network if it arrived while out of sight; the main window calls it when
+    // the view's dock tab is chosen.
+    void catchUp() { redraw(); }
     WeightTiles* tiles() const { return m_tiles; }
     QCustomPlot* plot() const { return m_plot; }
     QCheckBox* perTileScale() const { return m_perTile; }
