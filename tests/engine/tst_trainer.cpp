@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -304,6 +305,33 @@ private slots:
         Network bad = net(true);
         bad.weights(0)(0, 0) = std::nanf("");
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Trainer(bad, m_data, config(50)));
+    }
+
+    void allFiniteFindsEveryNonFiniteValue()
+    {
+        const Network good = net(true);
+        QVERIFY(good.allFinite());
+        Network edge = good; // the largest and the smallest floats are finite
+        edge.weights(0)(0, 0) = std::numeric_limits<float>::max();
+        edge.weights(0)(0, 1) = -std::numeric_limits<float>::max();
+        edge.weights(1)(0, 0) = std::numeric_limits<float>::denorm_min();
+        edge.bias(0)(0) = -0.0f;
+        QVERIFY(edge.allFinite());
+        const float bad[] = {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity(),
+                             std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::quiet_NaN()};
+        for (const float v : bad) {
+            for (int layer = 0; layer < 2; ++layer) {
+                const Matrix& w = good.weights(layer);
+                for (const Eigen::Index at : {Eigen::Index(0), w.size() / 2, w.size() - 1}) {
+                    Network n = good;
+                    n.weights(layer).data()[at] = v;
+                    QVERIFY2(!n.allFinite(), qPrintable(QStringLiteral("layer %1, weight %2").arg(layer).arg(at)));
+                }
+                Network n = good;
+                n.bias(layer)(n.bias(layer).size() - 1) = v;
+                QVERIFY(!n.allFinite());
+            }
+        }
     }
 
     void evaluationIsConsistent()
