@@ -324,6 +324,9 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
     report.testLoss = test->loss;
     report.testAccuracy = test->accuracy;
     report.test = std::make_shared<const engine::Evaluation>(std::move(*test));
+    // The whole test set was just measured: the next quick estimate is a second from now, so
+    // epochs shorter than that get none (they would only join distant points with a line).
+    m_lastQuickTest = Clock::now();
     emit epochEnded(report);
     emitSnapshot();
 

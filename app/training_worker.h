@@ -52,7 +52,8 @@ struct EpochReport
     std::shared_ptr<const engine::Evaluation> test;
 };
 
-// A quick test-set estimate on a fixed subset (the first kQuickTestSize test images).
+// A quick test-set estimate on a fixed subset (the first kQuickTestSize test images), made
+// whenever no test of either kind was made for kQuickTestInterval (as at the start of a run).
 struct TestEstimate
 {
     int run = 0;

@@ -68,10 +68,11 @@ LearningCurves::LearningCurves(QWidget* parent)
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { m_follow = false; });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
 
-    auto* key = new QLabel(tr("<small>Thin line: running training value &nbsp;·&nbsp; "
-                              "dots: whole test set at each epoch end &nbsp;·&nbsp; dashed: "
-                              "quick estimate on 1,000 test images</small>"));
+    auto* key = new QLabel(tr("<small>Thin: running training value &nbsp;·&nbsp; dots: whole test "
+                              "set at each epoch end &nbsp;·&nbsp; dashed: quick test on 1,000 "
+                              "images in between</small>"));
     key->setAlignment(Qt::AlignCenter);
+    key->setWordWrap(true); // a narrow plot wraps it rather than cutting it off
     auto* column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
     column->addWidget(m_plot, 1);

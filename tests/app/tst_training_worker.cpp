@@ -8,7 +8,9 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 using namespace nnlab::app;
 namespace engine = nnlab::engine;
@@ -100,6 +102,35 @@ private slots:
         QCOMPARE(r.learningRate, 0.1f);
         QCOMPARE(runs.count(), 1);
         QVERIFY(c.shutdown());
+    }
+
+    // A quick estimate only when no test of either kind was made for a second: short epochs
+    // (their whole-test dots are close together) get none between them.
+    void quickEstimatesOnlyBetweenDistantEpochEnds()
+    {
+        TrainingController c;
+        QElapsedTimer clock;
+        clock.start();
+        std::vector<qint64> epochEnds, estimates;
+        connect(&c, &TrainingController::epochEnded, this, [&] { epochEnds.push_back(clock.elapsed()); });
+        connect(&c, &TrainingController::testEstimated, this, [&](const TestEstimate& e) {
+            QVERIFY(e.loss > 0 && e.accuracy >= 0 && e.accuracy <= 1);
+            estimates.push_back(clock.elapsed());
+        });
+        TrainingSetup s = kerasSetup();
+        s.epochs = 100000; // 2,000 images an epoch: a few milliseconds each
+        c.configure(s, m_small);
+        c.start();
+        QTest::qWait(1800);
+        c.pause();
+        QVERIFY(c.shutdown());
+        QVERIFY2(epochEnds.size() >= 10, qPrintable(QString::number(epochEnds.size())));
+        for (std::size_t i = 0; i < estimates.size(); ++i) {
+            const auto before = std::upper_bound(epochEnds.begin(), epochEnds.end(), estimates[i]);
+            if (before != epochEnds.begin())
+                QVERIFY2(estimates[i] - *(before - 1) >= 900,
+                         qPrintable(QStringLiteral("an estimate %1 ms after an epoch end").arg(estimates[i] - *(before - 1))));
+        }
     }
 
     void epochEndsWithTestFigures()
