@@ -70,7 +70,7 @@ LearningCurves::LearningCurves(QWidget* parent)
 
     auto* key = new QLabel(tr("<small>Thin: running training value &nbsp;·&nbsp; dots: whole test "
                               "set at each epoch end &nbsp;·&nbsp; dashed: quick test on 1,000 "
-                              "images in between</small>"));
+                              "images</small>"));
     key->setAlignment(Qt::AlignCenter);
     key->setWordWrap(true); // a narrow plot wraps it rather than cutting it off
     auto* column = new QVBoxLayout(this);
@@ -254,10 +254,20 @@ void LearningCurves::rescale()
             }
     m_lossRect->axis(QCPAxis::atBottom)->setRange(0, std::max(1.0, std::ceil(xMax * 4) / 4));
     if (lossMax > 0) {
-        if (m_logLoss)
-            m_lossRect->axis(QCPAxis::atLeft)->setRange(lossMin / 1.5, lossMax * 1.5);
-        else
-            m_lossRect->axis(QCPAxis::atLeft)->setRange(0, lossMax * 1.05);
+        // The legend sits in the loss plot's top right corner: the axis reaches above the data
+        // by the legend's height, so that no curve runs under it (at most half the plot).
+        double below = 1.0;
+        const double plotHeight = m_lossRect->rect().height();
+        if (m_plot->legend->visible() && plotHeight > 0) {
+            const double legendHeight = m_plot->legend->minimumOuterSizeHint().height() + 8;
+            below = std::max(0.5, 1.0 - legendHeight / plotHeight);
+        }
+        if (m_logLoss) {
+            const double lo = lossMin / 1.5, hi = lossMax * 1.5;
+            m_lossRect->axis(QCPAxis::atLeft)->setRange(lo, lo * std::pow(hi / lo, 1.0 / below));
+        } else {
+            m_lossRect->axis(QCPAxis::atLeft)->setRange(0, lossMax * 1.05 / below);
+        }
     }
     m_accuracyRect->axis(QCPAxis::atLeft)->setRange(std::max(0.0, accMin - 0.02), 1.0);
 }

@@ -8,6 +8,7 @@
 #include "ui/confusion_matrix.h"
 #include "ui/control_panel.h"
 #include "ui/digit_gallery.h"
+#include "ui/learning_curves.h"
 #include "ui/draw_panel.h"
 #include "ui/digit_canvas.h"
 #include "ui/main_window.h"
@@ -16,6 +17,8 @@
 #include "ui/step_inspector.h"
 #include "ui/weight_heatmaps.h"
 #include "ui/weight_tiles.h"
+
+#include <qcustomplot.h>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -322,6 +325,33 @@ private slots:
         QTRY_COMPARE(draw->classifications(), classified + 1);
         weightsDock->raise();
         QTRY_COMPARE(w->heatmaps()->redraws(), redrawn + 1);
+    }
+
+    void legendCoversNoCurve()
+    {
+        // Runs that stay at their highest loss all along (the lesson on 100 images does, nearly):
+        // the loss axis reaches above them by the legend's height, linear or logarithmic.
+        ui::LearningCurves curves;
+        curves.resize(600, 500);
+        curves.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&curves));
+        for (int run = 1; run <= 3; ++run) {
+            curves.beginRun(run, QStringLiteral("784-90-10 sigmoid, run %1").arg(run));
+            for (int i = 1; i <= 20; ++i)
+                curves.addRunning(run, 0.1 * i, 0.3 - 0.01 * run, 0.5);
+        }
+        for (const bool log : {false, true}) {
+            curves.setLogLoss(log);
+            QTest::qWait(300); // the replot, and the one after the legend's first layout
+            curves.savePlot(m_dir.filePath(QStringLiteral("curves.png")));
+            QCustomPlot* plot = curves.plot();
+            QVERIFY(plot->legend->visible());
+            QCPAxis* y = plot->graph(0)->valueAxis();
+            const double top = y->coordToPixel(0.29); // the highest curve
+            QVERIFY2(plot->legend->outerRect().bottom() < top,
+                     qPrintable(QStringLiteral("log %1: legend to %2 px, curve at %3 px")
+                                    .arg(log).arg(plot->legend->outerRect().bottom()).arg(top)));
+        }
     }
 
     void inspectorShowsTheForwardPass()
