@@ -54,8 +54,17 @@ bool TrainingController::shutdown(std::chrono::milliseconds timeout)
 template <typename F>
 void TrainingController::post(F&& command)
 {
-    if (m_worker)
-        QMetaObject::invokeMethod(m_worker, std::forward<F>(command), Qt::QueuedConnection);
+    if (!m_worker)
+        return;
+    // A command still queued when shutdown() begins is dropped: closing the window does not
+    // wait for a backlog of commands (each configure builds a network) to be worked off first.
+    QMetaObject::invokeMethod(
+        m_worker,
+        [command = std::forward<F>(command)]() mutable {
+            if (!QThread::currentThread()->isInterruptionRequested())
+                command();
+        },
+        Qt::QueuedConnection);
 }
 
 void TrainingController::configure(const TrainingSetup& setup, const DataPair& data,

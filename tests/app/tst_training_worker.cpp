@@ -176,6 +176,33 @@ private slots:
         QVERIFY(clock.elapsed() < 100);
     }
 
+    // Commands still queued when shutdown begins are dropped: a backlog of configures (each
+    // builds a large network, as a person typing into the controls can cause) does not hold up
+    // closing the window.
+    void shutdownSkipsQueuedCommands()
+    {
+        TrainingController c;
+        QSignalSpy snapshots(&c, &TrainingController::snapshotReady);
+        TrainingSetup s = kerasSetup();
+        s.architecture.hidden = {1024, 1024};
+        c.configure(s, m_full);
+        QVERIFY(snapshots.wait(10000)); // the worker is up and builds a network in this time
+        QElapsedTimer one;
+        one.start();
+        c.configure(s, m_full);
+        QVERIFY(snapshots.wait(10000));
+        const qint64 each = one.elapsed();
+        const int queued = int(1000 / std::max<qint64>(each, 1)) + 2; // more than a second of work
+        for (int i = 0; i < queued; ++i)
+            c.configure(s, m_full);
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(c.shutdown());
+        QVERIFY2(clock.elapsed() < 500, qPrintable(QStringLiteral("%1 ms with %2 configures of %3 ms queued")
+                                                       .arg(clock.elapsed()).arg(queued).arg(each)));
+        QVERIFY(snapshots.count() < 2 + queued);
+    }
+
     void destroyingMidEpochJoins()
     {
         QElapsedTimer clock;
