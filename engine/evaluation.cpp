@@ -12,8 +12,20 @@
 namespace nnlab::engine {
 
 namespace {
-constexpr std::size_t kChunk = 500; // samples per forward pass: 784 x 500 floats = 1.5 MB
+// Samples per forward pass: at most 500 (784 x 500 floats = 1.5 MB), and for a large network
+// as many as make about kChunkWork multiply-adds (a few milliseconds), at least 16, so that a
+// worker asked to stop is not held up by a long chunk.
+constexpr std::size_t kMaxChunk = 500, kMinChunk = 16;
+constexpr std::int64_t kChunkWork = 25'000'000;
+
+std::size_t chunkSize(const Network& net)
+{
+    std::int64_t perSample = 0;
+    for (int l = 0; l < net.layerCount(); ++l)
+        perSample += std::int64_t(net.weights(l).size());
+    return std::clamp(std::size_t(kChunkWork / std::max<std::int64_t>(perSample, 1)), kMinChunk, kMaxChunk);
 }
+} // namespace
 
 double sampleLoss(const Architecture& arch, const float* output, int label)
 {
@@ -38,12 +50,13 @@ std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data
     ev.predictions.resize(ev.count);
     ev.confidence.resize(ev.count);
 
-    // Each chunk of kChunk samples is one forward pass, written to its own slots, so the
-    // answers and the loss (summed chunk by chunk, in order) are the same for any thread count.
-    const std::size_t chunks = (ev.count + kChunk - 1) / kChunk;
+    // Each chunk is one forward pass, written to its own slots, so the answers and the loss
+    // (summed chunk by chunk, in order) are the same for any thread count.
+    const std::size_t perChunk = chunkSize(net);
+    const std::size_t chunks = (ev.count + perChunk - 1) / perChunk;
     std::vector<double> chunkLoss(chunks, 0.0);
     auto runChunk = [&](std::size_t chunk) {
-        const std::size_t start = chunk * kChunk, n = std::min(kChunk, ev.count - start);
+        const std::size_t start = chunk * perChunk, n = std::min(perChunk, ev.count - start);
         Batch x(arch.inputs, Eigen::Index(n));
         for (std::size_t c = 0; c < n; ++c)
             net.scaleInput(data.image(start + c), x.col(Eigen::Index(c)).data());

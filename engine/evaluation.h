@@ -28,8 +28,9 @@ struct Evaluation
     }
 };
 
-// Evaluates the first `limit` samples (all by default) in chunks of 500, split over `threads`
-// threads (0 = every core); the result is the same for any thread count.
+// Evaluates the first `limit` samples (all by default) in chunks of up to 500 (fewer for a large
+// network: each a few milliseconds), split over `threads` threads (0 = every core); the result
+// is the same for any thread count.
 Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit = SIZE_MAX,
                     int threads = 0);
 
