@@ -114,6 +114,9 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_controlsDock->setWidget(scroll);
     addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
     m_predictions = new app::DatasetPredictions(this);
+    m_predictionsLater = new QTimer(this);
+    m_predictionsLater->setSingleShot(true);
+    connect(m_predictionsLater, &QTimer::timeout, this, [this] { requestPredictions(false); });
     buildViews();
 
     buildActions();
@@ -218,8 +221,8 @@ void MainWindow::buildViews()
     });
     whenShown(weights, [this] { m_heatmaps->catchUp(); });
     whenShown(draw, [this] { m_draw->catchUp(); });
-    whenShown(gallery, [this] { requestPredictions(true); });
-    whenShown(confusion, [this] { requestPredictions(true); });
+    whenShown(gallery, [this] { requestPredictions(false); });
+    whenShown(confusion, [this] { requestPredictions(false); });
     m_controlsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     // Weights on the right; along the bottom the digits (with the inspector behind them) and
     // the confusion matrix: everything visible at once on a 1600 x 1000 window.
@@ -345,8 +348,14 @@ void MainWindow::requestPredictions(bool force, bool testKnown)
         return;
     }
     const qint64 interval = wantTrain ? (running ? 5000 : 3000) : (running ? 2000 : 1000);
-    if (!force && m_sincePredictions.isValid() && m_sincePredictions.elapsed() < interval)
+    if (!force && m_sincePredictions.isValid() && m_sincePredictions.elapsed() < interval) {
+        // Too soon: asked again when the interval is over, so that the newest network's answers
+        // are shown even if no other request follows (a network changed while nothing trains).
+        if (!m_predictionsLater->isActive())
+            m_predictionsLater->start(int(interval - m_sincePredictions.elapsed()));
         return;
+    }
+    m_predictionsLater->stop();
     m_sincePredictions.start();
     if (wantTest)
         m_predictions->request(m_snapshot.network, m_data.test, true);
@@ -662,6 +671,7 @@ void MainWindow::onDataLoaded(const app::DataPair& data)
     m_predictions->invalidate();
     m_pendingTestPredictions.reset(); // answers about the old data
     m_galleryRefresh->stop();
+    m_predictionsLater->stop();
     m_gallery->setData(data.train, data.test);
     m_inspected.reset();
     m_lastTestAccuracy = -1;

@@ -169,6 +169,7 @@ private:
     // kGalleryRefreshMs (short epochs end several times a second).
     std::shared_ptr<const engine::Evaluation> m_pendingTestPredictions;
     QTimer* m_galleryRefresh = nullptr;
+    QTimer* m_predictionsLater = nullptr; // a request that came too soon, made when it may be
     QElapsedTimer m_sinceGalleryRefresh;
     QElapsedTimer m_sinceEpochPredictions; // the test set's answers last came with an epoch's end
     void showPendingTestPredictions();

@@ -354,6 +354,34 @@ private slots:
         }
     }
 
+    void galleryShowsTheNewestNetworksAnswers()
+    {
+        // New weights twice within the gallery's refresh interval (1 s when idle): the second
+        // network's answers still arrive, a little later, with nothing else happening.
+        auto w = open();
+        QTRY_VERIFY(w->snapshot().network != nullptr);
+        QTRY_VERIFY(w->gallery()->model()->hasPredictions());
+        QSignalSpy snapshots(w.get(), &ui::MainWindow::snapshotChanged);
+        QTest::keyClick(w.get(), Qt::Key_R, Qt::ControlModifier);
+        QVERIFY(snapshots.wait(5000));
+        QTest::keyClick(w.get(), Qt::Key_R, Qt::ControlModifier);
+        QVERIFY(snapshots.wait(5000));
+        const auto newest = w->snapshot().network;
+        const engine::Evaluation expected = engine::evaluate(*newest, *m_test, 200);
+        auto shown = [&] {
+            ui::DigitListModel* m = w->gallery()->model();
+            for (int row = 0; row < 200; ++row) {
+                const QModelIndex i = m->index(row);
+                const auto at = m->data(i, ui::DigitListModel::IndexRole).toULongLong();
+                if (m->data(i, ui::DigitListModel::PredictedRole).toInt() != expected.predictions[at])
+                    return false;
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(shown(), 5000);
+        QVERIFY(w->snapshot().network == newest);
+    }
+
     void inspectorShowsTheForwardPass()
     {
         auto w = open();
