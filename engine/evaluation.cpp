@@ -76,20 +76,14 @@ std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data
     // each round of one chunk per thread.
     const int width = int(std::min<std::size_t>(std::size_t(threads > 0 ? threads : defaultThreadCount()),
                                                 std::max<std::size_t>(chunks, 1)));
-    std::optional<ThreadPool> pool;
-    if (width > 1)
-        pool.emplace(width);
+    ThreadPool pool(width); // of one thread: no worker threads, run() calls the parts in turn
     std::exception_ptr failure;
     std::mutex failureLock;
     for (std::size_t round = 0; round < chunks; round += std::size_t(width)) {
         if (keepGoing && !keepGoing())
             return std::nullopt;
         const int parts = int(std::min<std::size_t>(std::size_t(width), chunks - round));
-        if (!pool) {
-            runChunk(round);
-            continue;
-        }
-        pool->run(parts, [&](int part) {
+        pool.run(parts, [&](int part) {
             try {
                 runChunk(round + std::size_t(part));
             } catch (...) {
