@@ -378,7 +378,8 @@ private slots:
             }
             return true;
         };
-        QTRY_VERIFY_WITH_TIMEOUT(shown(), 5000);
+        // (two whole-set evaluations one after the other: seconds under ASan)
+        QTRY_VERIFY_WITH_TIMEOUT(shown(), 20000);
         QVERIFY(w->snapshot().network == newest);
     }
 
