@@ -3,13 +3,9 @@
 #include "engine/file_error.h"
 
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <new>
 
 namespace nnlab::app {
-
-namespace fs = std::filesystem;
 
 int runCommand(const char* program, const std::function<int()>& body)
 {
@@ -18,6 +14,9 @@ int runCommand(const char* program, const std::function<int()>& body)
     } catch (const UsageError& e) {
         std::fprintf(stderr, "%s: %s\n", program, e.what());
         return kExitUsage;
+    } catch (const Interrupted& e) {
+        std::fprintf(stderr, "%s: %s\n", program, e.what());
+        return kExitInterrupted;
     } catch (const engine::FileError& e) {
         std::fprintf(stderr, "%s: %s\n", program, e.withFullPath().c_str());
         return kExitFailure;
@@ -48,19 +47,6 @@ bool answerHelpOrVersion(int argc, char** argv, const char* program, std::string
         }
     }
     return false;
-}
-
-std::string findBundledFile(const std::string& relative, const char* environmentVariable)
-{
-    if (const char* env = std::getenv(environmentVariable); env && *env)
-        return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
-        for (fs::path dir = exe.parent_path(); dir.has_relative_path(); dir = dir.parent_path())
-            if (fs::exists(dir / relative, ec))
-                return (dir / relative).string();
-    return relative;
 }
 
 } // namespace nnlab::app

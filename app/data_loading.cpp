@@ -1,7 +1,9 @@
 #include "data_loading.h"
 
+#include "bundled_files.h"
+
 #include "engine/csv_reader.h"
-#include "engine/data_paths.h"
+#include "engine/idx_folder.h"
 #include "engine/idx_reader.h"
 
 #include <QFileInfo>
@@ -20,6 +22,13 @@ DataPair share(engine::TrainTest&& t, const QString& name)
                     std::make_shared<const engine::Dataset>(std::move(t.test)), name};
 }
 
+// The bundled MNIST, train and test.
+engine::TrainTest loadMnist()
+{
+    return engine::loadIdxFolder(findBundled(Bundled::Mnist).require(), engine::digitClassNames(),
+                                 "MNIST ");
+}
+
 bool isTest(const QString& name)
 {
     return name.contains(QLatin1String("t10k")) || name.contains(QLatin1String("test"));
@@ -29,10 +38,7 @@ bool isTest(const QString& name)
 
 bool fashionMnistAvailable()
 {
-    return QFileInfo::exists(QString::fromUtf8(engine::kFashionMnistDir) +
-                             QStringLiteral("/train-images-idx3-ubyte.gz")) ||
-           QFileInfo::exists(QString::fromUtf8(engine::kFashionMnistDir) +
-                             QStringLiteral("/train-images-idx3-ubyte"));
+    return bool(findBundled(Bundled::FashionMnist));
 }
 
 PickedFiles classifyFiles(const QStringList& files)
@@ -84,10 +90,9 @@ DataPair loadData(DataSource source, const QStringList& files)
 {
     switch (source) {
     case DataSource::Mnist:
-        return share(engine::loadIdxFolder(engine::findMnistDir(), engine::digitClassNames(), "MNIST "),
-                     QStringLiteral("MNIST"));
+        return share(loadMnist(), QStringLiteral("MNIST"));
     case DataSource::FashionMnist:
-        return share(engine::loadIdxFolder(engine::kFashionMnistDir,
+        return share(engine::loadIdxFolder(findBundled(Bundled::FashionMnist).require(),
                                            engine::fashionMnistClassNames(), "Fashion-MNIST "),
                      QStringLiteral("Fashion-MNIST"));
     case DataSource::Files:
@@ -101,7 +106,7 @@ DataPair loadData(DataSource source, const QStringList& files)
         t.train = engine::loadCsvDataset(s(p.trainCsv), engine::digitClassNames());
         // One CSV (your own digits, say) is tested on MNIST's 10,000 test images.
         t.test = p.testCsv.isEmpty()
-                     ? engine::loadIdxFolder(engine::findMnistDir(), engine::digitClassNames(), "MNIST ").test
+                     ? loadMnist().test
                      : engine::loadCsvDataset(s(p.testCsv), engine::digitClassNames());
         name = QFileInfo(p.trainCsv).fileName();
     } else {

@@ -1,4 +1,6 @@
 // nnlab-predict: which digit is in an image file? The engine's MNIST preprocessing, then a model.
+#include "bundled_files.h"
+#include "command_line.h"
 #include "image_ink.h"
 
 #include "engine/file_error.h"
@@ -12,22 +14,15 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <new>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+using namespace nnlab::app;
 using namespace nnlab::engine;
-namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kExitFailure = 1; // a missing, unreadable or blank image; a bad model file
-constexpr int kExitUsage = 2;   // a bad flag or argument, as nnlab-train
-constexpr const char* kDefaultModel = "resources/models/default.nnlab";
 constexpr int kBarWidth = 40; // characters of the longest probability bar
 
 constexpr std::string_view kHelp = R"(nnlab-predict: which digit is in an image? Reads it, prepares it as
@@ -56,15 +51,8 @@ Examples
   nnlab-predict photo.jpg --model best.nnlab --json
 )";
 
-struct UsageError : std::runtime_error
-{
-    using std::runtime_error::runtime_error;
-};
-
 struct Options
 {
-    bool help = false;
-    bool version = false;
     bool json = false;
     std::string image;
     std::string model; // empty: the default
@@ -73,15 +61,6 @@ struct Options
 Options parseOptions(int argc, char** argv)
 {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = argv[i];
-        if (a == "--help" || a == "-h")
-            o.help = true;
-        else if (a == "--version")
-            o.version = true;
-    }
-    if (o.help || o.version)
-        return o;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--json") {
@@ -101,21 +80,6 @@ Options parseOptions(int argc, char** argv)
     if (o.image.empty())
         throw UsageError("which image? Usage: nnlab-predict IMAGE [--model FILE] [--json]");
     return o;
-}
-
-// The default model: $NNLAB_MODEL, else resources/models/default.nnlab in a folder above the
-// executable (the source tree holding build/<preset>/app/nnlab-predict), else in the current one.
-std::string findDefaultModel()
-{
-    if (const char* env = std::getenv("NNLAB_MODEL"); env && *env)
-        return env;
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
-        for (fs::path dir = exe.parent_path(); dir.has_relative_path(); dir = dir.parent_path())
-            if (fs::exists(dir / kDefaultModel, ec))
-                return (dir / kDefaultModel).string();
-    return kDefaultModel;
 }
 
 Network readNetwork(const std::string& path)
@@ -168,17 +132,11 @@ void printJson(const std::vector<double>& p, int digit)
 
 int run(int argc, char** argv)
 {
+    if (answerHelpOrVersion(argc, argv, "nnlab-predict", kHelp, NNLAB_VERSION))
+        return 0;
     const Options o = parseOptions(argc, argv);
-    if (o.help) {
-        std::fwrite(kHelp.data(), 1, kHelp.size(), stdout);
-        return 0;
-    }
-    if (o.version) {
-        std::printf("nnlab-predict %s\n", NNLAB_VERSION);
-        return 0;
-    }
     const MnistImage digit = nnlab::app::readDigitImage(o.image);
-    const Network net = readNetwork(o.model.empty() ? findDefaultModel() : o.model);
+    const Network net = readNetwork(o.model.empty() ? findBundled(Bundled::DefaultModel).require() : o.model);
     const std::vector<double> p = classify(net, digit);
     int best = 0;
     for (int d = 1; d < int(p.size()); ++d)
@@ -195,23 +153,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    // One line on stderr for every failure; no exception leaves main.
-    try {
-        return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::fprintf(stderr, "nnlab-predict: %s\n", e.what());
-        return kExitUsage;
-    } catch (const FileError& e) {
-        std::fprintf(stderr, "nnlab-predict: %s\n", e.withFullPath().c_str());
-        return kExitFailure;
-    } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "nnlab-predict: out of memory\n");
-        return kExitFailure;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "nnlab-predict: %s\n", e.what());
-        return kExitFailure;
-    } catch (...) {
-        std::fprintf(stderr, "nnlab-predict: unexpected error\n");
-        return kExitFailure;
-    }
+    return runCommand("nnlab-predict", [&] { return run(argc, argv); });
 }

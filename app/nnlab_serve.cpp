@@ -1,4 +1,5 @@
 // nnlab-serve: a trained network over HTTP. POST 784 pixels, get the digit and ten probabilities.
+#include "bundled_files.h"
 #include "command_line.h"
 #include "model_server.h"
 
@@ -21,8 +22,6 @@ using namespace nnlab::app;
 using namespace nnlab::engine;
 
 namespace {
-
-constexpr const char* kDefaultModel = "resources/models/default.nnlab";
 
 constexpr std::string_view kHelp = R"help(nnlab-serve: a trained network over HTTP. POST a 28x28 digit, get the digit back.
 
@@ -103,7 +102,7 @@ Options parseOptions(int argc, char** argv)
         }
     }
     if (o.model.empty())
-        o.model = findBundledFile(kDefaultModel, "NNLAB_MODEL");
+        o.model = findBundled(Bundled::DefaultModel).require();
     return o;
 }
 

@@ -1,9 +1,11 @@
 // nnlab-train: the headless trainer. The lesson's network and its Keras cousins on MNIST, from a shell.
+#include "bundled_files.h"
+#include "command_line.h"
 #include "train_options.h"
 #include "train_report.h"
 
 #include "engine/csv_reader.h"
-#include "engine/data_paths.h"
+#include "engine/idx_folder.h"
 #include "engine/evaluation.h"
 #include "engine/file_error.h"
 #include "engine/idx_reader.h"
@@ -18,7 +20,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 #include <optional>
 #include <string>
 #include <thread>
@@ -30,7 +31,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kExitInterrupted = 130; // 128 + SIGINT, as shells report it
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 // Share of the machine's memory a network (weights, gradients, optimizer state) may claim.
 constexpr double kMaxMemoryShare = 0.75;
@@ -50,14 +50,11 @@ void installInterruptHandler()
     sigaction(SIGTERM, &action, nullptr);
 }
 
-struct Interrupted
-{
-};
-
+// Inside the epoch loop train() catches it and says where training stopped.
 void checkInterrupted()
 {
     if (g_interrupted)
-        throw Interrupted{};
+        throw Interrupted("interrupted before training started");
 }
 
 struct Data
@@ -72,10 +69,15 @@ Data loadData(const TrainOptions& o)
         o.dataset == "fashion" ? fashionMnistClassNames() : digitClassNames();
     if (!o.trainCsv.empty())
         return {loadCsvDataset(o.trainCsv, classes), loadCsvDataset(o.testCsv, classes)};
-    const std::string dir =
-        !o.dataDir.empty() ? o.dataDir : o.dataset == "fashion" ? kFashionMnistDir : findMnistDir();
+    // The folder is looked for only when a file is not given on its own.
+    const auto dir = [&] {
+        return !o.dataDir.empty() ? o.dataDir
+                                  : findBundled(o.dataset == "fashion" ? Bundled::FashionMnist
+                                                                        : Bundled::Mnist)
+                                        .require();
+    };
     const auto pick = [&](const std::string& given, const char* name) {
-        return !given.empty() ? given : idxFile(dir, name);
+        return !given.empty() ? given : idxFile(dir(), name);
     };
     const std::string prefix = o.dataset == "fashion" ? "Fashion-MNIST " : "MNIST ";
     return {loadIdxDataset(pick(o.trainImages, "train-images-idx3-ubyte"),
@@ -326,29 +328,5 @@ int run(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
-    // One line on stderr for every failure; no exception leaves main.
-    try {
-        return run(argc, argv);
-    } catch (const Interrupted&) {
-        std::fprintf(stderr, "nnlab-train: interrupted before training started\n");
-        return kExitInterrupted;
-    } catch (const UsageError& e) {
-        std::fprintf(stderr, "nnlab-train: %s\n", e.what());
-        return kExitUsage;
-    } catch (const FileError& e) {
-        std::fprintf(stderr, "nnlab-train: %s\n", e.withFullPath().c_str());
-        return kExitFailure;
-    } catch (const std::bad_alloc&) {
-        std::fprintf(stderr, "nnlab-train: out of memory\n");
-        return kExitFailure;
-    } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "nnlab-train: %s\n", e.what());
-        return kExitFailure;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "nnlab-train: %s\n", e.what());
-        return kExitFailure;
-    } catch (...) {
-        std::fprintf(stderr, "nnlab-train: unexpected error\n");
-        return kExitFailure;
-    }
+    return runCommand("nnlab-train", [&] { return run(argc, argv); });
 }

@@ -10,8 +10,8 @@
 #include "step_inspector.h"
 #include "weight_heatmaps.h"
 
+#include "app/bundled_files.h"
 #include "app/setup_settings.h"
-#include "engine/data_paths.h"
 #include "engine/file_error.h"
 #include "engine/model_file.h"
 #include "engine/npz.h"
@@ -609,7 +609,7 @@ void MainWindow::connectControls()
 
 void MainWindow::loadDefaultModel()
 {
-    const std::string path = engine::findDefaultModel();
+    const std::string path = app::findBundled(app::Bundled::DefaultModel).path;
     if (path.empty())
         return;
     try {

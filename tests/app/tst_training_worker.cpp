@@ -1,8 +1,9 @@
 // The training worker on its thread, driven through the controller as the GUI drives it:
 // progress arrives at a bounded rate, pause/resume/stop/step/reset, live learning rate,
 // architecture changes, divergence and shutting down mid-epoch.
+#include "app/bundled_files.h"
 #include "app/training_controller.h"
-#include "engine/data_paths.h"
+#include "engine/idx_folder.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -68,7 +69,7 @@ private slots:
     void initTestCase()
     {
         qputenv("NNLAB_DATA_DIR", NNLAB_SOURCE_DIR "/data/mnist");
-        engine::TrainTest t = engine::loadIdxFolder(engine::findMnistDir(), engine::digitClassNames(), "MNIST ");
+        engine::TrainTest t = engine::loadIdxFolder(findBundled(Bundled::Mnist).require(), engine::digitClassNames(), "MNIST ");
         m_small = DataPair{std::make_shared<const engine::Dataset>(t.train.head(2000)),
                            std::make_shared<const engine::Dataset>(t.test.head(500)), "MNIST 2000"};
         m_full = DataPair{std::make_shared<const engine::Dataset>(std::move(t.train)),

@@ -3,7 +3,7 @@
 // drawings do not break it, the explanation covers the image, and "add to training set" writes
 // a CSV line the lesson's reader loads.
 #include "engine/csv_reader.h"
-#include "engine/data_paths.h"
+#include "app/bundled_files.h"
 #include "engine/model_file.h"
 #include "ui/digit_canvas.h"
 #include "ui/draw_panel.h"
@@ -55,7 +55,7 @@ private slots:
     void initTestCase()
     {
         qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
-        m_model = std::make_shared<const engine::Network>(engine::loadModel(engine::findDefaultModel()).network);
+        m_model = std::make_shared<const engine::Network>(engine::loadModel(app::findBundled(app::Bundled::DefaultModel).require()).network);
     }
 
     void strokeUpdatesTheBarsAndClearResets()

@@ -1,7 +1,8 @@
 // The views inside the network, offscreen: gallery filters and counts, a confusion cell that
 // filters the gallery, heatmap tiles that follow the weights, and the step inspector showing
 // exactly the engine's forward pass (and a one-image step in the lesson's mode).
-#include "engine/data_paths.h"
+#include "app/bundled_files.h"
+#include "engine/idx_folder.h"
 #include "engine/evaluation.h"
 #include "engine/model_file.h"
 #include "engine/step_trace.h"
@@ -81,10 +82,10 @@ private slots:
     {
         qputenv("NNLAB_DATA_DIR", NNLAB_SOURCE_DIR "/data/mnist");
         qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
-        engine::TrainTest t = engine::loadIdxFolder(engine::findMnistDir(), engine::digitClassNames(), "MNIST ");
+        engine::TrainTest t = engine::loadIdxFolder(app::findBundled(app::Bundled::Mnist).require(), engine::digitClassNames(), "MNIST ");
         m_train = std::make_shared<const engine::Dataset>(std::move(t.train));
         m_test = std::make_shared<const engine::Dataset>(std::move(t.test));
-        m_model = std::make_shared<const engine::Network>(engine::loadModel(engine::findDefaultModel()).network);
+        m_model = std::make_shared<const engine::Network>(engine::loadModel(app::findBundled(app::Bundled::DefaultModel).require()).network);
         m_eval = engine::evaluate(*m_model, *m_test);
     }
 

@@ -1,20 +1,13 @@
-// Where the bundled datasets are, and loading a folder of the four MNIST-style IDX files.
+// Loading a folder of the four MNIST-style IDX files (the caller says which folder).
 #pragma once
 
 #include "dataset.h"
 
 #include <string>
+#include <vector>
 
 namespace nnlab::engine {
 
-inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
-
-// The bundled MNIST: $NNLAB_DATA_DIR, else data/mnist in a folder above the running executable
-// (the source tree holding build/<preset>/app/...), else ./data/mnist.
-std::string findMnistDir();
-// The bundled default model: $NNLAB_MODEL, else resources/models/default.nnlab found the same
-// way; empty if there is none.
-std::string findDefaultModel();
 // "train-images-idx3-ubyte.gz" in dir, or the raw file if only that is there.
 std::string idxFile(const std::string& dir, const std::string& name);
 

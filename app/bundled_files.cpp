@@ -1,0 +1,85 @@
+#include "bundled_files.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace nnlab::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Where
+{
+    const char* relative;    // what is found, relative to a folder searched
+    const char* probe;       // a file in it that must be there (relative itself if empty)
+    const char* variable;    // the environment variable that overrides the search
+    const char* description; // for the message when it is missing
+};
+
+Where whereOf(Bundled what)
+{
+    switch (what) {
+    case Bundled::Mnist:
+        return {"data/mnist", "train-images-idx3-ubyte.gz", "NNLAB_DATA_DIR", "the bundled MNIST"};
+    case Bundled::DefaultModel:
+        return {"resources/models/default.nnlab", "", "NNLAB_MODEL", "the default model"};
+    case Bundled::FashionMnist:
+        break;
+    }
+    return {"/usr/share/datasets/fashion-mnist", "train-images-idx3-ubyte.gz", nullptr,
+            "Fashion-MNIST"};
+}
+
+bool holds(const fs::path& candidate, const char* probe)
+{
+    std::error_code ec;
+    if (*probe == '\0')
+        return fs::is_regular_file(candidate, ec);
+    // The IDX files may be stored raw as well as gzipped.
+    const fs::path gz = candidate / probe;
+    return fs::is_regular_file(gz, ec) || fs::is_regular_file(gz.parent_path() / gz.stem(), ec);
+}
+
+fs::path runningProgramFolder()
+{
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::path() : exe.parent_path();
+}
+
+} // namespace
+
+const std::string& BundledPath::require() const
+{
+    if (path.empty())
+        throw std::runtime_error(missing);
+    return path;
+}
+
+BundledPath findBundled(Bundled what, fs::path programFolder)
+{
+    const Where w = whereOf(what);
+    if (!w.variable) {
+        if (holds(w.relative, w.probe))
+            return {w.relative, {}};
+        return {{}, std::string(w.description) + " is not installed: " + w.relative + " has no " +
+                        w.probe + " (Debian's package dataset-fashion-mnist puts it there)"};
+    }
+    if (const char* value = std::getenv(w.variable); value && *value)
+        return {value, {}};
+    if (programFolder.empty())
+        programFolder = runningProgramFolder();
+    for (fs::path dir = programFolder; dir.has_relative_path(); dir = dir.parent_path())
+        if (holds(dir / w.relative, w.probe))
+            return {(dir / w.relative).string(), {}};
+    std::error_code ec;
+    const fs::path current = fs::current_path(ec);
+    if (!ec && holds(current / w.relative, w.probe))
+        return {w.relative, {}};
+    return {{}, std::string(w.description) + " (" + w.relative + ") is not in " +
+                    programFolder.string() + ", a folder above it or the current folder " +
+                    current.string() + "; set " + w.variable + " to where it is"};
+}
+
+} // namespace nnlab::app

@@ -1,0 +1,32 @@
+// Where the files nnlab ships with are: the MNIST folder, the default model, Fashion-MNIST.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace nnlab::app {
+
+enum class Bundled {
+    Mnist,        // data/mnist, the four IDX files (gzipped); $NNLAB_DATA_DIR overrides
+    DefaultModel, // resources/models/default.nnlab; $NNLAB_MODEL overrides
+    FashionMnist, // /usr/share/datasets/fashion-mnist, Debian's package dataset-fashion-mnist
+};
+
+struct BundledPath
+{
+    std::string path;    // the folder or file; empty when it was not found
+    std::string missing; // when not found: one sentence naming it and where it was looked for
+
+    explicit operator bool() const { return !path.empty(); }
+    // The path, or throws std::runtime_error(missing): for a caller that cannot go on without it.
+    const std::string& require() const;
+};
+
+// The environment variable's value as it is, if set (whoever opens it reports a bad path); else
+// the nearest folder at or above `programFolder` that holds it (the source tree a program in
+// build/<preset>/... was built in); else the current folder. Fashion-MNIST: its system folder
+// only. An empty `programFolder` means the running program's folder. Plain C++, no Qt: the
+// Qt-free nnlab-train uses it too.
+BundledPath findBundled(Bundled what, std::filesystem::path programFolder = {});
+
+} // namespace nnlab::app
