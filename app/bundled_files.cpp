@@ -11,10 +11,11 @@ namespace {
 
 struct Where
 {
-    const char* relative;    // what is found, relative to a folder searched
-    const char* probe;       // a file in it that must be there (relative itself if empty)
-    const char* variable;    // the environment variable that overrides the search
-    const char* description; // for the message when it is missing
+    const char* relative;      // what is found, relative to a folder searched
+    const char* probe;         // a file in it that must be there (relative itself if empty)
+    const char* variable;      // the environment variable that overrides the search, if any
+    const char* description;   // for the message when it is missing
+    bool systemFolder = false; // `relative` is an absolute folder: no search
 };
 
 Where whereOf(Bundled what)
@@ -24,11 +25,13 @@ Where whereOf(Bundled what)
         return {"data/mnist", "train-images-idx3-ubyte.gz", "NNLAB_DATA_DIR", "the bundled MNIST"};
     case Bundled::DefaultModel:
         return {"resources/models/default.nnlab", "", "NNLAB_MODEL", "the default model"};
+    case Bundled::LessonTestCsv:
+        return {"data/mnist_test_10.csv", "", nullptr, "the lesson's test file"};
     case Bundled::FashionMnist:
         break;
     }
     return {"/usr/share/datasets/fashion-mnist", "train-images-idx3-ubyte.gz", nullptr,
-            "Fashion-MNIST"};
+            "Fashion-MNIST", true};
 }
 
 bool holds(const fs::path& candidate, const char* probe)
@@ -60,13 +63,14 @@ const std::string& BundledPath::require() const
 BundledPath findBundled(Bundled what, fs::path programFolder)
 {
     const Where w = whereOf(what);
-    if (!w.variable) {
+    if (w.systemFolder) {
         if (holds(w.relative, w.probe))
             return {w.relative, {}};
-        return {{}, std::string(w.description) + " is not installed: " + w.relative + " has no " +
-                        w.probe + " (Debian's package dataset-fashion-mnist puts it there)"};
+        return {{},
+                std::string(w.description) + " is not installed: " + w.relative + " has no " +
+                    w.probe + " (Debian's package dataset-fashion-mnist puts it there)"};
     }
-    if (const char* value = std::getenv(w.variable); value && *value)
+    if (const char* value = w.variable ? std::getenv(w.variable) : nullptr; value && *value)
         return {value, {}};
     if (programFolder.empty())
         programFolder = runningProgramFolder();
@@ -77,9 +81,11 @@ BundledPath findBundled(Bundled what, fs::path programFolder)
     const fs::path current = fs::current_path(ec);
     if (!ec && holds(current / w.relative, w.probe))
         return {w.relative, {}};
-    return {{}, std::string(w.description) + " (" + w.relative + ") is not in " +
-                    programFolder.string() + ", a folder above it or the current folder " +
-                    current.string() + "; set " + w.variable + " to where it is"};
+    return {{},
+            std::string(w.description) + " (" + w.relative + ") is not in " +
+                programFolder.string() + ", a folder above it or the current folder " +
+                current.string() +
+                (w.variable ? "; set " + std::string(w.variable) + " to where it is" : "")};
 }
 
 } // namespace nnlab::app

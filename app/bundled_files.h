@@ -1,4 +1,4 @@
-// Where the files nnlab ships with are: the MNIST folder, the default model, Fashion-MNIST.
+// Where the files nnlab ships with are: MNIST, the default model, the lesson's CSV, Fashion-MNIST.
 #pragma once
 
 #include <filesystem>
@@ -6,10 +6,12 @@
 
 namespace nnlab::app {
 
-enum class Bundled {
-    Mnist,        // data/mnist, the four IDX files (gzipped); $NNLAB_DATA_DIR overrides
-    DefaultModel, // resources/models/default.nnlab; $NNLAB_MODEL overrides
-    FashionMnist, // /usr/share/datasets/fashion-mnist, Debian's package dataset-fashion-mnist
+enum class Bundled
+{
+    Mnist,         // data/mnist, the four IDX files (gzipped); $NNLAB_DATA_DIR overrides
+    DefaultModel,  // resources/models/default.nnlab; $NNLAB_MODEL overrides
+    LessonTestCsv, // data/mnist_test_10.csv, the lesson's ten test images
+    FashionMnist,  // /usr/share/datasets/fashion-mnist, Debian's package dataset-fashion-mnist
 };
 
 struct BundledPath
@@ -22,8 +24,8 @@ struct BundledPath
     const std::string& require() const;
 };
 
-// The environment variable's value as it is, if set (whoever opens it reports a bad path); else
-// the nearest folder at or above `programFolder` that holds it (the source tree a program in
+// The environment variable's value as it is, if one is set (whoever opens it reports a bad path);
+// else the nearest folder at or above `programFolder` that holds it (the source tree a program in
 // build/<preset>/... was built in); else the current folder. Fashion-MNIST: its system folder
 // only. An empty `programFolder` means the running program's folder. Plain C++, no Qt: the
 // Qt-free nnlab-train uses it too.

@@ -5,9 +5,9 @@
 #include "train_report.h"
 
 #include "engine/csv_reader.h"
-#include "engine/idx_folder.h"
 #include "engine/evaluation.h"
 #include "engine/file_error.h"
+#include "engine/idx_folder.h"
 #include "engine/idx_reader.h"
 #include "engine/kernels.h"
 #include "engine/model_file.h"

@@ -7,6 +7,7 @@
 //
 // Usage: bench_serve [--clients 50] [--seconds 10] [--server PATH] [--model FILE] [--csv FILE]
 // Exit status: 0 no errors, 1 any error (or no request answered), 2 bad flags.
+#include "app/bundled_files.h"
 #include "engine/csv_reader.h"
 
 #include <QCoreApplication>
@@ -21,12 +22,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <vector>
 
 using namespace nnlab::engine;
-namespace fs = std::filesystem;
+using nnlab::app::Bundled;
+using nnlab::app::findBundled;
 
 namespace {
 
@@ -38,18 +39,6 @@ struct Options
     QString model;  // nnlab-serve's default unless given
     QString csv;    // data/mnist_test_10.csv of the source tree by default
 };
-
-// data/mnist_test_10.csv in a folder above the executable, else in the current one.
-QString findCsv()
-{
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec)
-        for (fs::path dir = exe.parent_path(); dir.has_relative_path(); dir = dir.parent_path())
-            if (fs::exists(dir / "data" / "mnist_test_10.csv", ec))
-                return QString::fromStdString((dir / "data" / "mnist_test_10.csv").string());
-    return "data/mnist_test_10.csv";
-}
 
 bool parse(const QStringList& args, Options& o)
 {
@@ -79,8 +68,6 @@ bool parse(const QStringList& args, Options& o)
     }
     if (o.server.isEmpty())
         o.server = QCoreApplication::applicationDirPath() + "/../app/nnlab-serve";
-    if (o.csv.isEmpty())
-        o.csv = findCsv();
     return true;
 }
 
@@ -225,7 +212,9 @@ int main(int argc, char** argv)
         return 2;
     Dataset images;
     try {
-        images = loadCsvDataset(o.csv.toStdString(), digitClassNames());
+        const std::string csv =
+            o.csv.isEmpty() ? findBundled(Bundled::LessonTestCsv).require() : o.csv.toStdString();
+        images = loadCsvDataset(csv, digitClassNames());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_serve: %s\n", e.what());
         return 1;
