@@ -1,7 +1,5 @@
 #include "training_setup.h"
 
-#include <QStringList>
-
 namespace nnlab::app {
 
 namespace engine = nnlab::engine;
@@ -20,15 +18,9 @@ TrainingSetup TrainingSetup::fromPreset(const engine::Preset& preset)
 
 QString TrainingSetup::describe() const
 {
-    QStringList sizes;
-    for (const int n : architecture.layerSizes())
-        sizes << QString::number(n);
     static const char* const kOptimizerNames[] = {"SGD", "momentum", "RMSprop", "Adam"};
     const auto& o = training.optimizer;
-    QString text = sizes.join(QLatin1Char('-')) + QLatin1Char(' ') +
-                   QString::fromUtf8(engine::toString(architecture.hiddenActivation));
-    if (architecture.output == engine::Output::Softmax)
-        text += QStringLiteral("/softmax");
+    QString text = QString::fromStdString(architecture.describe(engine::Detail::Brief));
     text += QStringLiteral(" · %1 l_r %2 · batch %3")
                 .arg(QLatin1String(kOptimizerNames[int(o.kind)]))
                 .arg(double(o.learningRate), 0, 'g', 3)
@@ -51,11 +43,6 @@ QString TrainingSetup::validate(std::size_t trainingSamples) const
     if (!(learningRateDecay > 0.0f && learningRateDecay <= 1.0f))
         return QStringLiteral("the learning-rate decay must be in (0, 1]");
     return {};
-}
-
-bool TrainingSetup::sameShape(const TrainingSetup& other) const
-{
-    return architecture == other.architecture;
 }
 
 } // namespace nnlab::app

@@ -28,8 +28,6 @@ struct TrainingSetup
     QString describe() const;
     // Empty if the setup can train on a training set of the given size, else why not.
     QString validate(std::size_t trainingSamples) const;
-    // Whether going from this setup to `other` needs new weights (a new shape or new data).
-    bool sameShape(const TrainingSetup& other) const;
 };
 
 // A training and a test set, shared read-only between the GUI and the worker.

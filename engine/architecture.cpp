@@ -77,7 +77,7 @@ std::string Architecture::validate() const
     return {};
 }
 
-std::string Architecture::describe() const
+std::string Architecture::describe(Detail detail) const
 {
     std::string shape;
     for (int s : layerSizes()) {
@@ -86,9 +86,12 @@ std::string Architecture::describe() const
             shape += '-';
         shape += std::to_string(s);
     }
-    return shape + " " + std::string(toString(hiddenActivation)) + ", " +
-           std::string(toString(output)) + " output, " + std::string(toString(loss)) + ", " +
-           (biases ? "biases" : "no biases");
+    const std::string activation = shape + " " + std::string(toString(hiddenActivation));
+    if (detail == Detail::Brief)
+        return output == Output::Sigmoid ? activation
+                                         : activation + "/" + std::string(toString(output));
+    return activation + ", " + std::string(toString(output)) + " output, " +
+           std::string(toString(loss)) + ", " + (biases ? "biases" : "no biases");
 }
 
 std::string_view toString(Activation a) { return nameOf(kActivations, a); }

@@ -48,6 +48,9 @@ inline constexpr float kLessonTargetHigh = 0.99f; // the lesson's "on" target
 inline constexpr float kLessonInputOffset = 0.01f;
 inline constexpr float kLessonInputRange = 0.99f;
 
+// How much Architecture::describe() says.
+enum class Detail : std::uint8_t { Brief, Full };
+
 inline constexpr int kMaxLayerSize = 65536;  // any single layer, inputs included
 inline constexpr int kMaxHiddenLayers = 64;
 
@@ -68,8 +71,11 @@ struct Architecture
     std::int64_t parameterCount() const;
     // Empty if valid, else why not ("hidden layer 2 has 0 nodes").
     std::string validate() const;
-    // "784-90-10 sigmoid, sigmoid output, squared error, no biases"
-    std::string describe() const;
+    // Every architecture's text, wherever it is shown. Full (files, nnlab-model, nnlab-serve, the
+    // window's messages): "784-90-10 sigmoid, sigmoid output, squared-error, no biases". Brief (a
+    // legend, a title): "784-90-10 sigmoid", "784-256-10 relu/softmax", the output named only when
+    // it is not the lesson's sigmoid.
+    std::string describe(Detail detail = Detail::Full) const;
 
     bool operator==(const Architecture&) const = default;
 };

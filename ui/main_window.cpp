@@ -1060,7 +1060,7 @@ bool MainWindow::openModel(const QString& path)
     rebuildRecentMenu();
     statusBar()->showMessage(
         tr("Opened %1: %2%3")
-            .arg(QFileInfo(path).fileName(), QString::fromStdString(a.describe()),
+            .arg(QFileInfo(path).fileName(), QString::fromStdString(m_setup.architecture.describe()),
                  model.info.testAccuracy ? tr(", %1% on its test set").arg(100.0 * *model.info.testAccuracy, 0, 'f', 2)
                                          : QString()),
         8000);
