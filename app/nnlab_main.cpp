@@ -1,5 +1,6 @@
 // nnlab: the desktop lab. Also renders its window to a PNG after some training (--screenshot)
 // and measures itself (--measure) for docs/BENCHMARKS.md.
+#include "app/command_line.h"
 #include "engine/presets.h"
 #include "ui/control_panel.h"
 #include "ui/digit_canvas.h"
@@ -75,7 +76,7 @@ private:
         for (const QString& name : std::as_const(m_presets))
             if (!nnlab::engine::findPreset(name.toStdString())) {
                 std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(name));
-                QCoreApplication::exit(2);
+                QCoreApplication::exit(nnlab::app::kExitUsage);
                 return;
             }
         if (m_presets.isEmpty() && m_seconds <= 0 && m_measure.isEmpty()) {
@@ -297,12 +298,12 @@ int main(int argc, char** argv)
     const double seconds = args.value(QStringLiteral("train-seconds")).toDouble(&ok);
     if (args.isSet(QStringLiteral("train-seconds")) && (!ok || !(seconds >= 0) || seconds > 86400)) {
         std::fprintf(stderr, "nnlab: --train-seconds needs a number of seconds from 0 to 86400\n");
-        return 2;
+        return nnlab::app::kExitUsage;
     }
     const int threads = args.value(QStringLiteral("threads")).toInt(&ok);
     if (!ok || threads < 0 || threads > 256) {
         std::fprintf(stderr, "nnlab: --threads needs a whole number from 0 to 256\n");
-        return 2;
+        return nnlab::app::kExitUsage;
     }
 
     const bool scripted = args.isSet(QStringLiteral("screenshot")) || args.isSet(QStringLiteral("measure")) ||
