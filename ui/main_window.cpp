@@ -850,7 +850,7 @@ void MainWindow::startOrPause()
 void MainWindow::onProgress(const app::ProgressReport& r)
 {
     const auto& p = r.progress;
-    m_curves->addRunning(r.run, p.epochFraction, p.runningLoss, p.runningAccuracy);
+    m_curves->addRunning(r.run, p.epochFraction, r.smoothedLoss, r.smoothedAccuracy);
     // The status bar follows at most 4 times a second: QProgressBar repaints at once on every
     // change, and each paint is GUI time the training threads wait for.
     m_lastProgress = r;
