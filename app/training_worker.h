@@ -93,7 +93,6 @@ public:
     static constexpr std::chrono::milliseconds kSlice{15};
     static constexpr std::chrono::milliseconds kProgressInterval{50};  // <= 20 Hz
     static constexpr std::chrono::milliseconds kSnapshotInterval{200}; // <= 5 Hz
-    static constexpr int kSmoothingSamples = ProgressMeter::kSmoothingSamples;
     static constexpr std::chrono::milliseconds kQuickTestInterval{1000};
 
     explicit TrainingWorker(QObject* parent = nullptr);
