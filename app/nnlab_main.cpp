@@ -1,249 +1,18 @@
 // nnlab: the desktop lab. Also renders its window to a PNG after some training (--screenshot)
-// and measures itself (--measure) for docs/BENCHMARKS.md.
+// and measures itself (--measure) for docs/BENCHMARKS.md; app/window_script.h does those.
 #include "app/command_line.h"
-#include "engine/presets.h"
-#include "ui/control_panel.h"
-#include "ui/digit_canvas.h"
-#include "ui/draw_panel.h"
-#include "ui/learning_curves.h"
-#include "ui/weight_heatmaps.h"
+#include "app/window_script.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
-#include <QCheckBox>
 #include <QCommandLineParser>
-#include <QMouseEvent>
-#include <QDockWidget>
 #include <QElapsedTimer>
-#include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QTemporaryDir>
-#include <QSpinBox>
-#include <QTimer>
 
-#include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <memory>
 
 using nnlab::ui::MainWindow;
-
-namespace {
-
-double percentile(std::vector<float> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const auto i = std::min(values.size() - 1, std::size_t(p * double(values.size() - 1) + 0.5));
-    return values[i];
-}
-
-// CPU seconds the calling thread has used.
-double threadCpuSeconds()
-{
-    timespec t{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
-}
-
-// Drives the window for --screenshot and --measure: preset, train, pause, then render or report.
-class Script : public QObject
-{
-public:
-    Script(MainWindow* window, QCommandLineParser& args, QElapsedTimer& sinceStart)
-        : m_window(window), m_sinceStart(sinceStart)
-    {
-        m_screenshot = args.value(QStringLiteral("screenshot"));
-        m_viewsDir = args.value(QStringLiteral("view-screenshots"));
-        m_measure = args.value(QStringLiteral("measure"));
-        m_probe = !m_measure.isEmpty() && !args.isSet(QStringLiteral("no-probe"));
-        m_presets = args.value(QStringLiteral("preset")).split(QLatin1Char(','), Qt::SkipEmptyParts);
-        m_preset = m_presets.join(QLatin1Char(','));
-        m_seconds = args.value(QStringLiteral("train-seconds")).toDouble();
-        m_epochs = args.value(QStringLiteral("epochs")).toInt();
-        connect(window, &MainWindow::dataReady, this, &Script::onDataReady, Qt::SingleShotConnection);
-        connect(window, &MainWindow::messageShown, this, [](const QString& text) {
-            std::fprintf(stderr, "nnlab: %s\n", qPrintable(text));
-        });
-    }
-
-private:
-    void onDataReady()
-    {
-        m_startupMs = m_sinceStart.elapsed();
-        for (const QString& name : std::as_const(m_presets))
-            if (!nnlab::engine::findPreset(name.toStdString())) {
-                std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(name));
-                QCoreApplication::exit(nnlab::app::kExitUsage);
-                return;
-            }
-        if (m_presets.isEmpty() && m_seconds <= 0 && m_measure.isEmpty()) {
-            QTimer::singleShot(300, this, &Script::finish); // the window as it opens
-            return;
-        }
-        if (m_presets.isEmpty())
-            m_presets << QString(); // train the current setup
-        connect(m_window, &MainWindow::trainingFinished, this, &Script::nextPreset);
-        if (m_probe)
-            m_window->startLatencyProbe();
-        m_window->clearLatencies();
-        m_trainClock.start();
-        m_guiCpuAtStart = threadCpuSeconds();
-        nextPreset();
-    }
-
-    // Each preset in turn is a run of its own on the plot, trained for its epochs (or
-    // --epochs, or --train-seconds).
-    void nextPreset()
-    {
-        if (m_next >= m_presets.size()) {
-            stopTraining();
-            return;
-        }
-        const int index = int(m_next++);
-        if (!m_presets[index].isEmpty())
-            m_window->applyPreset(m_presets[index]);
-        if (m_epochs > 0)
-            m_window->controls()->epochs()->setValue(m_epochs);
-        // Let the preset's configure land, then train.
-        QTimer::singleShot(50, this, [this, index] {
-            if (index == 0) { // the clocks run from the first Start
-                m_trainClock.start();
-                m_guiCpuAtStart = threadCpuSeconds();
-            }
-            m_window->controller()->start();
-            if (m_seconds > 0)
-                QTimer::singleShot(int(m_seconds * 1000), this, [this, index] {
-                    if (int(m_next) == index + 1) {
-                        m_window->controller()->pause();
-                        nextPreset();
-                    }
-                });
-        });
-    }
-
-    void stopTraining()
-    {
-        if (m_stopped)
-            return;
-        m_stopped = true;
-        m_trainSeconds = double(m_trainClock.nsecsElapsed()) / 1e9;
-        m_guiCpuSeconds = threadCpuSeconds() - m_guiCpuAtStart;
-        m_latencies = m_window->eventLoopLatencies();
-        m_window->controller()->pause();
-        QTimer::singleShot(400, this, &Script::finish); // the last progress and replot land
-    }
-
-    void finish()
-    {
-        int code = 0;
-        if (!m_screenshot.isEmpty()) {
-            if (!m_window->grab().save(m_screenshot)) {
-                std::fprintf(stderr, "nnlab: could not write %s\n", qPrintable(m_screenshot));
-                code = 1;
-            }
-        }
-        if (!m_viewsDir.isEmpty() && !saveViews())
-            code = 1;
-        if (!m_measure.isEmpty()) {
-            const auto& snap = m_window->snapshot();
-            QJsonObject o{
-                {"preset", m_preset},
-                {"startup_ms", double(m_startupMs)},
-                {"train_seconds", m_trainSeconds},
-                {"samples", double(snap.samplesSeen)},
-                {"samples_per_second", m_trainSeconds > 0 ? double(snap.samplesSeen) / m_trainSeconds : 0},
-                {"plot_points", m_window->curves()->totalPoints()},
-                // the GUI thread's CPU time over the training time
-                {"gui_thread_busy", m_trainSeconds > 0 ? m_guiCpuSeconds / m_trainSeconds : 0},
-            };
-            if (m_probe) {
-                o.insert("latency_ticks", double(m_latencies.size()));
-                o.insert("latency_p50_ms", percentile(m_latencies, 0.50));
-                o.insert("latency_p99_ms", percentile(m_latencies, 0.99));
-                o.insert("latency_max_ms", percentile(m_latencies, 1.0));
-            }
-            QFile out(m_measure);
-            if (m_measure == QLatin1String("-") ? out.open(stdout, QIODevice::WriteOnly)
-                                                : out.open(QIODevice::WriteOnly))
-                out.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
-            else
-                code = 1;
-        }
-        m_window->close();
-        QCoreApplication::exit(code);
-    }
-
-    // Draws a 7 on the canvas with mouse events, as a person would.
-    static void drawSeven(nnlab::ui::DigitCanvas* canvas)
-    {
-        const QRect s = canvas->square();
-        auto at = [&](double x, double y) { return QPointF(s.left() + x * s.width(), s.top() + y * s.height()); };
-        auto send = [&](QEvent::Type type, QPointF p, Qt::MouseButton button, Qt::MouseButtons buttons) {
-            QMouseEvent e(type, p, canvas->mapToGlobal(p), button, buttons, Qt::NoModifier);
-            QCoreApplication::sendEvent(canvas, &e);
-        };
-        const QPointF path[] = {at(0.28, 0.25), at(0.72, 0.22), at(0.6, 0.45), at(0.5, 0.62), at(0.44, 0.8)};
-        send(QEvent::MouseButtonPress, path[0], Qt::LeftButton, Qt::LeftButton);
-        for (std::size_t i = 1; i < std::size(path); ++i)
-            for (int k = 1; k <= 12; ++k)
-                send(QEvent::MouseMove, path[i - 1] + (path[i] - path[i - 1]) * (k / 12.0), Qt::NoButton,
-                     Qt::LeftButton);
-        send(QEvent::MouseButtonRelease, path[std::size(path) - 1], Qt::LeftButton, Qt::NoButton);
-    }
-
-    // Each dock's view as its own PNG, the inspector showing test digit 0.
-    bool saveViews()
-    {
-        m_window->dock(QStringLiteral("drawDock"))->raise();
-        QCoreApplication::processEvents();
-        drawSeven(m_window->drawPanel()->canvas());
-        m_window->drawPanel()->explainBox()->setChecked(true);
-        QElapsedTimer settle;
-        settle.start();
-        while (settle.elapsed() < 100)
-            QCoreApplication::processEvents();
-        m_window->inspect(true, 0);
-        m_window->heatmaps()->selectNeuron(0);
-        bool ok = true;
-        const std::pair<const char*, const char*> docks[] = {
-            {"weightsDock", "weights"}, {"confusionDock", "confusion"},
-            {"galleryDock", "gallery"}, {"inspectorDock", "inspector"}, {"controlsDock", "controls"},
-            {"drawDock", "draw"}};
-        for (const auto& [dock, name] : docks) {
-            QDockWidget* d = m_window->dock(QLatin1String(dock));
-            d->raise();
-            QCoreApplication::processEvents();
-            QCoreApplication::processEvents();
-            const QString path = m_viewsDir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png");
-            if (!d->widget()->grab().save(path)) {
-                std::fprintf(stderr, "nnlab: could not write %s\n", qPrintable(path));
-                ok = false;
-            }
-        }
-        m_window->dock(QStringLiteral("galleryDock"))->raise();
-        return ok;
-    }
-
-    MainWindow* m_window;
-    QElapsedTimer& m_sinceStart;
-    QElapsedTimer m_trainClock;
-    QString m_screenshot, m_measure, m_preset, m_viewsDir;
-    bool m_probe = false;
-    QStringList m_presets;
-    qsizetype m_next = 0;
-    int m_epochs = 0;
-    double m_seconds = 0;
-    double m_trainSeconds = 0;
-    double m_guiCpuAtStart = 0, m_guiCpuSeconds = 0; // CPU time of the GUI thread while training
-    qint64 m_startupMs = 0;
-    bool m_stopped = false;
-    std::vector<float> m_latencies;
-};
-
-} // namespace
 
 int main(int argc, char** argv)
 {
@@ -317,9 +86,9 @@ int main(int argc, char** argv)
         options.settingsFile = scratch.filePath(QStringLiteral("settings.ini"));
     }
     MainWindow window(options);
-    std::unique_ptr<Script> script;
+    std::unique_ptr<nnlab::app::WindowScript> script;
     if (scripted)
-        script = std::make_unique<Script>(&window, args, sinceStart);
+        script = std::make_unique<nnlab::app::WindowScript>(&window, args, sinceStart);
     window.show();
     return app.exec();
 }

@@ -58,13 +58,10 @@ void TrainingWorker::newTrainer(engine::Network network)
     engine::TrainingConfig config = m_setup.training;
     config.threads = m_threads;
     m_trainer = std::make_unique<engine::Trainer>(std::move(network), *m_data.train, config);
+    // Interval 0: the trainer reports every batch's sums; m_meter alone decides what is sent.
     m_trainer->setProgressCallback(
-        [this](const engine::TrainingProgress& p) { emitProgress(p); }, kProgressInterval);
-    m_learningRate = config.optimizer.learningRate;
-    m_progressMark = 0;
-    m_pendingLoss = m_pendingAccuracy = 0;
-    m_pendingSamples = 0;
-    m_smoothedSamples = 0;
+        [this](const engine::TrainingProgress& p) { meterProgress(p); }, std::chrono::milliseconds(0));
+    m_meter.restart();
     m_epochsDone = 0;
     m_epochsThisStart = 0;
     m_runAnnounced = false;
@@ -80,7 +77,7 @@ void TrainingWorker::beginRunIfNeeded()
     m_runAnnounced = true;
     ++m_run;
     TrainingSetup shown = m_setup;
-    shown.training.optimizer.learningRate = m_learningRate;
+    shown.training = m_trainer->config(); // with the l_r in use
     emit runStarted(RunInfo{m_run, shown, m_data.name});
     emitSnapshot(); // the same weights, under the new run's number
 }
@@ -116,7 +113,7 @@ void TrainingWorker::stop()
     if (trained) {
         // The weights stay; the next start is a new run from them.
         engine::Network net = m_trainer->snapshot();
-        m_setup.training.optimizer.learningRate = m_learningRate;
+        keepLiveSettings();
         try {
             newTrainer(std::move(net));
         } catch (const std::exception& e) {
@@ -135,7 +132,7 @@ void TrainingWorker::step()
         const engine::SliceResult r = m_trainer->step();
         afterBatches(r);
         emitSnapshot();
-        emitProgress(engine::TrainingProgress{
+        meterProgress(engine::TrainingProgress{
             m_trainer->samplesSeen(), m_trainer->epoch(), m_trainer->cursor(),
             m_trainer->epochSize(),
             m_trainer->epoch() + double(m_trainer->cursor()) / double(m_trainer->epochSize()),
@@ -152,8 +149,7 @@ void TrainingWorker::reset(std::uint64_t weightSeed)
     if (!m_data.isValid())
         return;
     m_setup.weightSeed = weightSeed;
-    m_setup.training.optimizer.learningRate = m_learningRate > 0 ? m_learningRate
-                                                                 : m_setup.training.optimizer.learningRate;
+    keepLiveSettings();
     const bool wasRunning = m_state == WorkerState::Running;
     setState(WorkerState::Idle);
     try {
@@ -185,11 +181,11 @@ void TrainingWorker::trainOnSample(std::size_t index)
         step.run = m_run;
         step.index = index;
         step.trace = engine::trainOneSample(net, m_data.train->image(index), m_data.train->labels[index],
-                                            m_learningRate, m_setup.training.lessonErrors);
+                                            learningRate(), m_setup.training.lessonErrors);
         if (!net.allFinite()) {
             emit diverged(QStringLiteral("This step made a weight infinite or not a number, so it "
                                          "was not applied. The learning rate %1 is too large.")
-                              .arg(double(m_learningRate), 0, 'g', 3));
+                              .arg(double(learningRate()), 0, 'g', 3));
             return;
         }
         m_trainer->setNetwork(net);
@@ -204,33 +200,47 @@ void TrainingWorker::trainOnSample(std::size_t index)
     }
 }
 
+float TrainingWorker::learningRate() const
+{
+    return m_trainer ? m_trainer->config().optimizer.learningRate : m_setup.training.optimizer.learningRate;
+}
+
+void TrainingWorker::keepLiveSettings()
+{
+    if (m_trainer)
+        m_setup.training = m_trainer->config();
+}
+
+// The training settings live in one place: the trainer's config while there is a trainer,
+// m_setup.training (for the next one) while there is none.
 void TrainingWorker::setLearningRate(float learningRate)
 {
     if (!(learningRate > 0.0f) || !std::isfinite(learningRate))
         return;
-    m_learningRate = learningRate;
-    m_setup.training.optimizer.learningRate = learningRate;
     if (m_trainer)
         m_trainer->setLearningRate(learningRate);
+    else
+        m_setup.training.optimizer.learningRate = learningRate;
 }
 
 void TrainingWorker::setOptimizer(const engine::OptimizerSettings& settings)
 {
     if (!settings.validate().empty())
         return;
-    m_setup.training.optimizer = settings;
-    m_learningRate = settings.learningRate;
     if (m_trainer)
         m_trainer->setOptimizer(settings);
+    else
+        m_setup.training.optimizer = settings;
 }
 
 void TrainingWorker::setBatchSize(int batchSize)
 {
     if (batchSize < 1)
         return;
-    m_setup.training.batchSize = batchSize;
     if (m_trainer)
         m_trainer->setBatchSize(batchSize);
+    else
+        m_setup.training.batchSize = batchSize;
 }
 
 void TrainingWorker::setEpochs(int epochs)
@@ -295,7 +305,7 @@ void TrainingWorker::afterBatches(const engine::SliceResult& result)
             "The loss became infinite or not a number, so training stopped and the weights "
             "from before it went wrong are back. The learning rate %1 is probably too large: "
             "each step overshoots further. Try a smaller one.")
-                          .arg(double(m_learningRate), 0, 'g', 3));
+                          .arg(double(learningRate()), 0, 'g', 3));
         break;
     case engine::SliceEnd::Deadline:
     case engine::SliceEnd::Stopped:
@@ -330,10 +340,8 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
     emit epochEnded(report);
     emitSnapshot();
 
-    if (m_setup.learningRateDecay < 1.0f) {
-        m_learningRate *= m_setup.learningRateDecay;
-        m_trainer->setLearningRate(m_learningRate);
-    }
+    if (m_setup.learningRateDecay < 1.0f)
+        m_trainer->setLearningRate(learningRate() * m_setup.learningRateDecay);
     if (m_state == WorkerState::Running && m_epochsThisStart >= m_setup.epochs) {
         setState(WorkerState::Idle); // the next start trains setup.epochs more in this run
         emit finished();
@@ -351,45 +359,18 @@ void TrainingWorker::emitSnapshot()
                                        m_trainer->samplesSeen(), fraction});
 }
 
-// The trainer reports every kProgressInterval and at each epoch end; short epochs would make
-// that more than 20 a second. Reports closer together than the interval are merged (losses
-// weighted by their samples) into the next one.
-void TrainingWorker::emitProgress(const engine::TrainingProgress& progress, bool force)
+void TrainingWorker::meterProgress(const engine::TrainingProgress& progress, bool force)
 {
-    const std::uint64_t samples = progress.samplesSeen - std::min(progress.samplesSeen, m_progressMark);
-    m_progressMark = progress.samplesSeen;
-    if (samples > 0 && std::isfinite(progress.runningLoss)) {
-        m_pendingLoss += progress.runningLoss * double(samples);
-        m_pendingAccuracy += progress.runningAccuracy * double(samples);
-        m_pendingSamples += samples;
-    }
-    const auto now = Clock::now();
-    if (!force && now - m_lastProgress < kProgressInterval)
+    const std::optional<MeteredProgress> metered = m_meter.add(progress, Clock::now(), force);
+    if (!metered)
         return;
-    m_lastProgress = now;
-    engine::TrainingProgress merged = progress;
-    if (m_pendingSamples > 0) {
-        // The running values are a moving average over about the last kSmoothingSamples
-        // samples (fewer for tiny training sets), however many arrived since the last report:
-        // a busy machine that trains slower does not make the curve noisier.
-        const double window = std::clamp(double(progress.epochSize) / 20.0, 50.0, double(kSmoothingSamples));
-        const double loss = m_pendingLoss / double(m_pendingSamples);
-        const double accuracy = m_pendingAccuracy / double(m_pendingSamples);
-        const double weight = m_smoothedSamples == 0 ? 1.0 : 1.0 - std::exp(-double(m_pendingSamples) / window);
-        m_smoothedLoss += weight * (loss - m_smoothedLoss);
-        m_smoothedAccuracy += weight * (accuracy - m_smoothedAccuracy);
-        m_smoothedSamples += m_pendingSamples;
-    }
-    merged.runningLoss = m_smoothedSamples ? m_smoothedLoss : std::nan("");
-    merged.runningAccuracy = m_smoothedSamples ? m_smoothedAccuracy : std::nan("");
-    m_pendingLoss = m_pendingAccuracy = 0;
-    m_pendingSamples = 0;
-    ProgressReport report{m_run, merged, m_learningRate, -1, m_setup.epochs};
-    if (progress.samplesPerSecond > 0 && m_state == WorkerState::Running) {
+    const engine::TrainingProgress& p = metered->progress;
+    ProgressReport report{m_run, p, learningRate(), -1, m_setup.epochs, metered->smoothedLoss,
+                          metered->smoothedAccuracy};
+    if (p.samplesPerSecond > 0 && m_state == WorkerState::Running) {
         const double epochsLeft = double(m_setup.epochs - m_epochsThisStart) -
-                                  double(progress.cursor) / double(std::max<std::size_t>(1, progress.epochSize));
-        report.etaSeconds = std::max(0.0, epochsLeft) * double(progress.epochSize) /
-                            progress.samplesPerSecond;
+                                  double(p.cursor) / double(std::max<std::size_t>(1, p.epochSize));
+        report.etaSeconds = std::max(0.0, epochsLeft) * double(p.epochSize) / p.samplesPerSecond;
     }
     emit progressed(report);
 }

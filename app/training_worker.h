@@ -8,6 +8,7 @@
 
 #include "engine/evaluation.h"
 #include "engine/step_trace.h"
+#include "app/lab/progress_meter.h"
 #include "training_setup.h"
 
 #include <QObject>
@@ -27,15 +28,20 @@ struct RunInfo
     QString dataName;
 };
 
+// At most every TrainingWorker::kProgressInterval, metered by ProgressMeter (its comments say
+// what each value means).
 struct ProgressReport
 {
     int run = 0;
-    // progress.runningLoss / runningAccuracy: a moving average over about the last 2,000
-    // training samples (the worker smooths the trainer's per-report means).
+    // Position, speed, and the mean loss and accuracy of the samples since the previous report.
     engine::TrainingProgress progress;
     float learningRate = 0; // the l_r in use (after any per-epoch decay)
     double etaSeconds = -1; // until the run's last epoch ends; -1 when unknown
     int targetEpochs = 0;
+    // The learning curve's running values: moving averages over about the last
+    // ProgressMeter::kSmoothingSamples samples (loss in the run's loss units, accuracy 0..1).
+    double smoothedLoss = 0;
+    double smoothedAccuracy = 0;
 };
 
 struct EpochReport
@@ -87,7 +93,6 @@ public:
     static constexpr std::chrono::milliseconds kSlice{15};
     static constexpr std::chrono::milliseconds kProgressInterval{50};  // <= 20 Hz
     static constexpr std::chrono::milliseconds kSnapshotInterval{200}; // <= 5 Hz
-    static constexpr int kSmoothingSamples = 2000; // the running values' averaging window
     static constexpr std::chrono::milliseconds kQuickTestInterval{1000};
 
     explicit TrainingWorker(QObject* parent = nullptr);
@@ -135,10 +140,18 @@ private:
     void afterBatches(const engine::SliceResult& result);
     void finishEpoch(const engine::EpochSummary& summary);
     void emitSnapshot();
-    void emitProgress(const engine::TrainingProgress& progress, bool force = false);
+    // Every trainer report goes through m_meter, the one place progress is averaged and
+    // rate-limited; what it lets through is emitted as a ProgressReport.
+    void meterProgress(const engine::TrainingProgress& progress, bool force = false);
+    // The l_r in use: the trainer's, or the next trainer's when there is none.
+    float learningRate() const;
+    // The live settings (l_r after decay, optimizer, batch size) carried into the next trainer.
+    void keepLiveSettings();
     void quickTest();
     bool interrupted() const;
 
+    // The setup the next trainer is built from; while a trainer exists, its config holds the
+    // live training settings (keepLiveSettings copies them back before a new trainer).
     TrainingSetup m_setup;
     DataPair m_data;
     std::unique_ptr<engine::Trainer> m_trainer;
@@ -149,14 +162,8 @@ private:
     int m_run = 0;
     int m_epochsThisStart = 0;  // epochs finished since the last start()
     int m_epochsDone = 0;       // in this run
-    float m_learningRate = 0;
     std::chrono::steady_clock::time_point m_lastSnapshot{};
-    std::chrono::steady_clock::time_point m_lastProgress{};
-    std::uint64_t m_progressMark = 0; // samplesSeen at the trainer's previous report
-    double m_pendingLoss = 0, m_pendingAccuracy = 0; // sums over reports not yet sent
-    std::uint64_t m_pendingSamples = 0;
-    double m_smoothedLoss = 0, m_smoothedAccuracy = 0; // the running values sent
-    std::uint64_t m_smoothedSamples = 0;               // 0: none yet in this run
+    ProgressMeter m_meter{kProgressInterval};
     std::chrono::steady_clock::time_point m_lastQuickTest{};
 };
 

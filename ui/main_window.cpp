@@ -4,104 +4,45 @@
 #include "control_panel.h"
 #include "digit_gallery.h"
 #include "draw_panel.h"
+#include "file_commands.h"
 #include "learning_curves.h"
 #include "on_screen.h"
 #include "pictures.h"
 #include "step_inspector.h"
+#include "training_status.h"
 #include "weight_heatmaps.h"
 
-#include "app/bundled_files.h"
 #include "app/setup_settings.h"
-#include "engine/file_error.h"
-#include "engine/model_file.h"
-#include "engine/npz.h"
-#include "engine/step_trace.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPainter>
-#include <QProgressBar>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
-#include <QThreadPool>
-#include <QTimer>
 #include <QToolBar>
-#include <QtConcurrent/QtConcurrentRun>
-
-#include <cmath>
-#include <sstream>
 
 namespace nnlab::ui {
 
 namespace engine = nnlab::engine;
 using app::WorkerState;
 
-namespace {
-
-constexpr int kProbeIntervalMs = 10;
-constexpr qint64 kGalleryRefreshMs = 400;
-constexpr qint64 kStatusIntervalMs = 250;
-constexpr std::size_t kMaxLatencySamples = 1'000'000;
-
-QString formatDuration(double seconds)
-{
-    if (seconds < 0 || !std::isfinite(seconds))
-        return QStringLiteral("–");
-    if (seconds < 60)
-        return QStringLiteral("%1 s").arg(seconds, 0, 'f', seconds < 10 ? 1 : 0);
-    const int s = int(std::lround(seconds));
-    if (s < 3600)
-        return QStringLiteral("%1:%2 min").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-}
-
-// The epoch's progress, drawn flat: the style's progress bar (gradients, rounded ends) took a
-// millisecond or more to paint, several times a second, on the thread the trainer shares
-// the cores with.
-class FlatProgressBar : public QProgressBar
-{
-public:
-    using QProgressBar::QProgressBar;
-
-protected:
-    void paintEvent(QPaintEvent*) override
-    {
-        QPainter p(this);
-        const QRect frame = rect().adjusted(0, 3, -1, -4);
-        p.fillRect(frame, palette().base());
-        const double share = maximum() > minimum() ? double(value() - minimum()) / double(maximum() - minimum()) : 0.0;
-        const int filled = int(std::lround(std::clamp(share, 0.0, 1.0) * (frame.width() - 1)));
-        if (filled > 0)
-            p.fillRect(QRect(frame.left() + 1, frame.top() + 1, filled, frame.height() - 1), palette().highlight());
-        p.setPen(palette().mid().color());
-        p.drawRect(frame);
-    }
-};
-
-} // namespace
-
 MainWindow::MainWindow(const Options& options, QWidget* parent)
     : QMainWindow(parent),
       m_settings(options.settingsFile.isEmpty()
                      ? std::make_unique<QSettings>()
                      : std::make_unique<QSettings>(options.settingsFile, QSettings::IniFormat)),
-      m_controller(new app::TrainingController(this)), m_controls(new ControlPanel),
+      m_session(new app::LabSession(this)), m_document(new app::ModelDocument(m_settings.get(), this)),
+      m_scheduler(new app::PredictionScheduler(this)), m_controls(new ControlPanel),
       m_curves(new LearningCurves)
 {
     setObjectName(QStringLiteral("nnlabMainWindow"));
     m_askToSave = options.askToSaveOnQuit;
-    m_controller->setThreads(options.trainerThreads);
+    controller()->setThreads(options.trainerThreads);
     setCentralWidget(m_curves);
 
     auto* scroll = new QScrollArea;
@@ -113,77 +54,42 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_controlsDock->setObjectName(QStringLiteral("controlsDock"));
     m_controlsDock->setWidget(scroll);
     addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
-    m_predictions = new app::DatasetPredictions(this);
-    m_predictionsLater = new QTimer(this);
-    m_predictionsLater->setSingleShot(true);
-    connect(m_predictionsLater, &QTimer::timeout, this, [this] { requestPredictions(false); });
     buildViews();
-
     buildActions();
     buildMenus();
-    buildStatusBar();
+    m_status = new TrainingStatus(statusBar());
+    connectSession();
     connectController();
     connectControls();
+    connectScheduler();
 
-    m_galleryRefresh = new QTimer(this);
-    m_galleryRefresh->setSingleShot(true);
-    connect(m_galleryRefresh, &QTimer::timeout, this, &MainWindow::showPendingTestPredictions);
-
-    // The probe (started by startLatencyProbe): a 10 ms timer whose lateness measures how long
-    // GUI events wait.
-    m_probe = new QTimer(this);
-    m_probe->setTimerType(Qt::PreciseTimer);
-    m_probe->setInterval(kProbeIntervalMs);
-    m_probeClock.start();
-    connect(m_probe, &QTimer::timeout, this, [this] {
-        const qint64 now = m_probeClock.nsecsElapsed();
-        if (m_probeLast > 0 && m_latencies.size() < kMaxLatencySamples)
-            m_latencies.push_back(
-                std::max(0.0f, float(double(now - m_probeLast) / 1e6 - kProbeIntervalMs)));
-        m_probeLast = now;
-    });
-
-    loadDefaultModel();
+    if (const QString why = m_session->loadDefaultModel(); !why.isEmpty())
+        statusBar()->showMessage(tr("The default model could not be read: %1").arg(why));
     std::optional<app::TrainingSetup> remembered;
+    int source = 0;
     if (options.restoreSettings) {
         remembered = app::loadSetup(*m_settings);
+        source = m_settings->value("data/source", 0).toInt();
         restoreGeometry(m_settings->value("window/geometry").toByteArray());
         restoreState(m_settings->value("window/state").toByteArray());
         m_logLoss->setChecked(m_settings->value("view/logLoss", false).toBool());
     }
-    if (!remembered)
-        remembered = app::TrainingSetup::fromPreset(
-            engine::findPreset(m_defaultModel ? "default" : "lesson").value_or(engine::presets().front()));
-    m_setup = *remembered;
-    m_controls->setSetup(m_setup);
-    if (m_defaultModel)
-        m_snapshot = app::NetworkSnapshot{0, m_defaultModel, 0, 0};
-    if (m_snapshot.network == nullptr || !(m_snapshot.network->architecture() == m_setup.architecture))
-        m_snapshot = {};
+    m_session->begin(remembered, source);
+    m_controls->setSetup(m_session->setup());
 
-    m_dataSources = {app::DataSource::Mnist};
-    QStringList names{tr("MNIST handwritten digits")};
-    if (app::fashionMnistAvailable()) {
-        m_dataSources.push_back(app::DataSource::FashionMnist);
-        names << tr("Fashion-MNIST clothes");
-    }
-    m_dataSources.push_back(app::DataSource::Files);
-    names << tr("Open IDX or CSV files…");
-    m_controls->setDatasets(names, 0);
-    m_dataChoices = names;
-    int source = options.restoreSettings ? m_settings->value("data/source", 0).toInt() : 0;
-    if (source < 0 || source >= int(m_dataSources.size()) - 1)
-        source = 0; // user files are not reopened without asking
-    m_dataIndex = source;
-    m_controls->setDatasets(names, source);
+    for (const app::DataSource s : m_session->dataSources())
+        m_dataChoices << (s == app::DataSource::Mnist          ? tr("MNIST handwritten digits")
+                          : s == app::DataSource::FashionMnist ? tr("Fashion-MNIST clothes")
+                                                               : tr("Open IDX or CSV files…"));
+    m_controls->setDatasets(m_dataChoices, m_session->dataIndex());
     resize(1600, 1000);
     updateTitle();
-    loadDataAsync(m_dataSources[std::size_t(source)], {}, source);
+    m_session->loadData(m_session->dataIndex());
 }
 
 MainWindow::~MainWindow()
 {
-    m_controller->shutdown();
+    controller()->shutdown();
 }
 
 void MainWindow::buildViews()
@@ -215,14 +121,11 @@ void MainWindow::buildViews()
                 QMetaObject::invokeMethod(this, catchUp, Qt::QueuedConnection);
         });
     };
-    whenShown(inspector, [this] {
-        if (m_inspectorStale)
-            updateInspector();
-    });
+    whenShown(inspector, [this] { m_scheduler->inspectorShown(); });
     whenShown(weights, [this] { m_heatmaps->catchUp(); });
     whenShown(draw, [this] { m_draw->catchUp(); });
-    whenShown(gallery, [this] { requestPredictions(false); });
-    whenShown(confusion, [this] { requestPredictions(false); });
+    whenShown(gallery, [this] { m_scheduler->request(false); });
+    whenShown(confusion, [this] { m_scheduler->request(false); });
     m_controlsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     // Weights on the right; along the bottom the digits (with the inspector behind them) and
     // the confusion matrix: everything visible at once on a 1600 x 1000 window.
@@ -237,7 +140,7 @@ void MainWindow::buildViews()
     resizeDocks({gallery}, {330}, Qt::Vertical);
 
     connect(m_gallery, &DigitGallery::digitActivated, this, &MainWindow::inspect);
-    connect(m_gallery, &DigitGallery::predictionsWanted, this, [this] { requestPredictions(true); });
+    connect(m_gallery, &DigitGallery::predictionsWanted, this, [this] { m_scheduler->request(true); });
     connect(m_confusion, &ConfusionMatrix::cellClicked, this, [this, gallery](int t, int p) {
         m_gallery->showPair(t, p);
         gallery->show();
@@ -248,19 +151,9 @@ void MainWindow::buildViews()
         statusBar()->showMessage(tr("%1 of your digits in %2").arg(count).arg(path), 6000);
     });
     connect(m_inspector, &StepInspector::stepRequested, this, [this] {
-        if (m_inspected && !m_inspectedTest)
-            m_controller->trainOnSample(*m_inspected);
+        if (const auto index = m_scheduler->inspectedTrainingImage())
+            controller()->trainOnSample(*index);
     });
-    connect(m_predictions, &app::DatasetPredictions::ready, this,
-            [this](bool test, std::shared_ptr<const engine::Evaluation> e) {
-                m_gallery->setPredictions(test, e->predictions, e->confidence);
-                if (test && (!m_controller->isRunning() || m_lastTestAccuracy < 0) && m_data.test) {
-                    QStringList names;
-                    for (const auto& n : m_data.test->classNames)
-                        names << QString::fromStdString(n);
-                    m_confusion->setConfusion(e->confusion, names);
-                }
-            });
 }
 
 QDockWidget* MainWindow::dock(const QString& objectName) const
@@ -270,97 +163,35 @@ QDockWidget* MainWindow::dock(const QString& objectName) const
 
 void MainWindow::inspect(bool test, std::size_t index)
 {
-    m_inspectedTest = test;
-    m_inspected = index;
-    updateInspector();
+    m_scheduler->inspect(test, index);
     if (QDockWidget* d = dock(QStringLiteral("inspectorDock"))) {
         d->show();
         d->raise();
     }
 }
 
-void MainWindow::showPendingTestPredictions()
+void MainWindow::connectScheduler()
 {
-    if (!m_pendingTestPredictions)
-        return;
-    m_sinceGalleryRefresh.start();
-    m_gallery->setPredictions(true, m_pendingTestPredictions->predictions, m_pendingTestPredictions->confidence);
-    m_pendingTestPredictions.reset();
-}
-
-void MainWindow::startLatencyProbe()
-{
-    m_probeLast = 0;
-    m_probe->start();
-}
-
-void MainWindow::updateInspector()
-{
-    m_inspectorStale = false;
-    if (!m_inspected || !m_snapshot.network || !m_data.isValid())
-        return;
-    const engine::Dataset& set = m_inspectedTest ? *m_data.test : *m_data.train;
-    if (*m_inspected >= set.size() || m_snapshot.network->architecture().inputs != set.pixelsPerImage())
-        return;
-    const std::size_t i = *m_inspected;
-    try {
-        const engine::LessonTrace trace = engine::traceSample(
-            *m_snapshot.network, set.image(i), set.labels[i], m_setup.training.lessonErrors);
-        const bool lessonMode = m_setup.training.batchSize == 1 &&
-                                m_setup.training.optimizer.kind == engine::OptimizerKind::SGD;
-        QString whyNot;
-        if (m_inspectedTest)
-            whyNot = tr("This is a test image: the network never trains on those. Pick a "
-                        "training image in the gallery.");
-        else if (!lessonMode)
-            whyNot = tr("Stepping on one image is the lesson's per-sample update: set the batch "
-                        "size to 1 and the optimizer to SGD (the Lesson presets do).");
-        else if (m_controller->isRunning())
-            whyNot = tr("Pause training first (Space).");
-        m_inspector->setTrace(trace, digitImage(set.image(i), set.rows, set.cols),
-                              tr("%1 image %2").arg(m_inspectedTest ? tr("Test") : tr("Training")).arg(i),
-                              whyNot.isEmpty(), whyNot);
-    } catch (const std::exception& e) {
-        statusBar()->showMessage(QString::fromUtf8(e.what()), 5000);
-    }
-}
-
-// Gallery predictions come from whole-set evaluations off the GUI thread, only for views on
-// screen: at most one a second for the test set, every 3 s for the 60,000 training images. While
-// training, the test set's answers come with each epoch's end; epochs longer than 3 s also have
-// it evaluated every 2 s in between, and the training images every 5 s.
-void MainWindow::requestPredictions(bool force, bool testKnown)
-{
-    if (!m_snapshot.network || !m_data.isValid())
-        return;
-    const bool galleryShown = isOnScreen(m_gallery);
-    const bool running = m_controller->isRunning();
-    // While training, each epoch's end brings the test set's answers; only long epochs (none
-    // for 3 s) have the set evaluated in between, so short ones cost the training nothing.
-    const bool epochAnswersFresh = running && m_sinceEpochPredictions.isValid() &&
-                                   m_sinceEpochPredictions.elapsed() < 3000;
-    const bool wantTest = !testKnown && !epochAnswersFresh &&
-                          ((galleryShown && m_gallery->showsTestSet()) || isOnScreen(m_confusion));
-    const bool wantTrain = galleryShown && !m_gallery->showsTestSet();
-    if (!wantTest && !wantTrain) {
-        if (testKnown)
-            m_sincePredictions.start(); // fresh: the next refresh is an interval away
-        return;
-    }
-    const qint64 interval = wantTrain ? (running ? 5000 : 3000) : (running ? 2000 : 1000);
-    if (!force && m_sincePredictions.isValid() && m_sincePredictions.elapsed() < interval) {
-        // Too soon: asked again when the interval is over, so that the newest network's answers
-        // are shown even if no other request follows (a network changed while nothing trains).
-        if (!m_predictionsLater->isActive())
-            m_predictionsLater->start(int(interval - m_sincePredictions.elapsed()));
-        return;
-    }
-    m_predictionsLater->stop();
-    m_sincePredictions.start();
-    if (wantTest)
-        m_predictions->request(m_snapshot.network, m_data.test, true);
-    if (wantTrain)
-        m_predictions->request(m_snapshot.network, m_data.train, false);
+    using S = app::PredictionScheduler;
+    m_scheduler->setDemand([this] {
+        const bool gallery = isOnScreen(m_gallery);
+        return S::Demand{(gallery && m_gallery->showsTestSet()) || isOnScreen(m_confusion),
+                         gallery && !m_gallery->showsTestSet(), isOnScreen(m_inspector)};
+    });
+    connect(m_scheduler, &S::galleryAnswers, this, [this](bool test, std::shared_ptr<const engine::Evaluation> e) {
+        m_gallery->setPredictions(test, e->predictions, e->confidence);
+    });
+    connect(m_scheduler, &S::confusionAnswers, this, [this](std::shared_ptr<const engine::Evaluation> e) {
+        if (data().test)
+            m_confusion->setConfusion(e->confusion, m_session->classNames());
+    });
+    connect(m_scheduler, &S::inspected, this, [this](const app::InspectedSample& s) {
+        m_inspector->setTrace(s.trace, digitImage(s.set->image(s.index), s.set->rows, s.set->cols),
+                              tr("%1 image %2").arg(s.test ? tr("Test") : tr("Training")).arg(s.index),
+                              s.whyNoStep.isEmpty(), s.whyNoStep);
+    });
+    connect(m_scheduler, &S::inspectionFailed, this,
+            [this](const QString& why) { statusBar()->showMessage(why, 5000); });
 }
 
 void MainWindow::buildActions()
@@ -371,21 +202,26 @@ void MainWindow::buildActions()
     m_start->setToolTip(tr("Start training, or pause it (Space). The network learns from each "
                            "batch: forward pass, errors, weight update."));
     m_start->setEnabled(false);
-    connect(m_start, &QAction::triggered, this, &MainWindow::startOrPause);
+    connect(m_start, &QAction::triggered, this, [this] {
+        if (controller()->isRunning())
+            controller()->pause();
+        else
+            controller()->start();
+    });
 
     m_stop = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("S&top"), this);
     m_stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_stop->setToolTip(tr("End this run (Ctrl+.). The weights stay; the next Start is a new run "
                           "with its own curves."));
     m_stop->setEnabled(false);
-    connect(m_stop, &QAction::triggered, this, [this] { m_controller->stop(); });
+    connect(m_stop, &QAction::triggered, this, [this] { controller()->stop(); });
 
     m_step = new QAction(QIcon::fromTheme(QStringLiteral("media-skip-forward")), tr("Ste&p"), this);
     m_step->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Right));
     m_step->setToolTip(tr("Train on exactly one batch (Ctrl+Right): one image in the lesson's "
                           "per-sample mode."));
     m_step->setEnabled(false);
-    connect(m_step, &QAction::triggered, this, [this] { m_controller->step(); });
+    connect(m_step, &QAction::triggered, this, [this] { controller()->step(); });
 
     m_reset = new QAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Reset weights"), this);
     m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -393,10 +229,8 @@ void MainWindow::buildActions()
                            "initialiser and seed."));
     m_reset->setEnabled(false);
     connect(m_reset, &QAction::triggered, this, [this] {
-        m_setup = m_controls->setup();
-        m_controller->reset(m_setup.weightSeed);
-        m_freshWeights = true;
-        statusBar()->showMessage(tr("New random weights (seed %1)").arg(m_setup.weightSeed), 4000);
+        m_session->resetWeights(m_controls->setup());
+        statusBar()->showMessage(tr("New random weights (seed %1)").arg(m_session->setup().weightSeed), 4000);
     });
 
     m_logLoss = new QAction(tr("&Logarithmic loss axis"), this);
@@ -419,41 +253,15 @@ void MainWindow::buildActions()
 
 void MainWindow::buildMenus()
 {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&New network"), QKeySequence::New, this, &MainWindow::newModel)
-        ->setToolTip(tr("Fresh random weights for the network the controls describe"));
-    file->addAction(tr("&Open model…"), QKeySequence::Open, this, &MainWindow::openModelDialog);
-    m_recentMenu = file->addMenu(tr("Open &recent"));
-    file->addAction(tr("&Save model"), QKeySequence::Save, this, &MainWindow::save);
-    file->addAction(tr("Save model &as…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
-    file->addSeparator();
-    file->addAction(tr("Open &dataset files…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
-                    [this] { onDatasetChosen(int(m_dataSources.size()) - 1); });
-    file->addSeparator();
-    QMenu* exports = file->addMenu(tr("&Export"));
-    exports->addAction(tr("Weights as &NumPy .npz…"), this, [this] {
-        const QString path = askSavePath(tr("Export the weights for numpy"), QStringLiteral("weights.npz"),
-                                         tr("NumPy archives (*.npz)"));
-        if (!path.isEmpty()) {
-            const QString keep = m_modelPath;
-            const bool dirty = m_dirty;
-            if (saveModel(path)) { // an export: the model's own file stays the one it came from
-                m_modelPath = keep;
-                m_dirty = dirty;
-                updateTitle();
-            }
-        }
-    });
-    exports->addAction(tr("Learning curves as &image (PNG, PDF)…"), this, &MainWindow::exportPlot);
-    exports->addAction(tr("Learning curves as &CSV…"), this, &MainWindow::exportCsv);
-    exports->addAction(tr("&Weight heatmaps as PNG…"), this, &MainWindow::exportHeatmaps);
-    exports->addAction(tr("&Gallery page as PNG…"), this, &MainWindow::exportGalleryPage);
-    exports->addAction(tr("C&onfusion matrix as CSV…"), this, &MainWindow::exportConfusion);
-    exports->addAction(tr("Window &screenshot…"), this, &MainWindow::saveScreenshot);
-    rebuildRecentMenu();
-    file->addSeparator();
-    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    m_files = new FileCommands(this, m_settings.get(), m_session, m_document, m_controls,
+                               {m_heatmaps, m_gallery, [this](const QString& path) { return m_curves->savePlot(path); },
+                                [this] { return m_curves->toCsv(); }, [this] { return m_confusion->toCsv(); }});
+    connect(m_files, &FileCommands::failed, this, &MainWindow::showMessage);
+    connect(m_files, &FileCommands::modelChanged, this, &MainWindow::updateTitle);
+    connect(m_files, &FileCommands::newModelRequested, this, &MainWindow::newModel);
+    connect(m_files, &FileCommands::openDatasetRequested, this,
+            [this] { onDatasetChosen(int(m_session->dataSources().size()) - 1); });
+    m_files->addTo(menuBar()->addMenu(tr("&File")));
 
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addActions({m_start, m_stop, m_step, m_reset});
@@ -468,16 +276,12 @@ void MainWindow::buildMenus()
     };
     for (const auto& [name, text] : items) {
         const auto preset = engine::findPreset(name);
-        QAction* a = presets->addAction(text, this, [this, n = QString::fromLatin1(name)] {
-            applyPreset(n);
-        });
+        QAction* a = presets->addAction(text, this, [this, n = QString::fromLatin1(name)] { applyPreset(n); });
         if (preset)
             a->setToolTip(QString::fromStdString(preset->description));
     }
     presets->addSeparator();
-    presets->addAction(tr("nnlab's trained default model"), this, [this] {
-        applyPreset(QStringLiteral("default"));
-    });
+    presets->addAction(tr("nnlab's trained default model"), this, [this] { applyPreset(QStringLiteral("default")); });
     presets->setToolTipsVisible(true);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -500,194 +304,48 @@ void MainWindow::buildMenus()
     });
 }
 
-void MainWindow::buildStatusBar()
+void MainWindow::connectSession()
 {
-    m_epochLabel = new QLabel;
-    m_epochBar = new FlatProgressBar;
-    m_epochBar->setRange(0, 1000);
-    m_epochBar->setTextVisible(false);
-    m_epochBar->setToolTip(tr("Progress through the current epoch"));
-    m_speedLabel = new QLabel;
-    m_speedLabel->setToolTip(tr("Training images per second"));
-    m_etaLabel = new QLabel;
-    m_etaLabel->setToolTip(tr("Time left until the last epoch of this Start ends"));
-    m_testLabel = new QLabel;
-    m_testLabel->setToolTip(tr("Accuracy on the 10,000 test images the network never trains on, "
-                               "at the last epoch end"));
-    // Fixed sizes, wide enough for the longest text each shows: a label whose width follows its
-    // text would re-lay out the status bar, and with it the whole window and its docks, every
-    // time the numbers change while training.
-    const auto fixWidth = [](QLabel* label, const QString& widest) {
-        label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        label->setFixedSize(label->fontMetrics().horizontalAdvance(widest) + 8, label->sizeHint().height());
-    };
-    fixWidth(m_epochLabel, tr("epoch %1").arg(88888));
-    fixWidth(m_speedLabel, tr("%1 images/s").arg(QLocale().toString(8888888)));
-    fixWidth(m_etaLabel, tr("%1 left").arg(tr("%1 h %2 min").arg(8888).arg(88)));
-    fixWidth(m_testLabel, tr("test accuracy %1%").arg(100.0, 0, 'f', 2));
-    m_epochBar->setFixedSize(160, m_epochLabel->height());
-    statusBar()->addPermanentWidget(m_epochLabel);
-    statusBar()->addPermanentWidget(m_epochBar);
-    statusBar()->addPermanentWidget(m_speedLabel);
-    statusBar()->addPermanentWidget(m_etaLabel);
-    statusBar()->addPermanentWidget(m_testLabel);
-}
-
-void MainWindow::connectController()
-{
-    using C = app::TrainingController;
-    connect(m_controller, &C::runStarted, this, [this](const app::RunInfo& info) {
-        m_freshWeights = false;
-        m_dirty = true;
+    using L = app::LabSession;
+    m_session->setSetupSource([this] { return m_controls->setup(); });
+    connect(m_session, &L::setupChanged, m_scheduler, &app::PredictionScheduler::setSetup);
+    connect(m_session, &L::dataLoading, this, [this] { statusBar()->showMessage(tr("Loading data…")); });
+    connect(m_session, &L::dataFailed, this,
+            [this](const QString& why) { showMessage(tr("The data could not be loaded"), why); });
+    connect(m_session, &L::dataIndexChanged, this,
+            [this](int index) { m_controls->setDatasets(m_dataChoices, index); });
+    connect(m_session, &L::dataChanged, this, [this](const app::DataPair& data) {
+        statusBar()->showMessage(tr("%1: %2 training and %3 test images")
+                                     .arg(data.name, QLocale().toString(qulonglong(data.train->size())),
+                                          QLocale().toString(qulonglong(data.test->size()))),
+                                 5000);
+        m_controls->setTrainingSetMaximum(int(data.train->size()));
+        m_scheduler->setData(data);
+        m_gallery->setData(data.train, data.test);
+    });
+    connect(m_session, &L::configured, this, [this] {
+        m_status->clearEpoch();
         updateTitle();
-        m_trainedRun = info.run;
-        m_curves->beginRun(info.run, info.setup.describe() + QStringLiteral(" · ") + info.dataName);
     });
-    connect(m_controller, &C::progressed, this, &MainWindow::onProgress);
-    connect(m_controller, &C::epochEnded, this, &MainWindow::onEpochEnded);
-    connect(m_controller, &C::testEstimated, this, [this](const app::TestEstimate& e) {
-        m_curves->addQuickTest(e.run, e.epochFraction, e.loss, e.accuracy);
-    });
-    connect(m_controller, &C::snapshotReady, this, [this](const app::NetworkSnapshot& s) {
-        m_snapshot = s;
-        if (m_data.isValid())
-            m_heatmaps->setNetwork(s.network, m_data.train->rows, m_data.train->cols);
-        if (isOnScreen(m_inspector))
-            updateInspector();
-        else
-            m_inspectorStale = true;
-        requestPredictions(false);
+    connect(m_session, &L::setupRefused, this,
+            [this](const QString& why) { showMessage(tr("These settings cannot train"), why); });
+    connect(m_session, &L::dataReady, this, &MainWindow::onDataReady);
+    connect(m_session, &L::snapshotChanged, this, [this](const app::NetworkSnapshot& s) {
+        if (isDataReady())
+            m_heatmaps->setNetwork(s.network, data().train->rows, data().train->cols);
+        m_scheduler->setNetwork(s.network);
         m_draw->setNetwork(s.network);
         emit snapshotChanged(s);
     });
-    connect(m_controller, &C::sampleStepped, this, [this](const app::SampleStep& step) {
-        m_dirty = true;
-        if (m_data.isValid())
-            m_inspector->setWeightChange(*step.before, *step.after, m_data.train->rows, m_data.train->cols);
-    });
-    connect(m_controller, &C::stateChanged, this, &MainWindow::onStateChanged);
-    connect(m_controller, &C::finished, this, [this] {
-        statusBar()->showMessage(tr("Done: %1 epochs trained").arg(m_setup.epochs), 8000);
-        m_etaLabel->clear();
-        emit trainingFinished();
-    });
-    connect(m_controller, &C::diverged, this, [this](const QString& why) {
-        showMessage(tr("Training diverged"), why);
-    });
-    connect(m_controller, &C::failed, this, [this](const QString& why) {
-        showMessage(tr("Training could not continue"), why);
-    });
 }
 
-void MainWindow::connectControls()
+void MainWindow::onDataReady()
 {
-    connect(m_controls, &ControlPanel::learningRateChanged, this, [this](float lr) {
-        m_setup.training.optimizer.learningRate = lr;
-        m_controller->setLearningRate(lr);
-    });
-    connect(m_controls, &ControlPanel::optimizerChanged, this,
-            [this](const engine::OptimizerSettings& o) {
-                m_setup.training.optimizer = o;
-                m_controller->setOptimizer(o);
-            });
-    connect(m_controls, &ControlPanel::batchSizeChanged, this, [this](int n) {
-        m_setup.training.batchSize = n;
-        m_controller->setBatchSize(n);
-    });
-    connect(m_controls, &ControlPanel::epochsChanged, this, [this](int n) {
-        m_setup.epochs = n;
-        m_controller->setEpochs(n);
-    });
-    connect(m_controls, &ControlPanel::learningRateDecayChanged, this, [this](float d) {
-        m_setup.learningRateDecay = d;
-        m_controller->setLearningRateDecay(d);
-    });
-    connect(m_controls, &ControlPanel::shapeChanged, this, &MainWindow::onShapeChanged);
-    connect(m_controls, &ControlPanel::runSettingsChanged, this, &MainWindow::onRunSettingsChanged);
-    connect(m_controls, &ControlPanel::datasetChosen, this, &MainWindow::onDatasetChosen);
-}
-
-void MainWindow::loadDefaultModel()
-{
-    const std::string path = app::findBundled(app::Bundled::DefaultModel).path;
-    if (path.empty())
-        return;
-    try {
-        engine::Model model = engine::loadModel(path);
-        m_defaultModelAccuracy = model.info.testAccuracy;
-        m_defaultModel = std::make_shared<const engine::Network>(std::move(model.network));
-    } catch (const std::exception& e) {
-        statusBar()->showMessage(tr("The default model could not be read: %1").arg(QString::fromUtf8(e.what())));
-    }
-}
-
-void MainWindow::loadDataAsync(app::DataSource source, const QStringList& files, int index)
-{
-    const int generation = ++m_loadGeneration;
-    const bool replacing = m_data.isValid();
-    statusBar()->showMessage(tr("Loading data…"));
-    auto* watcher = new QFutureWatcher<std::pair<app::DataPair, QString>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, index, replacing] {
-        watcher->deleteLater();
-        if (generation != m_loadGeneration)
-            return; // a newer choice replaced this one
-        const auto [data, error] = watcher->result();
-        if (!error.isEmpty()) {
-            showMessage(tr("The data could not be loaded"), error);
-            if (!m_data.isValid() && index != 0) {
-                loadDataAsync(app::DataSource::Mnist, {}, 0); // fall back to the bundled MNIST
-                return;
-            }
-            m_controls->setDatasets(m_dataChoices, m_dataIndex); // the current data stays
-            return;
-        }
-        m_dataIndex = index;
-        m_controls->setDatasets(m_dataChoices, index);
-        if (replacing) {
-            m_freshWeights = true;
-            m_snapshot = {};
-        }
-        onDataLoaded(data);
-    });
-    // Not the global pool: Qt's raster engine draws with it.
-    static QThreadPool loaders;
-    watcher->setFuture(QtConcurrent::run(&loaders, [source, files]() -> std::pair<app::DataPair, QString> {
-        try {
-            return {app::loadData(source, files), QString()};
-        } catch (const std::exception& e) {
-            return {app::DataPair{}, QString::fromUtf8(e.what())};
-        }
-    }));
-}
-
-void MainWindow::onDataLoaded(const app::DataPair& data)
-{
-    m_data = data;
-    statusBar()->showMessage(tr("%1: %2 training and %3 test images")
-                                 .arg(data.name, QLocale().toString(qulonglong(data.train->size())),
-                                      QLocale().toString(qulonglong(data.test->size()))),
-                             5000);
-    m_controls->setTrainingSetMaximum(int(data.train->size()));
-    m_predictions->invalidate();
-    m_pendingTestPredictions.reset(); // answers about the old data
-    m_galleryRefresh->stop();
-    m_predictionsLater->stop();
-    m_gallery->setData(data.train, data.test);
-    m_inspected.reset();
-    m_lastTestAccuracy = -1;
-    app::TrainingSetup setup = m_controls->setup();
-    setup.architecture.inputs = data.train->pixelsPerImage();
-    setup.architecture.outputs = data.train->classCount();
-    m_setup = setup;
-    app::NetworkPtr initial = initialNetworkFor(m_setup);
-    if (!initial && m_snapshot.network && m_snapshot.network->architecture() == m_setup.architecture &&
-        !m_freshWeights)
-        initial = m_snapshot.network; // keep what was learned when only the data changed shape-alike
-    configureWorker(initial);
-    if (m_snapshot.network && m_snapshot.network->architecture() == m_setup.architecture) {
-        m_heatmaps->setNetwork(m_snapshot.network, data.train->rows, data.train->cols, true);
-        m_draw->setNetwork(m_snapshot.network);
-        requestPredictions(true);
+    const app::NetworkPtr& network = snapshot().network;
+    if (network && network->architecture() == setup().architecture) {
+        m_heatmaps->setNetwork(network, data().train->rows, data().train->cols, true);
+        m_draw->setNetwork(network);
+        m_scheduler->setNetwork(network, true);
     }
     for (QAction* a : {m_start, m_stop, m_step, m_reset})
         a->setEnabled(true);
@@ -695,36 +353,64 @@ void MainWindow::onDataLoaded(const app::DataPair& data)
     emit dataReady();
 }
 
-app::NetworkPtr MainWindow::initialNetworkFor(const app::TrainingSetup& setup) const
+void MainWindow::connectController()
 {
-    if (m_defaultModel && m_defaultModel->architecture() == setup.architecture &&
-        m_data.name == QLatin1String("MNIST"))
-        return m_defaultModel;
-    return {};
+    using C = app::TrainingController;
+    connect(controller(), &C::runStarted, this, [this](const app::RunInfo& info) {
+        m_document->setModified(true);
+        updateTitle();
+        m_curves->beginRun(info.run, info.setup.describe() + QStringLiteral(" · ") + info.dataName);
+    });
+    connect(controller(), &C::progressed, this, [this](const app::ProgressReport& r) {
+        m_curves->addRunning(r.run, r.progress.epochFraction, r.smoothedLoss, r.smoothedAccuracy);
+        m_status->showProgress(r);
+    });
+    connect(controller(), &C::epochEnded, this, [this](const app::EpochReport& r) {
+        m_curves->addTest(r.run, r.epochFraction, r.testLoss, r.testAccuracy);
+        m_scheduler->takeEpochAnswers(r.test);
+        m_status->showTestAccuracy(r.testAccuracy);
+    });
+    connect(controller(), &C::testEstimated, this, [this](const app::TestEstimate& e) {
+        m_curves->addQuickTest(e.run, e.epochFraction, e.loss, e.accuracy);
+    });
+    connect(controller(), &C::sampleStepped, this, [this](const app::SampleStep& step) {
+        m_document->setModified(true);
+        if (isDataReady())
+            m_inspector->setWeightChange(*step.before, *step.after, data().train->rows, data().train->cols);
+    });
+    connect(controller(), &C::stateChanged, this, &MainWindow::onStateChanged);
+    connect(controller(), &C::finished, this, [this] {
+        statusBar()->showMessage(tr("Done: %1 epochs trained").arg(setup().epochs), 8000);
+        m_status->clearTimeLeft();
+        emit trainingFinished();
+    });
+    connect(controller(), &C::diverged, this, [this](const QString& why) { showMessage(tr("Training diverged"), why); });
+    connect(controller(), &C::failed, this,
+            [this](const QString& why) { showMessage(tr("Training could not continue"), why); });
 }
 
-void MainWindow::configureWorker(app::NetworkPtr initial)
+void MainWindow::connectControls()
 {
-    if (!m_data.isValid())
-        return;
-    if (const QString why = m_setup.validate(m_data.train->size()); !why.isEmpty()) {
-        showMessage(tr("These settings cannot train"), why);
-        return;
-    }
-    m_freshWeights = !initial;
-    m_controller->configure(m_setup, m_data, initial);
-    m_epochBar->setValue(0);
-    updateTitle();
+    using P = ControlPanel;
+    using L = app::LabSession;
+    connect(m_controls, &P::learningRateChanged, m_session, &L::setLearningRate);
+    connect(m_controls, &P::optimizerChanged, m_session, &L::setOptimizer);
+    connect(m_controls, &P::batchSizeChanged, m_session, &L::setBatchSize);
+    connect(m_controls, &P::epochsChanged, m_session, &L::setEpochs);
+    connect(m_controls, &P::learningRateDecayChanged, m_session, &L::setLearningRateDecay);
+    connect(m_controls, &P::shapeChanged, this, &MainWindow::onShapeChanged);
+    connect(m_controls, &P::runSettingsChanged, this, &MainWindow::onRunSettingsChanged);
+    connect(m_controls, &P::datasetChosen, this, &MainWindow::onDatasetChosen);
 }
 
 void MainWindow::askToRestart(const QString& why, const std::function<void()>& restart,
                               const std::function<void()>& keep)
 {
-    if (!m_controller->isRunning()) {
+    if (!controller()->isRunning()) {
         restart();
         return;
     }
-    m_controller->pause();
+    controller()->pause();
     auto* box = new QMessageBox(QMessageBox::Question, tr("Restart training?"),
                                 why + QStringLiteral("\n\n") +
                                     tr("Restart training with the new settings? The current run "
@@ -734,86 +420,63 @@ void MainWindow::askToRestart(const QString& why, const std::function<void()>& r
     box->setDefaultButton(QMessageBox::Yes);
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::finished, this, [this, box, restart, keep] {
-        if (box->clickedButton() == box->button(QMessageBox::Yes)) {
+        if (box->clickedButton() == box->button(QMessageBox::Yes))
             restart();
-            m_controller->start();
-        } else {
+        else
             keep();
-            m_controller->start();
-        }
+        controller()->start();
     });
     box->open();
 }
 
 void MainWindow::onShapeChanged()
 {
-    app::TrainingSetup next = m_controls->setup();
-    if (m_data.isValid()) {
-        next.architecture.inputs = m_data.train->pixelsPerImage();
-        next.architecture.outputs = m_data.train->classCount();
-    }
+    const app::TrainingSetup next = m_session->fitToData(m_controls->setup());
     askToRestart(
         tr("The network's shape changed to %1, so it needs new weights.")
             .arg(QString::fromStdString(next.architecture.describe())),
-        [this, next] {
-            m_setup = next;
-            configureWorker(initialNetworkFor(next));
-        },
-        [this] { m_controls->setSetup(m_setup); });
+        [this, next] { m_session->configure(next, m_session->initialNetworkFor(next)); },
+        [this] { m_controls->setSetup(setup()); });
 }
 
 void MainWindow::onRunSettingsChanged()
 {
-    app::TrainingSetup next = m_controls->setup();
-    next.architecture = m_setup.architecture;
-    const bool newWeights = next.init != m_setup.init || next.weightSeed != m_setup.weightSeed;
-    if (m_controller->isRunning()) {
-        // Shuffling, training-set size and the error shortcut belong to the trainer: they take
-        // effect when this run ends. Seed and initialiser are used by Reset.
-        m_setup.init = next.init;
-        m_setup.weightSeed = next.weightSeed;
-        statusBar()->showMessage(newWeights ? tr("The new seed or initialiser is used by Reset weights.")
-                                            : tr("This setting applies from the next run (Stop, then Start)."),
+    using R = app::LabSession::RunSettings;
+    const R result = m_session->changeRunSettings(m_controls->setup());
+    if (result != R::Applied)
+        statusBar()->showMessage(result == R::UsedByReset
+                                     ? tr("The new seed or initialiser is used by Reset weights.")
+                                     : tr("This setting applies from the next run (Stop, then Start)."),
                                  6000);
-        return;
-    }
-    const bool keepWeights = !(newWeights && m_freshWeights);
-    m_setup = next;
-    configureWorker(keepWeights ? m_snapshot.network : app::NetworkPtr{});
 }
 
 void MainWindow::onDatasetChosen(int index)
 {
-    if (index < 0 || index >= int(m_dataSources.size()))
+    const auto& sources = m_session->dataSources();
+    if (index < 0 || index >= int(sources.size()))
         return;
-    const app::DataSource source = m_dataSources[std::size_t(index)];
-    if (source != app::DataSource::Files) {
-        switchData(index, source, {});
+    if (sources[std::size_t(index)] != app::DataSource::Files) {
+        switchData(index, {});
         return;
     }
-    const QString folder = m_settings->value("paths/data").toString();
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Open a dataset: four IDX files or two CSV files"), folder,
-        tr("Datasets (*.gz *-ubyte *.idx *.csv);;All files (*)"));
+    const QStringList files = m_files->askDataFiles();
     if (files.isEmpty()) {
-        m_controls->setDatasets(m_dataChoices, m_dataIndex);
+        m_controls->setDatasets(m_dataChoices, m_session->dataIndex());
         return;
     }
-    m_settings->setValue("paths/data", QFileInfo(files.front()).absolutePath());
     openDataFiles(files);
 }
 
 void MainWindow::openDataFiles(const QStringList& files)
 {
-    switchData(int(m_dataSources.size()) - 1, app::DataSource::Files, files);
+    switchData(int(m_session->dataSources().size()) - 1, files);
 }
 
-void MainWindow::switchData(int index, app::DataSource source, const QStringList& files)
+void MainWindow::switchData(int index, const QStringList& files)
 {
     askToRestart(
-        tr("Different data needs a new network."),
-        [this, index, source, files] { loadDataAsync(source, files, index); },
-        [this] { m_controls->setDatasets(m_dataChoices, m_dataIndex); });
+        tr("Different data needs a new network."), [this, index, files] { m_session->loadData(index, files); },
+        [this] { m_controls->setDatasets(m_dataChoices, m_session->dataIndex()); });
 }
 
 bool MainWindow::applyPreset(const QString& name)
@@ -821,78 +484,17 @@ bool MainWindow::applyPreset(const QString& name)
     const auto preset = engine::findPreset(name.toStdString());
     if (!preset)
         return false;
-    app::TrainingSetup next = app::TrainingSetup::fromPreset(*preset);
-    if (m_data.isValid()) {
-        next.architecture.inputs = m_data.train->pixelsPerImage();
-        next.architecture.outputs = m_data.train->classCount();
-    }
+    const app::TrainingSetup next = m_session->fitToData(app::TrainingSetup::fromPreset(*preset));
     m_controls->setSetup(next);
     askToRestart(
         tr("The preset sets up a new network."),
         [this, next] {
-            m_setup = next;
             m_controls->setSetup(next);
-            configureWorker(initialNetworkFor(next));
+            m_session->configure(next, m_session->initialNetworkFor(next));
             statusBar()->showMessage(tr("Preset: %1").arg(next.describe()), 5000);
         },
-        [this] { m_controls->setSetup(m_setup); });
+        [this] { m_controls->setSetup(setup()); });
     return true;
-}
-
-void MainWindow::startOrPause()
-{
-    if (m_controller->isRunning())
-        m_controller->pause();
-    else
-        m_controller->start();
-}
-
-void MainWindow::onProgress(const app::ProgressReport& r)
-{
-    const auto& p = r.progress;
-    m_curves->addRunning(r.run, p.epochFraction, p.runningLoss, p.runningAccuracy);
-    // The status bar follows at most 4 times a second: QProgressBar repaints at once on every
-    // change, and each paint is GUI time the training threads wait for.
-    m_lastProgress = r;
-    if (!m_sinceStatus.isValid() || m_sinceStatus.elapsed() >= kStatusIntervalMs)
-        showProgressInStatusBar();
-}
-
-void MainWindow::showProgressInStatusBar()
-{
-    if (!m_lastProgress)
-        return;
-    m_sinceStatus.start();
-    const app::ProgressReport& r = *m_lastProgress;
-    const auto& p = r.progress;
-    m_epochBar->setValue(p.epochSize ? int(1000 * p.cursor / p.epochSize) : 0);
-    m_epochLabel->setText(tr("epoch %1").arg(p.epoch + 1));
-    if (p.samplesPerSecond > 0)
-        m_speedLabel->setText(tr("%1 images/s").arg(QLocale().toString(qlonglong(std::llround(p.samplesPerSecond)))));
-    m_etaLabel->setText(r.etaSeconds >= 0 ? tr("%1 left").arg(formatDuration(r.etaSeconds)) : QString());
-}
-
-void MainWindow::onEpochEnded(const app::EpochReport& r)
-{
-    m_curves->addTest(r.run, r.epochFraction, r.testLoss, r.testAccuracy);
-    if (m_data.test) {
-        QStringList names;
-        for (const auto& n : m_data.test->classNames)
-            names << QString::fromStdString(n);
-        m_confusion->setConfusion(r.test->confusion, names);
-    }
-    // The worker has just tested every image with the epoch's weights: the gallery shows those
-    // answers, so the set is not evaluated again next to the training.
-    m_pendingTestPredictions = r.test;
-    m_sinceEpochPredictions.start();
-    const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : kGalleryRefreshMs;
-    if (since >= kGalleryRefreshMs)
-        showPendingTestPredictions();
-    else if (!m_galleryRefresh->isActive())
-        m_galleryRefresh->start(int(kGalleryRefreshMs - since));
-    requestPredictions(false, true);
-    m_lastTestAccuracy = r.testAccuracy;
-    m_testLabel->setText(tr("test accuracy %1%").arg(100 * r.testAccuracy, 0, 'f', 2));
 }
 
 void MainWindow::onStateChanged(WorkerState state)
@@ -901,12 +503,10 @@ void MainWindow::onStateChanged(WorkerState state)
     m_start->setText(running ? tr("&Pause") : state == WorkerState::Paused ? tr("&Resume") : tr("&Start"));
     m_start->setIcon(QIcon::fromTheme(running ? QStringLiteral("media-playback-pause")
                                               : QStringLiteral("media-playback-start")));
-    m_step->setEnabled(!running && m_data.isValid());
-    updateInspector(); // its Step button follows the state
-    if (!running) {
-        showProgressInStatusBar(); // where it stopped, not where the last update caught it
-        m_etaLabel->clear();
-    }
+    m_step->setEnabled(!running && isDataReady());
+    m_scheduler->setTraining(running);
+    if (!running)
+        m_status->showStopped();
 }
 
 void MainWindow::showMessage(const QString& title, const QString& text)
@@ -918,247 +518,38 @@ void MainWindow::showMessage(const QString& title, const QString& text)
     box->open(); // window-modal, never blocks the event loop
 }
 
-QString MainWindow::askSavePath(const QString& title, const QString& defaultName, const QString& filter)
-{
-    const QString folder = m_settings->value("paths/export").toString();
-    const QString path = QFileDialog::getSaveFileName(
-        this, title, folder.isEmpty() ? defaultName : folder + QLatin1Char('/') + defaultName, filter);
-    if (!path.isEmpty())
-        m_settings->setValue("paths/export", QFileInfo(path).absolutePath());
-    return path;
-}
-
-void MainWindow::exportPlot()
-{
-    const QString path = askSavePath(tr("Export the learning curves"), QStringLiteral("curves.png"),
-                                     tr("PNG image (*.png);;PDF document (*.pdf)"));
-    if (!path.isEmpty() && !m_curves->savePlot(path))
-        showMessage(tr("Export failed"), tr("%1 could not be written.").arg(path));
-}
-
-void MainWindow::exportCsv()
-{
-    const QString path = askSavePath(tr("Export the learning curves"), QStringLiteral("curves.csv"),
-                                     tr("CSV file (*.csv)"));
-    if (path.isEmpty())
-        return;
-    writeFile(path, m_curves->toCsv().toUtf8());
-}
-
-bool MainWindow::writeFile(const QString& path, const QByteArray& bytes)
-{
-    QSaveFile file(path); // all or nothing: an old file survives a failed write
-    if (file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit())
-        return true;
-    showMessage(tr("Could not save"), tr("%1 could not be written: %2").arg(path, file.errorString()));
-    return false;
-}
-
-void MainWindow::exportHeatmaps()
-{
-    const QString path = askSavePath(tr("Export the weight heatmaps"), QStringLiteral("weights.png"),
-                                     tr("PNG image (*.png)"));
-    if (!path.isEmpty() && !m_heatmaps->grab().save(path))
-        showMessage(tr("Export failed"), tr("%1 could not be written.").arg(path));
-}
-
-void MainWindow::exportGalleryPage()
-{
-    const QString path = askSavePath(tr("Export the gallery page"), QStringLiteral("digits.png"),
-                                      tr("PNG image (*.png)"));
-    if (!path.isEmpty() && !m_gallery->grab().save(path))
-        showMessage(tr("Export failed"), tr("%1 could not be written.").arg(path));
-}
-
-void MainWindow::exportConfusion()
-{
-    const QString path = askSavePath(tr("Export the confusion matrix"), QStringLiteral("confusion.csv"),
-                                     tr("CSV file (*.csv)"));
-    if (!path.isEmpty())
-        writeFile(path, m_confusion->toCsv().toUtf8());
-}
-
-// --- Model files ---------------------------------------------------------------------------
-
 void MainWindow::newModel()
 {
-    app::TrainingSetup next = m_controls->setup();
-    if (m_data.isValid()) {
-        next.architecture.inputs = m_data.train->pixelsPerImage();
-        next.architecture.outputs = m_data.train->classCount();
-    }
+    const app::TrainingSetup next = m_session->fitToData(m_controls->setup());
     askToRestart(tr("A new network starts from fresh random weights."),
                  [this, next] {
-                     m_setup = next;
-                     m_modelPath.clear();
-                     configureWorker({});
-                     m_dirty = false;
+                     m_document->clear();
+                     m_session->configure(next, {});
                      updateTitle();
                  },
                  [] {});
 }
 
-void MainWindow::openModelDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open a model"),
-                                                      m_settings->value("paths/models").toString(),
-                                                      tr("Models (*.nnlab *.npz);;nnlab models (*.nnlab);;"
-                                                         "NumPy archives (*.npz);;All files (*)"));
-    if (!path.isEmpty()) {
-        m_settings->setValue("paths/models", QFileInfo(path).absolutePath());
-        openModel(path);
-    }
-}
-
 bool MainWindow::openModel(const QString& path)
 {
-    engine::Model model;
-    try {
-        model = path.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive) ? engine::loadNpz(path.toStdString())
-                                                                          : engine::loadModel(path.toStdString());
-    } catch (const std::exception& e) {
-        showMessage(tr("The model could not be opened"), QString::fromUtf8(e.what()));
-        return false; // the current model stays
-    }
-    const engine::Architecture& a = model.network.architecture();
-    if (m_data.isValid() && (a.inputs != m_data.train->pixelsPerImage() || a.outputs != m_data.train->classCount())) {
-        showMessage(tr("The model does not fit the data"),
-                    tr("%1 reads %2 inputs into %3 classes, but the data has %4 pixels per image "
-                       "and %5 classes.")
-                        .arg(QFileInfo(path).fileName())
-                        .arg(a.inputs)
-                        .arg(a.outputs)
-                        .arg(m_data.train->pixelsPerImage())
-                        .arg(m_data.train->classCount()));
-        return false;
-    }
-    if (a.hidden.size() > std::size_t(ControlPanel::kMaxHiddenLayers) ||
-        std::any_of(a.hidden.begin(), a.hidden.end(), [](int n) { return n > ControlPanel::kMaxHiddenNodes; })) {
-        showMessage(tr("The model is too large for the controls"),
-                    tr("%1 has more than %2 hidden layers or more than %3 nodes in one; nnlab-train "
-                       "can still train it.")
-                        .arg(QFileInfo(path).fileName())
-                        .arg(ControlPanel::kMaxHiddenLayers)
-                        .arg(ControlPanel::kMaxHiddenNodes));
-        return false;
-    }
-    if (m_controller->isRunning())
-        m_controller->pause();
-    app::TrainingSetup next = m_controls->setup();
-    next.architecture = a; // the controls follow the model
-    m_setup = next;
-    m_controls->setSetup(next);
-    auto network = std::make_shared<const engine::Network>(std::move(model.network));
-    m_snapshot = app::NetworkSnapshot{0, network, 0, 0};
-    configureWorker(network);
-    m_modelPath = path;
-    m_dirty = false;
-    QStringList recent = recentModels();
-    recent.removeAll(path);
-    recent.prepend(path);
-    m_settings->setValue("recent/models", recent.mid(0, 8));
-    rebuildRecentMenu();
-    statusBar()->showMessage(
-        tr("Opened %1: %2%3")
-            .arg(QFileInfo(path).fileName(), QString::fromStdString(m_setup.architecture.describe()),
-                 model.info.testAccuracy ? tr(", %1% on its test set").arg(100.0 * *model.info.testAccuracy, 0, 'f', 2)
-                                         : QString()),
-        8000);
-    updateTitle();
-    return true;
+    return m_files->openModel(path);
 }
 
 bool MainWindow::saveModel(const QString& path)
 {
-    if (!m_snapshot.network) {
-        showMessage(tr("Nothing to save"), tr("There is no network yet."));
-        return false;
-    }
-    engine::Model model;
-    model.network = *m_snapshot.network;
-    if (m_lastTestAccuracy >= 0)
-        model.info.testAccuracy = float(m_lastTestAccuracy);
-    model.info.samplesSeen = m_snapshot.samplesSeen;
-    model.info.note = m_setup.describe().toStdString();
-    std::ostringstream bytes;
-    try {
-        if (path.endsWith(QLatin1String(".npz"), Qt::CaseInsensitive))
-            engine::writeNpz(bytes, model, path.toStdString()); // w_i_h, w_h_o... for numpy
-        else
-            engine::writeModel(bytes, model, path.toStdString());
-    } catch (const std::exception& e) {
-        showMessage(tr("Could not save"), QString::fromUtf8(e.what()));
-        return false;
-    }
-    const std::string data = bytes.str();
-    if (!writeFile(path, QByteArray(data.data(), qsizetype(data.size()))))
-        return false;
-    m_modelPath = path;
-    m_dirty = false;
-    QStringList recent = recentModels();
-    recent.removeAll(path);
-    recent.prepend(path);
-    m_settings->setValue("recent/models", recent.mid(0, 8));
-    rebuildRecentMenu();
-    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
-    updateTitle();
-    return true;
-}
-
-bool MainWindow::save()
-{
-    return m_modelPath.isEmpty() ? saveAs() : saveModel(m_modelPath);
-}
-
-bool MainWindow::saveAs()
-{
-    const QString folder = m_settings->value("paths/models").toString();
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Save the model"),
-        (folder.isEmpty() ? QString() : folder + QLatin1Char('/')) + QStringLiteral("model.nnlab"),
-        tr("nnlab models (*.nnlab);;NumPy archives: w_i_h, w_h_o, ... (*.npz)"));
-    if (path.isEmpty())
-        return false;
-    if (!path.endsWith(QLatin1String(".nnlab")) && !path.endsWith(QLatin1String(".npz")))
-        path += QStringLiteral(".nnlab");
-    m_settings->setValue("paths/models", QFileInfo(path).absolutePath());
-    return saveModel(path);
-}
-
-QStringList MainWindow::recentModels() const
-{
-    return m_settings->value("recent/models").toStringList();
-}
-
-void MainWindow::rebuildRecentMenu()
-{
-    if (!m_recentMenu)
-        return;
-    m_recentMenu->clear();
-    const QStringList recent = recentModels();
-    for (const QString& path : recent)
-        m_recentMenu->addAction(QDir::toNativeSeparators(path), this, [this, path] { openModel(path); });
-    m_recentMenu->setEnabled(!recent.isEmpty());
-}
-
-void MainWindow::saveScreenshot()
-{
-    const QString path = askSavePath(tr("Save a screenshot"), QStringLiteral("nnlab.png"),
-                                     tr("PNG image (*.png)"));
-    if (!path.isEmpty() && !grab().save(path))
-        showMessage(tr("Screenshot failed"), tr("%1 could not be written.").arg(path));
+    return m_files->saveModel(path);
 }
 
 void MainWindow::updateTitle()
 {
-    QString model = m_setup.describe();
-    if (m_snapshot.network && m_snapshot.network == m_defaultModel)
-        model = tr("default model (%1% on test)").arg(100.0 * m_defaultModelAccuracy.value_or(0), 0, 'f', 1);
-    if (!m_modelPath.isEmpty())
-        model = QFileInfo(m_modelPath).fileName();
+    QString model = setup().describe();
+    if (m_session->showsDefaultModel())
+        model = tr("default model (%1% on test)").arg(100.0 * m_session->defaultModelAccuracy().value_or(0), 0, 'f', 1);
+    if (!modelPath().isEmpty())
+        model = QFileInfo(modelPath()).fileName();
     setWindowTitle(tr("nnlab — %1%2 — %3")
-                       .arg(model, m_dirty ? QStringLiteral(" *") : QString(),
-                            m_data.name.isEmpty() ? tr("loading") : m_data.name));
+                       .arg(model, isModelDirty() ? QStringLiteral(" *") : QString(),
+                            data().name.isEmpty() ? tr("loading") : data().name));
 }
 
 void MainWindow::writeSettings()
@@ -1167,15 +558,15 @@ void MainWindow::writeSettings()
     m_settings->setValue("window/geometry", saveGeometry());
     m_settings->setValue("window/state", saveState());
     m_settings->setValue("view/logLoss", m_logLoss->isChecked());
-    m_settings->setValue("data/source", m_dataIndex);
+    m_settings->setValue("data/source", m_session->dataIndex());
     m_settings->sync();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (m_askToSave && m_dirty) {
-        if (m_controller->isRunning())
-            m_controller->pause();
+    if (m_askToSave && isModelDirty()) {
+        if (controller()->isRunning())
+            controller()->pause();
         QMessageBox box(QMessageBox::Question, tr("Save the trained model?"),
                         tr("The network has learned since it was last saved. Save it before "
                            "closing?"),
@@ -1183,16 +574,14 @@ void MainWindow::closeEvent(QCloseEvent* event)
         box.setObjectName(QStringLiteral("saveOnQuitQuestion"));
         box.setDefaultButton(QMessageBox::Save);
         const int answer = box.exec();
-        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !save())) {
+        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !m_files->save())) {
             event->ignore();
             return;
         }
     }
     writeSettings();
-    m_probe->stop();
-    m_controller->shutdown(); // stops mid-epoch and joins within 0.5 s
-    m_predictions->invalidate();
-    m_predictions->waitForIdle();
+    controller()->shutdown(); // stops mid-epoch and joins within 0.5 s
+    m_scheduler->stop();
     event->accept();
 }
 

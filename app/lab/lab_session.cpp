@@ -1,0 +1,259 @@
+#include "lab_session.h"
+
+#include "app/bundled_files.h"
+#include "engine/presets.h"
+
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace nnlab::app {
+
+namespace engine = nnlab::engine;
+
+LabSession::LabSession(QObject* parent) : QObject(parent), m_controller(new TrainingController(this))
+{
+    m_dataSources = {DataSource::Mnist};
+    if (fashionMnistAvailable())
+        m_dataSources.push_back(DataSource::FashionMnist);
+    m_dataSources.push_back(DataSource::Files);
+
+    connect(m_controller, &TrainingController::runStarted, this, [this] { m_freshWeights = false; });
+    connect(m_controller, &TrainingController::snapshotReady, this, [this](const NetworkSnapshot& s) {
+        m_snapshot = s;
+        emit snapshotChanged(s);
+    });
+    connect(m_controller, &TrainingController::epochEnded, this,
+            [this](const EpochReport& r) { m_lastTestAccuracy = r.testAccuracy; });
+}
+
+LabSession::~LabSession()
+{
+    m_controller->shutdown();
+    m_loaders.waitForDone();
+}
+
+void LabSession::loadData(int index, const QStringList& files)
+{
+    if (index < 0 || index >= int(m_dataSources.size()))
+        return;
+    const DataSource source = m_dataSources[std::size_t(index)];
+    const int generation = ++m_loadGeneration;
+    const bool replacing = m_data.isValid();
+    emit dataLoading();
+    auto* watcher = new QFutureWatcher<std::pair<DataPair, QString>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, index, replacing] {
+        watcher->deleteLater();
+        if (generation != m_loadGeneration)
+            return; // a newer choice replaced this one
+        const auto [data, error] = watcher->result();
+        if (!error.isEmpty()) {
+            emit dataFailed(error);
+            if (!m_data.isValid() && index != 0) {
+                loadData(0); // fall back to the bundled MNIST
+                return;
+            }
+            emit dataIndexChanged(m_dataIndex); // the current data stays
+            return;
+        }
+        m_dataIndex = index;
+        emit dataIndexChanged(index);
+        if (replacing) {
+            m_freshWeights = true;
+            m_snapshot = {};
+        }
+        onLoaded(data);
+    });
+    watcher->setFuture(QtConcurrent::run(&m_loaders, [source, files]() -> std::pair<DataPair, QString> {
+        try {
+            return {app::loadData(source, files), QString()};
+        } catch (const std::exception& e) {
+            return {DataPair{}, QString::fromUtf8(e.what())};
+        }
+    }));
+}
+
+void LabSession::onLoaded(const DataPair& data)
+{
+    m_data = data;
+    m_lastTestAccuracy.reset();
+    emit dataChanged(m_data);
+    const TrainingSetup setup = fitToData(m_setupSource ? m_setupSource() : m_setup);
+    NetworkPtr initial = initialNetworkFor(setup);
+    if (!initial && m_snapshot.network && m_snapshot.network->architecture() == setup.architecture &&
+        !m_freshWeights)
+        initial = m_snapshot.network; // keep what was learned when only the data changed shape-alike
+    configure(setup, initial);
+    emit dataReady();
+}
+
+QStringList LabSession::classNames() const
+{
+    QStringList names;
+    if (m_data.test)
+        for (const auto& n : m_data.test->classNames)
+            names << QString::fromStdString(n);
+    return names;
+}
+
+QString LabSession::loadDefaultModel()
+{
+    const std::string path = findBundled(Bundled::DefaultModel).path;
+    if (path.empty())
+        return {};
+    try {
+        engine::Model model = engine::loadModel(path);
+        m_defaultModelAccuracy = model.info.testAccuracy;
+        m_defaultModel = std::make_shared<const engine::Network>(std::move(model.network));
+    } catch (const std::exception& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+NetworkPtr LabSession::initialNetworkFor(const TrainingSetup& setup) const
+{
+    if (m_defaultModel && m_defaultModel->architecture() == setup.architecture &&
+        m_data.name == QLatin1String("MNIST"))
+        return m_defaultModel;
+    return {};
+}
+
+TrainingSetup LabSession::fitToData(TrainingSetup setup) const
+{
+    if (m_data.isValid()) {
+        setup.architecture.inputs = m_data.train->pixelsPerImage();
+        setup.architecture.outputs = m_data.train->classCount();
+    }
+    return setup;
+}
+
+void LabSession::begin(std::optional<TrainingSetup> remembered, int rememberedDataIndex)
+{
+    const bool userFiles = rememberedDataIndex >= int(m_dataSources.size()) - 1;
+    m_dataIndex = rememberedDataIndex < 0 || userFiles ? 0 : rememberedDataIndex;
+    if (!remembered)
+        remembered = TrainingSetup::fromPreset(
+            engine::findPreset(m_defaultModel ? "default" : "lesson").value_or(engine::presets().front()));
+    setSetup(*remembered);
+    if (m_defaultModel)
+        m_snapshot = NetworkSnapshot{0, m_defaultModel, 0, 0};
+    if (m_snapshot.network == nullptr || !(m_snapshot.network->architecture() == m_setup.architecture))
+        m_snapshot = {};
+}
+
+QString LabSession::whyNotFit(const engine::Architecture& a, const QString& name) const
+{
+    if (!m_data.isValid() || (a.inputs == m_data.train->pixelsPerImage() && a.outputs == m_data.train->classCount()))
+        return {};
+    return tr("%1 reads %2 inputs into %3 classes, but the data has %4 pixels per image and %5 classes.")
+        .arg(name)
+        .arg(a.inputs)
+        .arg(a.outputs)
+        .arg(m_data.train->pixelsPerImage())
+        .arg(m_data.train->classCount());
+}
+
+void LabSession::setSetup(const TrainingSetup& setup)
+{
+    m_setup = setup;
+    emit setupChanged(m_setup);
+}
+
+std::optional<engine::Model> LabSession::currentModel() const
+{
+    if (!m_snapshot.network)
+        return std::nullopt;
+    engine::Model model;
+    model.network = *m_snapshot.network;
+    if (m_lastTestAccuracy)
+        model.info.testAccuracy = float(*m_lastTestAccuracy);
+    model.info.samplesSeen = m_snapshot.samplesSeen;
+    model.info.note = m_setup.describe().toStdString();
+    return model;
+}
+
+bool LabSession::configure(const TrainingSetup& setup, NetworkPtr initial)
+{
+    setSetup(setup);
+    if (!m_data.isValid())
+        return false;
+    if (const QString why = m_setup.validate(m_data.train->size()); !why.isEmpty()) {
+        emit setupRefused(why);
+        return false;
+    }
+    m_freshWeights = !initial;
+    m_controller->configure(m_setup, m_data, initial);
+    emit configured();
+    return true;
+}
+
+void LabSession::adopt(NetworkPtr network, const TrainingSetup& setup)
+{
+    if (m_controller->isRunning())
+        m_controller->pause();
+    m_snapshot = NetworkSnapshot{0, network, 0, 0};
+    configure(setup, network);
+}
+
+void LabSession::resetWeights(const TrainingSetup& setup)
+{
+    setSetup(setup);
+    m_controller->reset(m_setup.weightSeed);
+    m_freshWeights = true;
+}
+
+LabSession::RunSettings LabSession::changeRunSettings(const TrainingSetup& requested)
+{
+    TrainingSetup next = requested;
+    next.architecture = m_setup.architecture;
+    const bool newWeights = next.init != m_setup.init || next.weightSeed != m_setup.weightSeed;
+    if (m_controller->isRunning()) {
+        // Shuffling, training-set size and the error shortcut belong to the trainer: they take
+        // effect when this run ends. Seed and initialiser are used by Reset.
+        TrainingSetup kept = m_setup;
+        kept.init = next.init;
+        kept.weightSeed = next.weightSeed;
+        setSetup(kept);
+        return newWeights ? RunSettings::UsedByReset : RunSettings::FromNextRun;
+    }
+    const bool keepWeights = !(newWeights && m_freshWeights);
+    configure(next, keepWeights ? m_snapshot.network : NetworkPtr{});
+    return RunSettings::Applied;
+}
+
+void LabSession::setLearningRate(float learningRate)
+{
+    m_setup.training.optimizer.learningRate = learningRate;
+    m_controller->setLearningRate(learningRate);
+    emit setupChanged(m_setup);
+}
+
+void LabSession::setOptimizer(const engine::OptimizerSettings& settings)
+{
+    m_setup.training.optimizer = settings;
+    m_controller->setOptimizer(settings);
+    emit setupChanged(m_setup);
+}
+
+void LabSession::setBatchSize(int batchSize)
+{
+    m_setup.training.batchSize = batchSize;
+    m_controller->setBatchSize(batchSize);
+    emit setupChanged(m_setup);
+}
+
+void LabSession::setEpochs(int epochs)
+{
+    m_setup.epochs = epochs;
+    m_controller->setEpochs(epochs);
+    emit setupChanged(m_setup);
+}
+
+void LabSession::setLearningRateDecay(float decay)
+{
+    m_setup.learningRateDecay = decay;
+    m_controller->setLearningRateDecay(decay);
+    emit setupChanged(m_setup);
+}
+
+} // namespace nnlab::app

@@ -1,0 +1,119 @@
+// The lab's training state on the GUI thread: the setup (one copy of each setting), the data
+// (loaded off the GUI thread), the newest network, the default model, and the training
+// controller that commands the worker thread. Widgets read it and call it; it knows none.
+#pragma once
+
+#include "app/data_loading.h"
+#include "app/training_controller.h"
+
+#include "engine/model_file.h"
+
+#include <QObject>
+#include <QThreadPool>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace nnlab::app {
+
+class LabSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit LabSession(QObject* parent = nullptr);
+    ~LabSession() override;
+
+    TrainingController* controller() const { return m_controller; }
+
+    // --- Data: the sources offered (Files last), the one in use, loading -----------------
+    const std::vector<DataSource>& dataSources() const { return m_dataSources; }
+    int dataIndex() const { return m_dataIndex; }
+    const DataPair& data() const { return m_data; }
+    bool hasData() const { return m_data.isValid(); }
+    QStringList classNames() const; // the test set's, "0".."9" for digits
+    // Loads source `index` (with `files` for DataSource::Files) off the GUI thread; a newer
+    // call replaces an older one still loading. Then: dataChanged, a configure, dataReady; or
+    // dataFailed (the current data stays; with none yet, the bundled MNIST is loaded instead).
+    void loadData(int index, const QStringList& files = {});
+    // Where the next configure after loaded data takes its settings from (the controls).
+    void setSetupSource(std::function<TrainingSetup()> source) { m_setupSource = std::move(source); }
+
+    // --- The default model (NNLAB_MODEL, or the bundled one) -----------------------------
+    // Reads it; returns why not if it is there but unreadable (empty otherwise).
+    QString loadDefaultModel();
+    NetworkPtr defaultModel() const { return m_defaultModel; }
+    std::optional<float> defaultModelAccuracy() const { return m_defaultModelAccuracy; }
+    bool showsDefaultModel() const { return m_snapshot.network && m_snapshot.network == m_defaultModel; }
+    // The default model when it fits `setup` on MNIST, else null (fresh random weights).
+    NetworkPtr initialNetworkFor(const TrainingSetup& setup) const;
+
+    // --- The setup and the network -------------------------------------------------------
+    const TrainingSetup& setup() const { return m_setup; }
+    // `setup` with the data's inputs and classes.
+    TrainingSetup fitToData(TrainingSetup setup) const;
+    // The first setup and data source (loadData follows): those remembered, else the default
+    // model's preset (the lesson's without it) and MNIST; user files are not reopened without
+    // asking. Shows the default model if it fits.
+    void begin(std::optional<TrainingSetup> remembered, int rememberedDataIndex);
+    // Why a network of architecture `a` (from file `name`) cannot work on this data; empty if it can.
+    QString whyNotFit(const engine::Architecture& a, const QString& name) const;
+    const NetworkSnapshot& snapshot() const { return m_snapshot; }
+    bool hasFreshWeights() const { return m_freshWeights; }
+    // Test accuracy at the last epoch end on this data (0..1), if any.
+    std::optional<double> lastTestAccuracy() const { return m_lastTestAccuracy; }
+    // The newest weights with what is known about them, for a model file.
+    std::optional<engine::Model> currentModel() const;
+
+    // A new trainer for `setup` from `initial` (null: fresh random weights). False, with
+    // setupRefused(why), if the setup cannot train on this data.
+    bool configure(const TrainingSetup& setup, NetworkPtr initial);
+    // A model read from a file becomes the network (the setup takes its architecture).
+    void adopt(NetworkPtr network, const TrainingSetup& setup);
+    // Fresh random weights from setup.init and setup.weightSeed.
+    void resetWeights(const TrainingSetup& setup);
+    // Shuffling, training-set size, the error shortcut, initialiser and seed. While training
+    // they wait (returned false; seed and initialiser are kept for Reset); otherwise the
+    // trainer is rebuilt, keeping the weights unless new fresh ones are asked for.
+    enum class RunSettings { Applied, UsedByReset, FromNextRun };
+    RunSettings changeRunSettings(const TrainingSetup& next);
+
+    // Live settings: the setup's one copy, then one command to the worker.
+    void setLearningRate(float learningRate);
+    void setOptimizer(const engine::OptimizerSettings& settings);
+    void setBatchSize(int batchSize);
+    void setEpochs(int epochs);
+    void setLearningRateDecay(float decay);
+
+signals:
+    void dataLoading();
+    void dataChanged(const nnlab::app::DataPair& data); // new sets: views forget the old ones
+    void dataReady();                                   // ... and the worker is configured
+    void dataFailed(const QString& why);
+    void dataIndexChanged(int index); // the source in use (after a load, or kept after a failure)
+    void configured();
+    void setupRefused(const QString& why);
+    void snapshotChanged(const nnlab::app::NetworkSnapshot& snapshot);
+    void setupChanged(const nnlab::app::TrainingSetup& setup);
+
+private:
+    void onLoaded(const DataPair& data);
+    void setSetup(const TrainingSetup& setup);
+
+    TrainingController* m_controller;
+    TrainingSetup m_setup; // what the worker was last configured with, plus live settings
+    std::function<TrainingSetup()> m_setupSource;
+    DataPair m_data;
+    std::vector<DataSource> m_dataSources;
+    int m_dataIndex = 0;
+    int m_loadGeneration = 0;
+    QThreadPool m_loaders; // not the global pool: Qt's raster engine draws with it
+    NetworkPtr m_defaultModel;
+    std::optional<float> m_defaultModelAccuracy;
+    NetworkSnapshot m_snapshot;
+    bool m_freshWeights = true; // untrained since the last configure or reset
+    std::optional<double> m_lastTestAccuracy;
+};
+
+} // namespace nnlab::app

@@ -1,0 +1,121 @@
+// When the views that show the network's answers get new ones: the gallery and the confusion
+// matrix (whole-set evaluations off the GUI thread, at most every few seconds, and the test
+// set's answers that come with each epoch's end) and the step inspector (one image's forward
+// pass, for the newest network, when the inspector is on screen).
+#pragma once
+
+#include "app/dataset_predictions.h"
+#include "app/training_setup.h"
+
+#include "engine/step_trace.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QTimer;
+
+namespace nnlab::app {
+
+// One image through the newest network, for the step inspector.
+struct InspectedSample
+{
+    bool test = true;          // from the test set (else the training set)
+    std::size_t index = 0;
+    std::shared_ptr<const engine::Dataset> set;
+    engine::LessonTrace trace;
+    QString whyNoStep;         // empty: "Step on this image" may train on it
+};
+
+class PredictionScheduler : public QObject
+{
+    Q_OBJECT
+
+public:
+    using ms = std::chrono::milliseconds;
+    // The shortest times between evaluations of a whole set (tests pass short ones).
+    struct Intervals
+    {
+        ms galleryRefresh{400}; // the epoch-end answers shown at most this often
+        ms testIdle{1000}, testTraining{2000};
+        ms trainingSetIdle{3000}, trainingSetTraining{5000};
+        ms epochAnswersFresh{3000}; // while training, epoch ends this close need no evaluation
+    };
+    // What the views on screen want now.
+    struct Demand
+    {
+        bool testSet = false;     // the gallery showing the test set, or the confusion matrix
+        bool trainingSet = false; // the gallery showing the training set
+        bool inspector = false;   // the step inspector
+    };
+
+    explicit PredictionScheduler(QObject* parent = nullptr) : PredictionScheduler(Intervals{}, parent) {}
+    explicit PredictionScheduler(Intervals intervals, QObject* parent = nullptr);
+    ~PredictionScheduler() override;
+
+    // Asked at every decision (the views' visibility); without it nothing is wanted.
+    void setDemand(std::function<Demand()> demand) { m_demand = std::move(demand); }
+
+    // New data: answers and requests about the old sets (and the old network) are dropped.
+    void setData(const DataPair& data);
+    // The newest network: the views on screen ask for its answers (the inspector at once;
+    // force: the sets whatever the interval).
+    void setNetwork(NetworkPtr network, bool force = false);
+    // The worker's state: training evaluates less often, and the step inspector says so.
+    void setTraining(bool training);
+    // The setup decides whether an image may be stepped on and how errors are traced.
+    void setSetup(const TrainingSetup& setup);
+    // Asks for answers now if due (force: whatever the interval); a request within the interval
+    // is made when it ends, for the newest network then.
+    void request(bool force = false);
+    // The worker tested the whole test set at an epoch's end: the confusion matrix shows it at
+    // once, the gallery at most every Intervals::galleryRefresh; the set is not evaluated again.
+    void takeEpochAnswers(std::shared_ptr<const engine::Evaluation> test);
+
+    // The step inspector: which image, and tracing it again (now, or when it comes on screen).
+    void inspect(bool test, std::size_t index);
+    void refreshInspector();
+    void inspectorShown();
+    std::optional<std::size_t> inspectedTrainingImage() const;
+
+    // Closing: running evaluations stop, and are waited for.
+    void stop();
+
+signals:
+    void galleryAnswers(bool test, std::shared_ptr<const nnlab::engine::Evaluation> answers);
+    void confusionAnswers(std::shared_ptr<const nnlab::engine::Evaluation> test);
+    void inspected(const nnlab::app::InspectedSample& sample);
+    void inspectionFailed(const QString& why);
+
+private:
+    void request(bool force, bool testKnown);
+    void showPendingTestAnswers();
+    Demand demand() const { return m_demand ? m_demand() : Demand{}; }
+
+    Intervals m_intervals;
+    std::function<Demand()> m_demand;
+    DatasetPredictions* m_predictions;
+    DataPair m_data;
+    NetworkPtr m_network;
+    bool m_training = false;
+    bool m_lessonErrors = false;
+    bool m_perSampleSgd = false; // batch 1 and SGD: the lesson's per-sample update
+    bool m_epochAnswersSeen = false; // an epoch ended on this data
+
+    QElapsedTimer m_sinceRequest;       // the last whole-set request
+    QTimer* m_requestLater;             // a request that came too soon, made when it may be
+    QElapsedTimer m_sinceEpochAnswers;  // the test set's answers last came with an epoch's end
+    std::shared_ptr<const engine::Evaluation> m_pendingTestAnswers; // not yet in the gallery
+    QTimer* m_galleryRefresh;
+    QElapsedTimer m_sinceGalleryRefresh;
+
+    bool m_inspectedTest = true;
+    std::optional<std::size_t> m_inspected;
+    bool m_inspectorStale = false; // a network arrived while the inspector was out of sight
+};
+
+} // namespace nnlab::app

@@ -1,0 +1,77 @@
+// The File menu: model files (new, open, recent, save, save as, NumPy export) through
+// app::ModelDocument, and exports of the views (PNG, PDF, CSV), with their dialogs and messages.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+class QMainWindow;
+class QMenu;
+class QSettings;
+class QWidget;
+
+namespace nnlab::app {
+class LabSession;
+class ModelDocument;
+} // namespace nnlab::app
+
+namespace nnlab::ui {
+
+class ControlPanel;
+
+class FileCommands : public QObject
+{
+    Q_OBJECT
+
+public:
+    // The views whose pictures or tables File > Export writes.
+    struct Views
+    {
+        QWidget* heatmaps = nullptr;
+        QWidget* gallery = nullptr;
+        std::function<bool(const QString& path)> savePlot; // PNG or PDF by extension
+        std::function<QString()> curvesCsv, confusionCsv;
+    };
+
+    FileCommands(QMainWindow* window, QSettings* settings, app::LabSession* session,
+                 app::ModelDocument* document, ControlPanel* controls, Views views);
+
+    // Fills the File menu (Quit last).
+    void addTo(QMenu* file);
+
+    // Open: a bad or foreign file, or one that does not fit the data or the controls, shows why
+    // and keeps the current model. Save: QSaveFile, so a failed save never harms an old file.
+    bool openModel(const QString& path);
+    bool saveModel(const QString& path);
+    bool save();
+    // The dataset dialog: four IDX files or two CSV files; empty if cancelled.
+    QStringList askDataFiles();
+
+signals:
+    void newModelRequested();
+    void openDatasetRequested();
+    void failed(const QString& title, const QString& text); // shown as a dialog
+    void modelChanged(); // opened or saved: the title follows
+
+private:
+    void openModelDialog();
+    bool saveAs();
+    void exportNpz();
+    void rebuildRecentMenu();
+    void exportImage(const QString& title, const QString& name, QWidget* widget);
+    void exportText(const QString& title, const QString& name, const std::function<QString()>& text);
+    QString askSavePath(const QString& title, const QString& defaultName, const QString& filter);
+    void status(const QString& text, int ms);
+
+    QMainWindow* m_window;
+    QSettings* m_settings;
+    app::LabSession* m_session;
+    app::ModelDocument* m_document;
+    ControlPanel* m_controls;
+    Views m_views;
+    QMenu* m_recentMenu = nullptr;
+};
+
+} // namespace nnlab::ui

@@ -1,0 +1,48 @@
+// The status bar's training read-outs: epoch, progress through it, images per second, time
+// left and the last test accuracy. Shows the newest progress at most 4 times a second.
+#pragma once
+
+#include "app/training_worker.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <optional>
+
+class QLabel;
+class QProgressBar;
+class QStatusBar;
+
+namespace nnlab::ui {
+
+class TrainingStatus : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr qint64 kIntervalMs = 250;
+
+    // Adds its widgets to `bar` as permanent widgets.
+    explicit TrainingStatus(QStatusBar* bar);
+
+    // The newest report; drawn now if the last drawing is kIntervalMs old.
+    void showProgress(const app::ProgressReport& report);
+    // Training stopped or paused: where it stopped, not where the last drawing caught it.
+    void showStopped();
+    void clearTimeLeft();
+    void clearEpoch(); // a new trainer: no progress through an epoch yet
+    void showTestAccuracy(double accuracy); // 0..1
+
+private:
+    void draw();
+
+    QProgressBar* m_epochBar;
+    QLabel* m_epochLabel;
+    QLabel* m_speedLabel;
+    QLabel* m_etaLabel;
+    QLabel* m_testLabel;
+    QElapsedTimer m_sinceDrawn;
+    std::optional<app::ProgressReport> m_latest;
+};
+
+} // namespace nnlab::ui
