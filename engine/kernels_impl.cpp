@@ -3,6 +3,8 @@
 // the copies' Eigen instantiations never mix (see engine/CMakeLists.txt).
 #include "kernels.h"
 
+#include "activation.h"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -53,16 +55,11 @@ inline float horizontalSum(Vf v)
     return sum;
 }
 
-// sigmoid(z) = 1 / (1 + exp(-z)), the lesson's activation function.
+// y = f(y) for n values (activation.h).
 void activate(float* y, Eigen::Index n, KernelActivation f)
 {
     ArrMap a(y, n);
-    switch (f) {
-    case KernelActivation::Identity: break;
-    case KernelActivation::Sigmoid: a = a.logistic(); break;
-    case KernelActivation::Tanh: a = a.tanh(); break;
-    case KernelActivation::ReLU: a = a.max(0.0f); break;
-    }
+    nnlab::engine::activate(f, a);
 }
 
 void forward(int m, int n, int k, const float* W, const float* b, const float* X, float* Y,
@@ -95,15 +92,10 @@ void backward(int m, int n, int k, const float* W, const float* D, const float* 
 {
     ColMap e(E, k, n);
     e.noalias() = RowMajorMap(W, m, k).transpose() * ConstColMap(D, m, n);
-    // Derivatives from the activation's own output: sigmoid' = a(1-a), tanh' = 1-a^2.
+    // Times the slope, written with the activation's own output (activation.h).
     const ConstArrMap a(A, Eigen::Index(k) * n);
     ArrMap ea(E, Eigen::Index(k) * n);
-    switch (f) {
-    case KernelActivation::Identity: break;
-    case KernelActivation::Sigmoid: ea *= a * (1.0f - a); break;
-    case KernelActivation::Tanh: ea *= 1.0f - a.square(); break;
-    case KernelActivation::ReLU: ea = (a > 0.0f).select(ea, 0.0f); break;
-    }
+    nnlab::engine::multiplyBySlope(f, ea, a);
 }
 
 void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const float* A, int lda,
@@ -177,13 +169,14 @@ inline Vf bytesToFloats(const std::uint8_t* p)
 void scalePixels(const std::uint8_t* src, float* dst, std::int64_t n, bool lessonScaling)
 {
     // x/255*0.99+0.01 (the lesson) or x/255, kLanes pixels at a time.
-    const float range = lessonScaling ? 0.99f : 1.0f;
-    const float offset = lessonScaling ? 0.01f : 0.0f;
+    using nnlab::engine::Scaling;
+    const nnlab::engine::InputScale s =
+        nnlab::engine::inputScale(lessonScaling ? Scaling::Lesson : Scaling::UnitRange);
     std::int64_t i = 0;
     for (; i + kLanes <= n; i += kLanes)
-        store(dst + i, bytesToFloats(src + i) / 255.0f * range + offset);
+        store(dst + i, nnlab::engine::scaledPixel(bytesToFloats(src + i), s));
     for (; i < n; ++i)
-        dst[i] = float(src[i]) / 255.0f * range + offset;
+        dst[i] = nnlab::engine::scaledPixel(float(src[i]), s);
 }
 
 // One row at a time, in registers: w = w - step * x is stored and immediately multiplied by the
