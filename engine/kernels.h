@@ -25,9 +25,6 @@ struct KernelTable
     // Y (m x n) = f(W X + b): W m x k row-major, X k x n, b m or null.
     void (*forward)(int m, int n, int k, const float* W, const float* b, const float* X, float* Y,
                     KernelActivation f);
-    // Rows r0..r1 of G = alpha D X^T (G m x k row-major, D m x n, X k x n) and gb = alpha sum_j D.
-    void (*weightGradient)(int m, int n, int k, const float* D, const float* X, float alpha,
-                           float* G, float* gb, int r0, int r1);
     // E (k x n) = (W^T D) .* f'(A): back-propagates errors through W (m x k row-major) and the
     // previous layer's activation, whose derivative is written in terms of its output A (k x n).
     void (*backward)(int m, int n, int k, const float* W, const float* D, const float* A, float* E,

@@ -28,7 +28,6 @@ using nnlab::engine::KernelActivation;
 using RowMajorMap = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 using ColMap = Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>>;
 using ConstColMap = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>>;
-using VecMap = Eigen::Map<Eigen::VectorXf>;
 using ConstVecMap = Eigen::Map<const Eigen::VectorXf>;
 using ArrMap = Eigen::Map<Eigen::ArrayXf>;
 using ConstArrMap = Eigen::Map<const Eigen::ArrayXf>;
@@ -70,21 +69,6 @@ void forward(int m, int n, int k, const float* W, const float* b, const float* X
     if (b)
         y.colwise() += ConstVecMap(b, m);
     activate(Y, Eigen::Index(m) * n, f);
-}
-
-void weightGradient(int m, int n, int k, const float* D, const float* X, float alpha, float* G,
-                    float* gb, int r0, int r1)
-{
-    const int rows = r1 - r0;
-    if (rows <= 0)
-        return;
-    // D rows r0..r1 are a strided block of a column-major m x n matrix.
-    const ConstColMap d(D, m, n);
-    Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> g(
-        G + std::ptrdiff_t(r0) * k, rows, k);
-    g.noalias() = alpha * (d.middleRows(r0, rows) * ConstColMap(X, k, n).transpose());
-    if (gb)
-        VecMap(gb + r0, rows) = alpha * d.middleRows(r0, rows).rowwise().sum();
 }
 
 void backward(int m, int n, int k, const float* W, const float* D, const float* A, float* E,
@@ -424,7 +408,7 @@ void transpose(int rows, int cols, const float* A, int lda, float* B, int ldb)
 }
 
 const nnlab::engine::KernelTable kTable{
-    NNLAB_STR(NNLAB_KERNEL_ISA), forward, weightGradient, backward, gemm, sgd, momentum, rmsprop, adam,
+    NNLAB_STR(NNLAB_KERNEL_ISA), forward, backward, gemm, sgd, momentum, rmsprop, adam,
     scalePixels, updateAndForwardRows, sparsePixels, sparseForward, sparseWeightGradient,
     transpose};
 
