@@ -19,9 +19,7 @@ void Trainer::runBatch(std::size_t count)
     const int layers = m_network.layerCount();
     const int n = int(count);
     const int outputs = arch.outputs;
-    const KernelActivation hiddenF = hiddenKernelActivation(arch.hiddenActivation);
-    const KernelActivation outputF =
-        arch.output == Output::Sigmoid ? KernelActivation::Sigmoid : KernelActivation::Identity;
+    const KernelActivation hiddenF = kernelActivation(arch.hiddenActivation);
     reserveBatch(n);
     auto layerInput = [&](int l) -> const float* {
         return l == 0 ? im.x.data() : im.a[std::size_t(l - 1)].data();
@@ -53,7 +51,7 @@ void Trainer::runBatch(std::size_t count)
         }
         const Matrix& w = m_network.weights(l);
         const int rows = int(w.rows()), cols = int(w.cols());
-        const KernelActivation f = l + 1 == layers ? outputF : hiddenF;
+        const KernelActivation f = layerActivation(arch, l);
         float* out = im.a[std::size_t(l)].data();
         const float* in = layerInput(l);
         const float* b = biasOf(l);

@@ -21,24 +21,17 @@ std::pair<double, bool> Trainer::sampleForwardBackward(int label)
     const KernelTable& k = kernels();
     const Architecture& arch = m_network.architecture();
     const int layers = m_network.layerCount();
-    const KernelActivation hiddenF = hiddenKernelActivation(arch.hiddenActivation);
-    const KernelActivation outputF =
-        arch.output == Output::Sigmoid ? KernelActivation::Sigmoid : KernelActivation::Identity;
+    const KernelActivation hiddenF = kernelActivation(arch.hiddenActivation);
     {
         Eigen::Map<Eigen::ArrayXf> z(im.a[0].data(), m_network.weights(0).rows());
-        switch (layers == 1 ? outputF : hiddenF) {
-        case KernelActivation::Identity: break;
-        case KernelActivation::Sigmoid: z = (1.0f + (-z).exp()).inverse(); break;
-        case KernelActivation::Tanh: z = z.tanh(); break;
-        case KernelActivation::ReLU: z = z.max(0.0f); break;
-        }
+        activate(layerActivation(arch, 0), z); // h_output = f(h_input)
     }
     for (int l = 1; l < layers; ++l) {
         const Matrix& w = m_network.weights(l);
         k.forward(int(w.rows()), 1, int(w.cols()), w.data(),
                   arch.biases ? m_network.bias(l).data() : nullptr,
                   im.a[std::size_t(l - 1)].data(), im.a[std::size_t(l)].data(),
-                  l + 1 == layers ? outputF : hiddenF);
+                  layerActivation(arch, l));
     }
     float* o = im.a[std::size_t(layers - 1)].data();
     if (arch.output == Output::Softmax)

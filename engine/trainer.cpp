@@ -50,11 +50,11 @@ Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
                                                            : m_config.threads);
     Impl& im = *m_impl;
     im.sparse = inputsAreSparse();
-    const bool lessonScaling = arch.scaling == Scaling::Lesson;
-    im.inputOffset = lessonScaling ? kLessonInputOffset : 0.0f;
+    // x = v + inputOffset, v = scaledPixel without the offset (see Impl::pixelValue).
+    const InputScale scale = inputScale(arch.scaling);
+    im.inputOffset = scale.offset;
     for (int byte = 0; byte < 256; ++byte)
-        im.pixelValue[std::size_t(byte)] =
-            float(byte) / 255.0f * (lessonScaling ? kLessonInputRange : 1.0f);
+        im.pixelValue[std::size_t(byte)] = scaledPixel(float(byte), InputScale{scale.range, 0.0f});
     startEpoch();
     checkpoint();
 }
@@ -196,7 +196,9 @@ void Trainer::scaleInputs(float* x, std::size_t count)
     });
 }
 
-// -o_errors = o - t for n output columns: what the lesson passes back to the hidden layer.
+// -o_errors = o - t for n output columns: what the lesson passes back to the hidden layer. The
+// trainer's error signals are gradients dE/dz, the opposite sign of the lesson's errors = target
+// - output (lesson_network.h), because its optimizers subtract l_r * gradient.
 void Trainer::outputErrors(const float* o, const int* labels, int n, float* out) const
 {
     const Architecture& arch = m_network.architecture();

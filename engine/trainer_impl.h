@@ -4,6 +4,7 @@
 // (sparse_first_layer.cpp).
 #pragma once
 
+#include "activation.h"
 #include "kernels.h"
 #include "thread_pool.h"
 #include "trainer.h"
@@ -48,24 +49,11 @@ inline std::pair<std::int64_t, std::int64_t> shareOf(std::int64_t n, std::int64_
     return {bound(part), bound(part + 1)};
 }
 
-inline KernelActivation hiddenKernelActivation(Activation a)
-{
-    switch (a) {
-    case Activation::Sigmoid: return KernelActivation::Sigmoid;
-    case Activation::Tanh: return KernelActivation::Tanh;
-    case Activation::ReLU: return KernelActivation::ReLU;
-    }
-    return KernelActivation::Identity;
-}
-
+// softmax (activation.h) of one output column of n values, in place.
 inline void softmaxColumn(float* o, int n)
 {
-    const float top = *std::max_element(o, o + n);
-    float sum = 0;
-    for (int i = 0; i < n; ++i)
-        sum += (o[i] = std::exp(o[i] - top));
-    for (int i = 0; i < n; ++i)
-        o[i] /= sum;
+    Eigen::Map<Eigen::ArrayXf> column(o, n);
+    softmaxColumns(column);
 }
 
 inline int argmax(const float* o, int n) { return int(std::max_element(o, o + n) - o); }
@@ -112,7 +100,7 @@ struct Trainer::Impl
     Batch blockX, blockP, blockSteps;
     Eigen::MatrixXf gram;
     Vector step; // lr * delta for one layer of one sample
-    Vector lessonErrors; // o - t per output and sample (the lesson's -o_errors), outputs x n
+    Vector lessonErrors; // o - t per output and sample (-o_errors, see outputErrors), outputs x n
 
     struct Checkpoint
     {
