@@ -128,10 +128,9 @@ std::size_t Trainer::runLessonBlock(Clock::time_point deadline,
             Matrix& w = m_network.weights(l);
             im.step.head(w.rows()) =
                 lr * Eigen::Map<const Vector>(im.d[std::size_t(l)].data(), w.rows());
-            k.updateAndForwardRows(int(w.cols()), w.data(),
-                                   arch.biases ? m_network.bias(l).data() : nullptr,
-                                   im.step.data(), im.a[std::size_t(l - 1)].data(), nullptr,
-                                   nullptr, 0, int(w.rows()));
+            k.updateRows(int(w.cols()), w.data(),
+                         arch.biases ? m_network.bias(l).data() : nullptr, im.step.data(),
+                         im.a[std::size_t(l - 1)].data(), 0, int(w.rows()));
         }
         im.blockSteps.col(done) = lr * Eigen::Map<const Vector>(im.d[0].data(), rows0);
         ++m_cursor;
