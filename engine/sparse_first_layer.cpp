@@ -107,11 +107,9 @@ void Trainer::forwardSparseInputs(int n)
     const Matrix& w = m_network.weights(0);
     const int rows = int(w.rows()), inputs = int(w.cols()), ldT = int(im.wT.cols());
     const bool shifted = arch.biases || im.inputOffset != 0.0f;
-    const KernelActivation f =
-        m_network.layerCount() > 1
-            ? hiddenKernelActivation(arch.hiddenActivation)
-            : (arch.output == Output::Sigmoid ? KernelActivation::Sigmoid
-                                              : KernelActivation::Identity);
+    const KernelActivation f = m_network.layerCount() > 1
+                                   ? hiddenKernelActivation(arch.hiddenActivation)
+                                   : outputKernelActivation(arch);
     const int parts = std::int64_t(rows) * inputs * n >= kSplitWork ? im.pool.size() : 1;
     im.pool.run(parts, [&](int part) {
         const auto [r0, r1] = shareOf(rows, kTransposedAlign, part, parts);

@@ -58,6 +58,11 @@ inline KernelActivation hiddenKernelActivation(Activation a)
     return KernelActivation::Identity;
 }
 
+inline KernelActivation outputKernelActivation(const Architecture& arch)
+{
+    return arch.output == Output::Sigmoid ? KernelActivation::Sigmoid : KernelActivation::Identity;
+}
+
 inline void softmaxColumn(float* o, int n)
 {
     const float top = *std::max_element(o, o + n);
@@ -127,5 +132,18 @@ struct Trainer::Impl
     // When `saved` was taken; slices shorter than kCheckpointInterval share one checkpoint.
     std::chrono::steady_clock::time_point savedAt{};
 };
+
+// `count` samples trained from the cursor, with their summed loss and how many were right.
+inline void Trainer::countSamples(std::size_t count, double loss, std::size_t correct)
+{
+    m_cursor += count;
+    m_samplesSeen += count;
+    m_epochLoss += loss;
+    m_windowLoss += loss;
+    m_epochCorrect += correct;
+    m_windowCorrect += correct;
+    m_epochCount += count;
+    m_windowCount += count;
+}
 
 } // namespace nnlab::engine
