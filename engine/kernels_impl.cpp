@@ -46,13 +46,6 @@ typedef float VfUnaligned __attribute__((vector_size(kLanes * sizeof(float)), al
 inline Vf load(const float* p) { return *reinterpret_cast<const VfUnaligned*>(p); }
 inline void store(float* p, Vf v) { *reinterpret_cast<VfUnaligned*>(p) = v; }
 inline Vf splat(float s) { return Vf{} + s; }
-inline float horizontalSum(Vf v)
-{
-    float sum = 0;
-    for (int i = 0; i < kLanes; ++i)
-        sum += v[i];
-    return sum;
-}
 
 // y = f(y) for n values (activation.h).
 void activate(float* y, Eigen::Index n, KernelActivation f)
@@ -163,43 +156,22 @@ void scalePixels(const std::uint8_t* src, float* dst, std::int64_t n, bool lesso
         dst[i] = nnlab::engine::scaledPixel(float(src[i]), s);
 }
 
-// One row at a time, in registers: w = w - step * x is stored and immediately multiplied by the
-// next sample's x, so each weight is read and written once per sample. Two accumulators hide
-// the FMA latency.
-void updateAndForwardRows(int k, float* W, float* b, const float* step, const float* x,
-                          const float* xnext, float* znext, int r0, int r1)
+// The lesson's per-sample step, one row at a time, two vectors per iteration.
+void updateRows(int k, float* W, float* b, const float* step, const float* x, int r0, int r1)
 {
     for (int r = r0; r < r1; ++r) {
         float* w = W + std::ptrdiff_t(r) * k;
         const float s = step[r];
         const Vf sv = splat(s);
-        Vf acc0 = splat(0.0f), acc1 = splat(0.0f);
         int j = 0;
-        if (xnext) {
-            for (; j + 2 * kLanes <= k; j += 2 * kLanes) {
-                const Vf w0 = load(w + j) - sv * load(x + j);
-                const Vf w1 = load(w + j + kLanes) - sv * load(x + j + kLanes);
-                store(w + j, w0);
-                store(w + j + kLanes, w1);
-                acc0 += w0 * load(xnext + j);
-                acc1 += w1 * load(xnext + j + kLanes);
-            }
-        } else {
-            for (; j + 2 * kLanes <= k; j += 2 * kLanes) {
-                store(w + j, load(w + j) - sv * load(x + j));
-                store(w + j + kLanes, load(w + j + kLanes) - sv * load(x + j + kLanes));
-            }
+        for (; j + 2 * kLanes <= k; j += 2 * kLanes) {
+            store(w + j, load(w + j) - sv * load(x + j));
+            store(w + j + kLanes, load(w + j + kLanes) - sv * load(x + j + kLanes));
         }
-        float dot = horizontalSum(acc0 + acc1);
-        for (; j < k; ++j) {
+        for (; j < k; ++j)
             w[j] -= s * x[j];
-            if (xnext)
-                dot += w[j] * xnext[j];
-        }
         if (b)
             b[r] -= s;
-        if (xnext)
-            znext[r] = dot + (b ? b[r] : 0.0f);
     }
 }
 
@@ -409,7 +381,7 @@ void transpose(int rows, int cols, const float* A, int lda, float* B, int ldb)
 
 const nnlab::engine::KernelTable kTable{
     NNLAB_STR(NNLAB_KERNEL_ISA), forward, backward, gemm, sgd, momentum, rmsprop, adam,
-    scalePixels, updateAndForwardRows, sparsePixels, sparseForward, sparseWeightGradient,
+    scalePixels, updateRows, sparsePixels, sparseForward, sparseWeightGradient,
     transpose};
 
 } // namespace

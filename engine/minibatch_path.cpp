@@ -1,5 +1,11 @@
 // The mini-batch path: forward, output errors, backward and the optimizer's step for a batch
 // of samples, split across threads.
+//
+// Names and shapes for a batch of n samples (one sample per column, weights out x in):
+//     x = im.x        inputs x n, the scaled pixels (the lesson's `inputs`)
+//     a[l]            rows_l x n, the output of weight layer l: h_output ..., o_output
+//     d[l]            rows_l x n, dE/d(input sum of layer l): the error signals
+//     w_l, b_l        rows_l x cols_l and rows_l (w_0 = w_i_h, the last = w_h_o)
 #include "trainer_impl.h"
 
 #include "loss.h"
@@ -13,26 +19,35 @@ using namespace trainer_detail;
 // Runs `count` samples from the cursor as one batch: forward, errors, backward, update.
 void Trainer::runBatch(std::size_t count)
 {
-    Impl& im = *m_impl;
-    const KernelTable& k = kernels();
-    const Architecture& arch = m_network.architecture();
-    const int layers = m_network.layerCount();
     const int n = int(count);
-    const int outputs = arch.outputs;
-    const KernelActivation hiddenF = kernelActivation(arch.hiddenActivation);
     reserveBatch(n);
-    auto layerInput = [&](int l) -> const float* {
-        return l == 0 ? im.x.data() : im.a[std::size_t(l - 1)].data();
-    };
-    auto biasOf = [&](int l) -> float* {
-        return arch.biases ? m_network.bias(l).data() : nullptr;
-    };
+    const bool sparse = m_impl->sparse && n <= kMaxSparseBatch;
+    loadBatch(count, sparse);
+    forwardBatch(n, sparse);
+    const auto [batchLoss, correct] = batchOutputErrors(n);
+    if (!std::isfinite(batchLoss)) {
+        m_diverged = true;
+        return;
+    }
+    backwardBatch(n);
+    updateBatch(n, sparse);
+    countSamples(count, batchLoss, correct);
+}
 
-    // 1. The batch's inputs, scaled (x/255*0.99+0.01 for the lesson), one per column; on the
-    //    sparse path, the nonzero pixels of each. The next batch's images are shuffled reads
-    //    from the whole dataset: ask for them now, so they arrive from memory while this batch
-    //    computes (the sparse forward pass asks on every thread).
-    const bool sparse = im.sparse && n <= kMaxSparseBatch;
+// x for layer l: the batch's inputs, or the previous layer's output.
+const float* Trainer::batchLayerInput(int l) const
+{
+    return l == 0 ? m_impl->x.data() : m_impl->a[std::size_t(l - 1)].data();
+}
+
+// 1. The batch's inputs, scaled (x/255*0.99+0.01 for the lesson), one per column; on the
+//    sparse path, the nonzero pixels of each. The next batch's images are shuffled reads
+//    from the whole dataset: ask for them now, so they arrive from memory while this batch
+//    computes (the sparse forward pass asks on every thread).
+void Trainer::loadBatch(std::size_t count, bool sparse)
+{
+    Impl& im = *m_impl;
+    const int n = int(count);
     if (sparse) {
         reserveSparseBatch(n);
         gatherNonzeroInputs(count);
@@ -42,8 +57,15 @@ void Trainer::runBatch(std::size_t count)
     }
     for (int c = 0; c < n; ++c)
         im.labels[std::size_t(c)] = m_train.labels[m_order[m_cursor + std::size_t(c)]];
+}
 
-    // 2. Forward: h_input = w_i_h x; h_output = f(h_input); ... o_output.
+// 2. Forward: h_input = w_i_h x; h_output = f(h_input); ... o_output.
+void Trainer::forwardBatch(int n, bool sparse)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const int layers = m_network.layerCount();
     for (int l = 0; l < layers; ++l) {
         if (l == 0 && sparse) {
             forwardSparseInputs(n);
@@ -53,8 +75,8 @@ void Trainer::runBatch(std::size_t count)
         const int rows = int(w.rows()), cols = int(w.cols());
         const KernelActivation f = layerActivation(arch, l);
         float* out = im.a[std::size_t(l)].data();
-        const float* in = layerInput(l);
-        const float* b = biasOf(l);
+        const float* in = batchLayerInput(l);
+        const float* b = arch.biases ? m_network.bias(l).data() : nullptr;
         if (std::int64_t(rows) * cols * n < kSplitWork) {
             k.forward(rows, n, cols, w.data(), b, in, out, f);
         } else {
@@ -64,8 +86,16 @@ void Trainer::runBatch(std::size_t count)
             });
         }
     }
+}
 
-    // 3. Output errors: loss, accuracy and dE/d(o_input) per sample.
+// 3. Output errors: loss, accuracy and dE/d(o_input) per sample. Returns the batch's summed
+//    loss (non-finite on divergence) and how many samples it classified right.
+std::pair<double, std::size_t> Trainer::batchOutputErrors(int n)
+{
+    Impl& im = *m_impl;
+    const Architecture& arch = m_network.architecture();
+    const int layers = m_network.layerCount();
+    const int outputs = arch.outputs;
     float* o = im.a[std::size_t(layers - 1)].data();
     float* delta = im.d[std::size_t(layers - 1)].data();
     double partLoss[2] = {0, 0};
@@ -86,16 +116,20 @@ void Trainer::runBatch(std::size_t count)
     } else {
         im.pool.run(2, [&](int part) { errorsOfColumns(part, part * n / 2, (part + 1) * n / 2); });
     }
-    const double batchLoss = partLoss[0] + partLoss[1];
-    const std::size_t correct = partCorrect[0] + partCorrect[1];
-    if (!std::isfinite(batchLoss)) {
-        m_diverged = true;
-        return;
-    }
+    return {partLoss[0] + partLoss[1], partCorrect[0] + partCorrect[1]};
+}
 
-    // 4. Backward: h_errors = w_h_o^T o_errors, times the hidden activation's slope.
+// 4. Backward: h_errors = w_h_o^T o_errors, times the hidden activation's slope.
+void Trainer::backwardBatch(int n)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const int layers = m_network.layerCount();
+    const KernelActivation hiddenF = kernelActivation(arch.hiddenActivation);
     if (m_config.lessonErrors)
-        outputErrors(o, im.labels.data(), n, im.lessonErrors.data());
+        outputErrors(im.a[std::size_t(layers - 1)].data(), im.labels.data(), n,
+                     im.lessonErrors.data());
     for (int l = layers - 1; l >= 1; --l) {
         const Matrix& w = m_network.weights(l);
         const int rows = int(w.rows()), cols = int(w.cols());
@@ -112,54 +146,50 @@ void Trainer::runBatch(std::size_t count)
             });
         }
     }
+}
 
-    {
-        // Mini-batch: dE/dW_l = (1/n) d_l a_{l-1}^T, then the optimizer's step. The gradient
-        // is split across threads by the layer's inputs (each thread packs only its part of
-        // a_{l-1}); the step by contiguous runs of weights. The sparse first layer does both
-        // in updateSparseInputLayer.
-        const float scale = 1.0f / float(n);
-        int tensor = 0;
-        for (int l = 0; l < layers; ++l) {
-            Matrix& w = m_network.weights(l);
-            const int rows = int(w.rows()), cols = int(w.cols());
-            Matrix& g = im.gw[std::size_t(l)];
-            const float* dl = im.d[std::size_t(l)].data();
-            const float* in = layerInput(l);
-            // g^T (cols x rows, column-major view of row-major g) = a_{l-1} d_l^T / n
-            auto gradient = [&](std::int64_t c0, std::int64_t c1) {
-                k.gemm(false, true, int(c1 - c0), rows, n, scale, in + c0, cols, dl, rows, 0.0f,
-                       g.data() + c0, cols);
-            };
-            if (l == 0 && sparse) {
-                updateSparseInputLayer(n, scale);
-            } else {
-                if (std::int64_t(rows) * cols * n < kSplitWork)
-                    gradient(0, cols);
-                else
-                    im.pool.parallelRanges(cols, 16, gradient);
-                im.pool.parallelRanges(w.size(), 64, [&](std::int64_t e0, std::int64_t e1) {
-                    m_optimizer.apply(tensor, w.data(), g.data(), e0, e1);
-                });
-            }
-            if (arch.biases) {
-                Vector& gb = im.gb[std::size_t(l)];
-                gb = scale * Eigen::Map<const Batch>(dl, rows, n).rowwise().sum();
-                m_optimizer.apply(tensor + 1, m_network.bias(l).data(), gb.data(), 0, rows);
-            }
-            tensor += arch.biases ? 2 : 1;
+// 5. Mini-batch: dE/dW_l = (1/n) d_l a_{l-1}^T, then the optimizer's step. The gradient is
+//    split across threads by the layer's inputs (each thread packs only its part of a_{l-1});
+//    the step by contiguous runs of weights. The sparse first layer does both in
+//    updateSparseInputLayer.
+void Trainer::updateBatch(int n, bool sparse)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const int layers = m_network.layerCount();
+    const float scale = 1.0f / float(n);
+    int tensor = 0;
+    for (int l = 0; l < layers; ++l) {
+        Matrix& w = m_network.weights(l);
+        const int rows = int(w.rows()), cols = int(w.cols());
+        Matrix& g = im.gw[std::size_t(l)];
+        const float* dl = im.d[std::size_t(l)].data();
+        const float* in = batchLayerInput(l);
+        // g^T (cols x rows, column-major view of row-major g) = a_{l-1} d_l^T / n
+        auto gradient = [&](std::int64_t c0, std::int64_t c1) {
+            k.gemm(false, true, int(c1 - c0), rows, n, scale, in + c0, cols, dl, rows, 0.0f,
+                   g.data() + c0, cols);
+        };
+        if (l == 0 && sparse) {
+            updateSparseInputLayer(n, scale);
+        } else {
+            if (std::int64_t(rows) * cols * n < kSplitWork)
+                gradient(0, cols);
+            else
+                im.pool.parallelRanges(cols, 16, gradient);
+            im.pool.parallelRanges(w.size(), 64, [&](std::int64_t e0, std::int64_t e1) {
+                m_optimizer.apply(tensor, w.data(), g.data(), e0, e1);
+            });
         }
-        m_optimizer.finishStep();
+        if (arch.biases) {
+            Vector& gb = im.gb[std::size_t(l)];
+            gb = scale * Eigen::Map<const Batch>(dl, rows, n).rowwise().sum();
+            m_optimizer.apply(tensor + 1, m_network.bias(l).data(), gb.data(), 0, rows);
+        }
+        tensor += arch.biases ? 2 : 1;
     }
-
-    m_cursor += count;
-    m_samplesSeen += count;
-    m_epochLoss += batchLoss;
-    m_windowLoss += batchLoss;
-    m_epochCorrect += correct;
-    m_windowCorrect += correct;
-    m_epochCount += count;
-    m_windowCount += count;
+    m_optimizer.finishStep();
 }
 
 } // namespace nnlab::engine

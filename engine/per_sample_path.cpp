@@ -66,33 +66,10 @@ std::size_t Trainer::runLessonBlock(Clock::time_point deadline,
                                     bool& stopped)
 {
     Impl& im = *m_impl;
-    const KernelTable& k = kernels();
-    const Architecture& arch = m_network.architecture();
-    const int layers = m_network.layerCount();
-    const int inputs = arch.inputs;
-    Matrix& w0 = m_network.weights(0);
-    const int rows0 = int(w0.rows());
+    const int rows0 = int(m_network.weights(0).rows());
     const int block = int(std::min<std::size_t>(kLessonBlock, m_order.size() - m_cursor));
-    reserveBatch(1);
-    if (im.blockX.cols() < kLessonBlock) {
-        im.blockX.resize(inputs, kLessonBlock);
-        im.blockP.resize(rows0, kLessonBlock);
-        im.blockSteps.resize(rows0, kLessonBlock);
-        im.gram.resize(kLessonBlock, kLessonBlock);
-    }
-
-    scaleInputs(im.blockX.data(), std::size_t(block));
-    prefetchImages(m_cursor + std::size_t(block), std::size_t(block));
-    // P = W X (+ b): each thread takes a share of w_i_h's rows, which stay in its own cache.
-    im.pool.parallelRanges(rows0, 24, [&](std::int64_t r0, std::int64_t r1) {
-        k.gemm(true, false, int(r1 - r0), block, inputs, 1.0f, w0.data() + r0 * inputs, inputs,
-               im.blockX.data(), inputs, 0.0f, im.blockP.data() + r0, rows0);
-    });
-    if (arch.biases)
-        im.blockP.leftCols(block).colwise() += m_network.bias(0);
-    k.gemm(true, false, block, block, inputs, 1.0f, im.blockX.data(), inputs, im.blockX.data(),
-           inputs, 0.0f, im.gram.data(), kLessonBlock);
-    const float biasTerm = arch.biases ? 1.0f : 0.0f; // b moves by -s_i as well
+    startLessonBlock(block);
+    const float biasTerm = m_network.architecture().biases ? 1.0f : 0.0f; // b moves by -s_i too
 
     int done = 0;
     for (; done < block; ++done) {
@@ -115,37 +92,80 @@ std::size_t Trainer::runLessonBlock(Clock::time_point deadline,
             m_diverged = true;
             return std::size_t(done);
         }
-        // w_h_o += l_r * (o_errors * o_output * (1 - o_output)) h_output^T, and so on down.
+        updateLaterLayers();
+        // s = l_r * h_delta, applied to w_i_h at the block's end.
         const float lr = m_optimizer.settings().learningRate;
-        for (int l = layers - 1; l >= 1; --l) {
-            Matrix& w = m_network.weights(l);
-            im.step.head(w.rows()) =
-                lr * Eigen::Map<const Vector>(im.d[std::size_t(l)].data(), w.rows());
-            k.updateAndForwardRows(int(w.cols()), w.data(),
-                                   arch.biases ? m_network.bias(l).data() : nullptr,
-                                   im.step.data(), im.a[std::size_t(l - 1)].data(), nullptr,
-                                   nullptr, 0, int(w.rows()));
-        }
         im.blockSteps.col(done) = lr * Eigen::Map<const Vector>(im.d[0].data(), rows0);
-        ++m_cursor;
-        ++m_samplesSeen;
-        m_epochLoss += loss;
-        m_windowLoss += loss;
-        m_epochCorrect += correct;
-        m_windowCorrect += correct;
-        ++m_epochCount;
-        ++m_windowCount;
+        countSamples(1, loss, correct);
     }
-    // w_i_h -= S X^T for the samples done: l_r * h_delta * input^T, summed over the block.
-    if (done > 0) {
-        im.pool.parallelRanges(rows0, 24, [&](std::int64_t r0, std::int64_t r1) {
-            k.gemm(false, true, inputs, int(r1 - r0), done, -1.0f, im.blockX.data(), inputs,
-                   im.blockSteps.data() + r0, rows0, 1.0f, w0.data() + r0 * inputs, inputs);
-        });
-        if (arch.biases)
-            m_network.bias(0) -= im.blockSteps.leftCols(done).rowwise().sum();
-    }
+    finishLessonBlock(done);
     return std::size_t(done);
+}
+
+// The block's scaled inputs X (inputs x block), P = W X (+ b) (rows0 x block) and the Gram
+// matrix X^T X (block x block).
+void Trainer::startLessonBlock(int block)
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const int inputs = arch.inputs;
+    const Matrix& w0 = m_network.weights(0);
+    const int rows0 = int(w0.rows());
+    reserveBatch(1);
+    if (im.blockX.cols() < kLessonBlock) {
+        im.blockX.resize(inputs, kLessonBlock);
+        im.blockP.resize(rows0, kLessonBlock);
+        im.blockSteps.resize(rows0, kLessonBlock);
+        im.gram.resize(kLessonBlock, kLessonBlock);
+    }
+
+    scaleInputs(im.blockX.data(), std::size_t(block));
+    prefetchImages(m_cursor + std::size_t(block), std::size_t(block));
+    // P = W X (+ b): each thread takes a share of w_i_h's rows, which stay in its own cache.
+    im.pool.parallelRanges(rows0, 24, [&](std::int64_t r0, std::int64_t r1) {
+        k.gemm(true, false, int(r1 - r0), block, inputs, 1.0f, w0.data() + r0 * inputs, inputs,
+               im.blockX.data(), inputs, 0.0f, im.blockP.data() + r0, rows0);
+    });
+    if (arch.biases)
+        im.blockP.leftCols(block).colwise() += m_network.bias(0);
+    k.gemm(true, false, block, block, inputs, 1.0f, im.blockX.data(), inputs, im.blockX.data(),
+           inputs, 0.0f, im.gram.data(), kLessonBlock);
+}
+
+// w_h_o += l_r * (o_errors * o_output * (1 - o_output)) h_output^T, and so on down to the
+// second weight layer, for the sample just back-propagated.
+void Trainer::updateLaterLayers()
+{
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const Architecture& arch = m_network.architecture();
+    const float lr = m_optimizer.settings().learningRate;
+    for (int l = m_network.layerCount() - 1; l >= 1; --l) {
+        Matrix& w = m_network.weights(l);
+        im.step.head(w.rows()) =
+            lr * Eigen::Map<const Vector>(im.d[std::size_t(l)].data(), w.rows());
+        k.updateRows(int(w.cols()), w.data(), arch.biases ? m_network.bias(l).data() : nullptr,
+                     im.step.data(), im.a[std::size_t(l - 1)].data(), 0, int(w.rows()));
+    }
+}
+
+// w_i_h -= S X^T for the samples done: l_r * h_delta * input^T, summed over the block.
+void Trainer::finishLessonBlock(int done)
+{
+    if (done == 0)
+        return;
+    Impl& im = *m_impl;
+    const KernelTable& k = kernels();
+    const int inputs = m_network.architecture().inputs;
+    Matrix& w0 = m_network.weights(0);
+    const int rows0 = int(w0.rows());
+    im.pool.parallelRanges(rows0, 24, [&](std::int64_t r0, std::int64_t r1) {
+        k.gemm(false, true, inputs, int(r1 - r0), done, -1.0f, im.blockX.data(), inputs,
+               im.blockSteps.data() + r0, rows0, 1.0f, w0.data() + r0 * inputs, inputs);
+    });
+    if (m_network.architecture().biases)
+        m_network.bias(0) -= im.blockSteps.leftCols(done).rowwise().sum();
 }
 
 } // namespace nnlab::engine

@@ -116,4 +116,17 @@ struct Trainer::Impl
     std::chrono::steady_clock::time_point savedAt{};
 };
 
+// `count` samples trained from the cursor, with their summed loss and how many were right.
+inline void Trainer::countSamples(std::size_t count, double loss, std::size_t correct)
+{
+    m_cursor += count;
+    m_samplesSeen += count;
+    m_epochLoss += loss;
+    m_windowLoss += loss;
+    m_epochCorrect += correct;
+    m_windowCorrect += correct;
+    m_epochCount += count;
+    m_windowCount += count;
+}
+
 } // namespace nnlab::engine
