@@ -134,7 +134,8 @@ void Trainer::startLessonBlock(int block)
 }
 
 // w_h_o += l_r * (o_errors * o_output * (1 - o_output)) h_output^T, and so on down to the
-// second weight layer, for the sample just back-propagated.
+// second weight layer, for the sample just back-propagated: w -= l_r * d a^T, as d holds the
+// gradient, -(o_errors * o_output * (1 - o_output)) (see Trainer::outputErrors).
 void Trainer::updateLaterLayers()
 {
     Impl& im = *m_impl;

@@ -196,9 +196,10 @@ void Trainer::scaleInputs(float* x, std::size_t count)
     });
 }
 
-// -o_errors = o - t for n output columns: what the lesson passes back to the hidden layer. The
-// trainer's error signals are gradients dE/dz, the opposite sign of the lesson's errors = target
-// - output (lesson_network.h), because its optimizers subtract l_r * gradient.
+// -o_errors = o - t for n output columns: what the lesson passes back to the hidden layer.
+// The sign flips here and in every error signal of the trainer (Impl::d, outputDelta): they
+// are gradients dE/dz, the opposite of the lesson's errors = target - output stated in
+// lesson_network.h, because the optimizers subtract l_r * gradient.
 void Trainer::outputErrors(const float* o, const int* labels, int n, float* out) const
 {
     const Architecture& arch = m_network.architecture();
