@@ -13,7 +13,8 @@ namespace {
 // The fixture and the lesson's loop that computed the figures below (Python 3, double; np.dot
 // written out as sums, "%.9g"):
 //
-//   w_i_h = [[0.9, -0.3, 0.2], [0.1, 0.8, -0.5], [-0.7, 0.4, 0.3], [0.2, 0.2, -0.9], [0.5, -0.6, 0.1]]
+//   w_i_h = [[0.9, -0.3, 0.2], [0.1, 0.8, -0.5], [-0.7, 0.4, 0.3], [0.2, 0.2, -0.9],
+//            [0.5, -0.6, 0.1]]
 //   w_h_o = [[0.3, -0.8, 0.5, 0.1, -0.2], [-0.4, 0.6, 0.2, -0.7, 0.9]]
 //   pixels, labels, l_r = [[200, 0, 90], [12, 255, 140], [77, 180, 3]], [1, 0, 1], 0.3
 //   sigmoid = lambda x: 1 / (1 + math.exp(-x))
