@@ -9,23 +9,8 @@
 
 namespace nnlab::engine {
 
-// Hidden-layer activation functions.
+// Hidden-layer activation functions (the formulas and their slopes: activation.h).
 enum class Activation : std::uint8_t { Sigmoid = 0, Tanh = 1, ReLU = 2 };
-
-// The slope of a hidden activation, written with its output a (as the lesson writes
-// sigmoid' = a * (1 - a)), for one value off the hot path (the trainer's kernels have their own).
-inline float activationSlope(Activation f, float a)
-{
-    switch (f) {
-    case Activation::Sigmoid:
-        return a * (1.0f - a);
-    case Activation::Tanh:
-        return 1.0f - a * a;
-    case Activation::ReLU:
-        break;
-    }
-    return a > 0.0f ? 1.0f : 0.0f;
-}
 
 // Output layer: the lesson's sigmoid per class, or softmax (probabilities that sum to 1).
 enum class Output : std::uint8_t { Sigmoid = 0, Softmax = 1 };
@@ -43,10 +28,13 @@ enum class Scaling : std::uint8_t { Lesson = 0, UnitRange = 1 };
 // kernel_initializer='normal'. Glorot: U(+-sqrt(6/(in+out))). He: N(0, sqrt(2/in)).
 enum class Init : std::uint8_t { Lesson = 0, FanIn = 1, KerasNormal = 2, Glorot = 3, He = 4 };
 
+// The lesson's numbers, named once: targets 0.01 / 0.99 (a sigmoid never reaches 0 or 1) and
+// inputs pixel/255*0.99+0.01 (never exactly 0, which would stop the weights behind them).
 inline constexpr float kLessonTargetLow = 0.01f;  // the lesson's "off" target
 inline constexpr float kLessonTargetHigh = 0.99f; // the lesson's "on" target
 inline constexpr float kLessonInputOffset = 0.01f;
 inline constexpr float kLessonInputRange = 0.99f;
+inline constexpr float kPixelMax = 255.0f; // full ink in MNIST's 8-bit encoding
 
 // How much Architecture::describe() says.
 enum class Detail : std::uint8_t { Brief, Full };
@@ -89,11 +77,30 @@ inline float targetValue(Loss loss, bool isTrueClass)
     return isTrueClass ? 1.0f : 0.0f;
 }
 
+// Network input x = pixel / 255 * range + offset.
+struct InputScale
+{
+    float range = 1.0f;
+    float offset = 0.0f;
+};
+
+constexpr InputScale inputScale(Scaling scaling)
+{
+    return scaling == Scaling::Lesson ? InputScale{kLessonInputRange, kLessonInputOffset}
+                                      : InputScale{};
+}
+
+// The scaling formula, for a float or a SIMD vector of them (the kernels' scalePixels).
+template <typename T>
+T scaledPixel(T pixel, InputScale s)
+{
+    return pixel / kPixelMax * s.range + s.offset;
+}
+
 // Pixel value 0..255 (fractions allowed, as a soft brush or a JSON request gives) -> network input.
 inline float scalePixelValue(Scaling scaling, float value)
 {
-    const float x = value / 255.0f;
-    return scaling == Scaling::Lesson ? x * kLessonInputRange + kLessonInputOffset : x;
+    return scaledPixel(value, inputScale(scaling));
 }
 
 // Pixel 0..255 -> network input.

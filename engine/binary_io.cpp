@@ -55,15 +55,6 @@ void ByteReader::need(std::uint64_t n, const char* what) const
              pos);
 }
 
-void ByteReader::seek(std::uint64_t at, const char* what)
-{
-    if (at > size)
-        fail(std::string(what) + " is said to start at byte " + withThousands(at) +
-                 ", beyond the end of the " + withThousands(size) + "-byte file",
-             pos);
-    pos = at;
-}
-
 std::uint8_t ByteReader::u8(const char* what)
 {
     need(1, what);

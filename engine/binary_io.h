@@ -32,8 +32,6 @@ struct ByteReader
 
     [[noreturn]] void fail(const std::string& reason, std::uint64_t at) const;
     void need(std::uint64_t n, const char* what) const;
-    // Moves to an offset the file itself gave; fails if it lies beyond the end.
-    void seek(std::uint64_t at, const char* what);
     std::uint8_t u8(const char* what);
     std::uint16_t u16(const char* what);
     std::uint32_t u32(const char* what);

@@ -25,9 +25,6 @@ struct KernelTable
     // Y (m x n) = f(W X + b): W m x k row-major, X k x n, b m or null.
     void (*forward)(int m, int n, int k, const float* W, const float* b, const float* X, float* Y,
                     KernelActivation f);
-    // Rows r0..r1 of G = alpha D X^T (G m x k row-major, D m x n, X k x n) and gb = alpha sum_j D.
-    void (*weightGradient)(int m, int n, int k, const float* D, const float* X, float alpha,
-                           float* G, float* gb, int r0, int r1);
     // E (k x n) = (W^T D) .* f'(A): back-propagates errors through W (m x k row-major) and the
     // previous layer's activation, whose derivative is written in terms of its output A (k x n).
     void (*backward)(int m, int n, int k, const float* W, const float* D, const float* A, float* E,
@@ -50,11 +47,10 @@ struct KernelTable
     // dst = x/255 (unitRange) or x/255*0.99+0.01 for n pixels.
     void (*scalePixels)(const std::uint8_t* src, float* dst, std::int64_t n, bool lessonScaling);
 
-    // The lesson's per-sample step fused with the next sample's forward product, rows r0..r1:
-    //   W[r,:] -= step[r] * x;  b[r] -= step[r];  znext[r] = W[r,:] . xnext + b[r]
-    // One pass over W instead of two. b may be null; xnext/znext may be null (last sample).
-    void (*updateAndForwardRows)(int k, float* W, float* b, const float* step, const float* x,
-                                 const float* xnext, float* znext, int r0, int r1);
+    // The lesson's per-sample step on rows r0..r1 of W (m x k row-major), b may be null:
+    //   W[r,:] -= step[r] * x;  b[r] -= step[r]
+    void (*updateRows)(int k, float* W, float* b, const float* step, const float* x, int r0,
+                       int r1);
 
     // The first layer on sparse inputs (most pixels 0). A sparse batch of n samples keeps, for
     // sample j, count[j] nonzeros at index[j * stride + e] (pixel numbers, ascending) with

@@ -3,6 +3,8 @@
 // the copies' Eigen instantiations never mix (see engine/CMakeLists.txt).
 #include "kernels.h"
 
+#include "activation.h"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -26,7 +28,6 @@ using nnlab::engine::KernelActivation;
 using RowMajorMap = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 using ColMap = Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>>;
 using ConstColMap = Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic>>;
-using VecMap = Eigen::Map<Eigen::VectorXf>;
 using ConstVecMap = Eigen::Map<const Eigen::VectorXf>;
 using ArrMap = Eigen::Map<Eigen::ArrayXf>;
 using ConstArrMap = Eigen::Map<const Eigen::ArrayXf>;
@@ -45,24 +46,12 @@ typedef float VfUnaligned __attribute__((vector_size(kLanes * sizeof(float)), al
 inline Vf load(const float* p) { return *reinterpret_cast<const VfUnaligned*>(p); }
 inline void store(float* p, Vf v) { *reinterpret_cast<VfUnaligned*>(p) = v; }
 inline Vf splat(float s) { return Vf{} + s; }
-inline float horizontalSum(Vf v)
-{
-    float sum = 0;
-    for (int i = 0; i < kLanes; ++i)
-        sum += v[i];
-    return sum;
-}
 
-// sigmoid(z) = 1 / (1 + exp(-z)), the lesson's activation function.
+// y = f(y) for n values (activation.h).
 void activate(float* y, Eigen::Index n, KernelActivation f)
 {
     ArrMap a(y, n);
-    switch (f) {
-    case KernelActivation::Identity: break;
-    case KernelActivation::Sigmoid: a = a.logistic(); break;
-    case KernelActivation::Tanh: a = a.tanh(); break;
-    case KernelActivation::ReLU: a = a.max(0.0f); break;
-    }
+    nnlab::engine::activate(f, a);
 }
 
 void forward(int m, int n, int k, const float* W, const float* b, const float* X, float* Y,
@@ -75,35 +64,15 @@ void forward(int m, int n, int k, const float* W, const float* b, const float* X
     activate(Y, Eigen::Index(m) * n, f);
 }
 
-void weightGradient(int m, int n, int k, const float* D, const float* X, float alpha, float* G,
-                    float* gb, int r0, int r1)
-{
-    const int rows = r1 - r0;
-    if (rows <= 0)
-        return;
-    // D rows r0..r1 are a strided block of a column-major m x n matrix.
-    const ConstColMap d(D, m, n);
-    Eigen::Map<Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> g(
-        G + std::ptrdiff_t(r0) * k, rows, k);
-    g.noalias() = alpha * (d.middleRows(r0, rows) * ConstColMap(X, k, n).transpose());
-    if (gb)
-        VecMap(gb + r0, rows) = alpha * d.middleRows(r0, rows).rowwise().sum();
-}
-
 void backward(int m, int n, int k, const float* W, const float* D, const float* A, float* E,
               KernelActivation f)
 {
     ColMap e(E, k, n);
     e.noalias() = RowMajorMap(W, m, k).transpose() * ConstColMap(D, m, n);
-    // Derivatives from the activation's own output: sigmoid' = a(1-a), tanh' = 1-a^2.
+    // Times the slope, written with the activation's own output (activation.h).
     const ConstArrMap a(A, Eigen::Index(k) * n);
     ArrMap ea(E, Eigen::Index(k) * n);
-    switch (f) {
-    case KernelActivation::Identity: break;
-    case KernelActivation::Sigmoid: ea *= a * (1.0f - a); break;
-    case KernelActivation::Tanh: ea *= 1.0f - a.square(); break;
-    case KernelActivation::ReLU: ea = (a > 0.0f).select(ea, 0.0f); break;
-    }
+    nnlab::engine::multiplyBySlope(f, ea, a);
 }
 
 void gemm(bool transA, bool transB, int m, int n, int k, float alpha, const float* A, int lda,
@@ -177,52 +146,32 @@ inline Vf bytesToFloats(const std::uint8_t* p)
 void scalePixels(const std::uint8_t* src, float* dst, std::int64_t n, bool lessonScaling)
 {
     // x/255*0.99+0.01 (the lesson) or x/255, kLanes pixels at a time.
-    const float range = lessonScaling ? 0.99f : 1.0f;
-    const float offset = lessonScaling ? 0.01f : 0.0f;
+    using nnlab::engine::Scaling;
+    const nnlab::engine::InputScale s =
+        nnlab::engine::inputScale(lessonScaling ? Scaling::Lesson : Scaling::UnitRange);
     std::int64_t i = 0;
     for (; i + kLanes <= n; i += kLanes)
-        store(dst + i, bytesToFloats(src + i) / 255.0f * range + offset);
+        store(dst + i, nnlab::engine::scaledPixel(bytesToFloats(src + i), s));
     for (; i < n; ++i)
-        dst[i] = float(src[i]) / 255.0f * range + offset;
+        dst[i] = nnlab::engine::scaledPixel(float(src[i]), s);
 }
 
-// One row at a time, in registers: w = w - step * x is stored and immediately multiplied by the
-// next sample's x, so each weight is read and written once per sample. Two accumulators hide
-// the FMA latency.
-void updateAndForwardRows(int k, float* W, float* b, const float* step, const float* x,
-                          const float* xnext, float* znext, int r0, int r1)
+// The lesson's per-sample step, one row at a time, two vectors per iteration.
+void updateRows(int k, float* W, float* b, const float* step, const float* x, int r0, int r1)
 {
     for (int r = r0; r < r1; ++r) {
         float* w = W + std::ptrdiff_t(r) * k;
         const float s = step[r];
         const Vf sv = splat(s);
-        Vf acc0 = splat(0.0f), acc1 = splat(0.0f);
         int j = 0;
-        if (xnext) {
-            for (; j + 2 * kLanes <= k; j += 2 * kLanes) {
-                const Vf w0 = load(w + j) - sv * load(x + j);
-                const Vf w1 = load(w + j + kLanes) - sv * load(x + j + kLanes);
-                store(w + j, w0);
-                store(w + j + kLanes, w1);
-                acc0 += w0 * load(xnext + j);
-                acc1 += w1 * load(xnext + j + kLanes);
-            }
-        } else {
-            for (; j + 2 * kLanes <= k; j += 2 * kLanes) {
-                store(w + j, load(w + j) - sv * load(x + j));
-                store(w + j + kLanes, load(w + j + kLanes) - sv * load(x + j + kLanes));
-            }
+        for (; j + 2 * kLanes <= k; j += 2 * kLanes) {
+            store(w + j, load(w + j) - sv * load(x + j));
+            store(w + j + kLanes, load(w + j + kLanes) - sv * load(x + j + kLanes));
         }
-        float dot = horizontalSum(acc0 + acc1);
-        for (; j < k; ++j) {
+        for (; j < k; ++j)
             w[j] -= s * x[j];
-            if (xnext)
-                dot += w[j] * xnext[j];
-        }
         if (b)
             b[r] -= s;
-        if (xnext)
-            znext[r] = dot + (b ? b[r] : 0.0f);
     }
 }
 
@@ -431,8 +380,8 @@ void transpose(int rows, int cols, const float* A, int lda, float* B, int ldb)
 }
 
 const nnlab::engine::KernelTable kTable{
-    NNLAB_STR(NNLAB_KERNEL_ISA), forward, weightGradient, backward, gemm, sgd, momentum, rmsprop, adam,
-    scalePixels, updateAndForwardRows, sparsePixels, sparseForward, sparseWeightGradient,
+    NNLAB_STR(NNLAB_KERNEL_ISA), forward, backward, gemm, sgd, momentum, rmsprop, adam,
+    scalePixels, updateRows, sparsePixels, sparseForward, sparseWeightGradient,
     transpose};
 
 } // namespace

@@ -1,5 +1,7 @@
 #include "loss.h"
 
+#include "activation.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -39,8 +41,10 @@ void outputDelta(const Architecture& arch, const float* o, int n, int label, flo
     }
     // Squared error: dE/do = o - t = -o_errors, then through the output activation.
     if (arch.output == Output::Sigmoid) {
+        Eigen::Map<Eigen::ArrayXf> d(delta, n);
         for (int i = 0; i < n; ++i)
-            delta[i] = (o[i] - targetValue(Loss::SquaredError, i == label)) * o[i] * (1.0f - o[i]);
+            d[i] = o[i] - targetValue(Loss::SquaredError, i == label);
+        d *= sigmoidSlope(Eigen::Map<const Eigen::ArrayXf>(o, n));
         return;
     }
     // Softmax Jacobian: delta = o * (g - o.g) with g = o - t.

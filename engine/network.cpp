@@ -1,5 +1,6 @@
 #include "network.h"
 
+#include "activation.h"
 #include "kernels.h"
 
 #include <algorithm>
@@ -10,30 +11,6 @@
 #include <stdexcept>
 
 namespace nnlab::engine {
-
-namespace {
-
-KernelActivation kernelActivation(Activation a)
-{
-    switch (a) {
-    case Activation::Sigmoid: return KernelActivation::Sigmoid;
-    case Activation::Tanh: return KernelActivation::Tanh;
-    case Activation::ReLU: return KernelActivation::ReLU;
-    }
-    return KernelActivation::Identity;
-}
-
-// Column-wise softmax, shifted by the column maximum so exp never overflows.
-void softmaxColumns(Batch& z)
-{
-    for (Eigen::Index j = 0; j < z.cols(); ++j) {
-        auto col = z.col(j);
-        col.array() = (col.array() - col.maxCoeff()).exp();
-        col /= col.sum();
-    }
-}
-
-} // namespace
 
 Network::Network(Architecture arch) : m_arch(std::move(arch))
 {
@@ -119,17 +96,14 @@ Batch Network::predict(const Batch& x) const
     Batch out;
     for (int l = 0; l < layerCount(); ++l) {
         const Matrix& w = m_weights[std::size_t(l)];
-        const bool last = l + 1 == layerCount();
-        const KernelActivation f =
-            !last ? kernelActivation(m_arch.hiddenActivation)
-                  : (m_arch.output == Output::Sigmoid ? KernelActivation::Sigmoid
-                                                      : KernelActivation::Identity);
         out.resize(w.rows(), in.cols());
         k.forward(int(w.rows()), int(in.cols()), int(w.cols()), w.data(),
                   m_arch.biases ? m_biases[std::size_t(l)].data() : nullptr, in.data(),
-                  out.data(), f);
-        if (last && m_arch.output == Output::Softmax)
-            softmaxColumns(out);
+                  out.data(), layerActivation(m_arch, l));
+        if (l + 1 == layerCount() && m_arch.output == Output::Softmax) {
+            Eigen::Map<Eigen::ArrayXXf> o(out.data(), out.rows(), out.cols());
+            softmaxColumns(o);
+        }
         std::swap(in, out);
     }
     return in;
@@ -146,19 +120,11 @@ Network::Trace Network::trace(const Vector& x) const
         if (m_arch.biases)
             z += m_biases[i];
         t.preActivations.push_back(z);
-        Batch a = z;
-        const bool last = l + 1 == layerCount();
-        if (last && m_arch.output == Output::Softmax) {
+        Eigen::ArrayXf a = z.array();
+        activate(layerActivation(m_arch, l), a);
+        if (l + 1 == layerCount() && m_arch.output == Output::Softmax)
             softmaxColumns(a);
-        } else {
-            const Activation f = last ? Activation::Sigmoid : m_arch.hiddenActivation;
-            switch (f) {
-            case Activation::Sigmoid: a = (1.0f + (-a.array()).exp()).inverse().matrix(); break;
-            case Activation::Tanh: a = a.array().tanh().matrix(); break;
-            case Activation::ReLU: a = a.array().max(0.0f).matrix(); break;
-            }
-        }
-        t.activations.push_back(a.col(0));
+        t.activations.push_back(a.matrix());
     }
     return t;
 }

@@ -47,7 +47,6 @@ public:
     // Call for every element of every tensor once per batch (in any split), then finishStep().
     void apply(int tensor, float* w, const float* g, std::int64_t begin, std::int64_t end);
     void finishStep() { ++m_step; }
-    std::int64_t stepCount() const { return m_step; }
 
 private:
     OptimizerSettings m_settings;

@@ -1,5 +1,7 @@
 #include "saliency.h"
 
+#include "activation.h"
+
 #include <stdexcept>
 
 namespace nnlab::engine {
@@ -15,10 +17,10 @@ std::vector<float> gradientTimesInput(const Network& net, const Vector& x, int o
     // Backwards from o_input[class]: g = e_class; through each layer g = W^T g, times the slope.
     Vector g = net.weights(net.layerCount() - 1).row(outputClass).transpose();
     for (int l = net.layerCount() - 2; l >= 0; --l) {
-        const Vector& h = t.activations[std::size_t(l + 1)];
-        for (Eigen::Index i = 0; i < g.size(); ++i)
-            g[i] *= activationSlope(a.hiddenActivation, h[i]);
-        g = net.weights(l).transpose() * g;
+        Eigen::ArrayXf slopeTimesG = g.array();
+        multiplyBySlope(kernelActivation(a.hiddenActivation), slopeTimesG,
+                        t.activations[std::size_t(l + 1)].array());
+        g = net.weights(l).transpose() * slopeTimesG.matrix();
     }
     std::vector<float> out(std::size_t(a.inputs));
     for (int i = 0; i < a.inputs; ++i)

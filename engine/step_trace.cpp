@@ -1,5 +1,7 @@
 #include "step_trace.h"
 
+#include "activation.h"
+#include "lesson_network.h"
 #include "loss.h"
 
 #include <algorithm>
@@ -15,13 +17,14 @@ struct Deltas
     std::vector<Vector> layer; // [l] for weight layer l
 };
 
+// Any other net, or the exact gradient: layer by layer, for any depth, activation and output.
 Deltas deltasOf(const Network& net, LessonTrace& t, bool lessonErrors)
 {
     const Architecture& a = net.architecture();
     const int layers = net.layerCount();
     Deltas d;
     d.layer.resize(std::size_t(layers));
-    // Output layer: -dE/d(o_input) (outputDelta gives the gradient; the lesson adds errors).
+    // Output layer: -dE/d(o_input), errors times slope in the lesson's sign (lesson_network.h).
     Vector out(a.outputs);
     outputDelta(a, t.outputOutput.data(), a.outputs, t.label, out.data());
     d.layer.back() = -out;
@@ -31,21 +34,35 @@ Deltas deltasOf(const Network& net, LessonTrace& t, bool lessonErrors)
     for (int l = layers - 2; l >= 0; --l) {
         const Matrix& w = net.weights(l + 1);
         Vector errors = w.transpose() * sent; // h_errors = W^T . errors of the layer above
-        const Vector& h = t.hiddenOutputs[std::size_t(l)];
-        Vector delta(errors.size());
-        for (Eigen::Index i = 0; i < errors.size(); ++i)
-            delta[i] = errors[i] * activationSlope(a.hiddenActivation, h[i]);
+        Eigen::ArrayXf delta = errors.array();
+        multiplyBySlope(kernelActivation(a.hiddenActivation), delta,
+                        t.hiddenOutputs[std::size_t(l)].array());
         t.hiddenErrors[std::size_t(l)] = std::move(errors);
-        d.layer[std::size_t(l)] = delta;
-        sent = std::move(delta);
+        d.layer[std::size_t(l)] = delta.matrix();
+        sent = delta.matrix();
     }
     return d;
 }
 
-} // namespace
+// The lesson's own net with the lesson's errors is lesson_network's query and train, on
+// w_i_h = weights(0) and w_h_o = weights(1).
+bool isTheLesson(const Network& net, bool lessonErrors)
+{
+    return lessonErrors && isLessonNetwork(net.architecture());
+}
 
-LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int label,
-                        bool lessonErrors)
+void copyLessonPass(const LessonPass& p, LessonTrace& t)
+{
+    t.hiddenInputs = {p.h_input};
+    t.hiddenOutputs = {p.h_output};
+    t.outputInput = p.o_input;
+    t.outputOutput = p.o_output;
+    t.outputErrors = p.o_errors;
+    t.hiddenErrors = {p.h_errors};
+}
+
+// A trace with the scaled input, the target and the label.
+LessonTrace inputAndTarget(const Network& net, const std::uint8_t* pixels, int label)
 {
     const Architecture& a = net.architecture();
     if (label < 0 || label >= a.outputs)
@@ -54,6 +71,29 @@ LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int labe
     t.label = label;
     t.input.resize(a.inputs);
     net.scaleInput(pixels, t.input.data());
+    t.target.resize(a.outputs);
+    for (int o = 0; o < a.outputs; ++o)
+        t.target[o] = targetValue(a.loss, o == label);
+    return t;
+}
+
+void findPrediction(LessonTrace& t)
+{
+    const float* o = t.outputOutput.data();
+    t.predicted = int(std::max_element(o, o + t.outputOutput.size()) - o);
+}
+
+} // namespace
+
+LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int label,
+                        bool lessonErrors)
+{
+    LessonTrace t = inputAndTarget(net, pixels, label);
+    if (isTheLesson(net, lessonErrors)) {
+        copyLessonPass(lessonBackpropagate(net.weights(0), net.weights(1), t.input, t.target), t);
+        findPrediction(t);
+        return t;
+    }
     const Network::Trace forward = net.trace(t.input);
     const int layers = net.layerCount();
     for (int l = 0; l + 1 < layers; ++l) {
@@ -62,12 +102,8 @@ LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int labe
     }
     t.outputInput = forward.preActivations.back();
     t.outputOutput = forward.activations.back();
-    t.target.resize(a.outputs);
-    for (int o = 0; o < a.outputs; ++o)
-        t.target[o] = targetValue(a.loss, o == label);
     t.outputErrors = t.target - t.outputOutput;
-    t.predicted = int(std::max_element(t.outputOutput.data(), t.outputOutput.data() + a.outputs) -
-                      t.outputOutput.data());
+    findPrediction(t);
     deltasOf(net, t, lessonErrors);
     return t;
 }
@@ -75,6 +111,13 @@ LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int labe
 LessonTrace trainOneSample(Network& net, const std::uint8_t* pixels, int label,
                            float learningRate, bool lessonErrors)
 {
+    if (isTheLesson(net, lessonErrors)) {
+        LessonTrace t = inputAndTarget(net, pixels, label);
+        copyLessonPass(
+            lessonTrain(net.weights(0), net.weights(1), t.input, t.target, learningRate), t);
+        findPrediction(t);
+        return t;
+    }
     LessonTrace t = traceSample(net, pixels, label, lessonErrors);
     const Deltas d = deltasOf(net, t, lessonErrors);
     for (int l = 0; l < net.layerCount(); ++l) {

@@ -1,10 +1,14 @@
 // The lesson's arithmetic for one image, with the lesson's names: the forward pass, the errors
 // sent back through the layers, and one per-sample update (the lesson's train()). The step
-// inspector shows these; training itself uses the batched trainer, which the tests hold equal.
+// inspector shows these. On the lesson's own net with the lesson's errors they are
+// lesson_network's lessonBackpropagate() and lessonTrain(); any other net (more layers, tanh,
+// ReLU, softmax, biases, or the exact gradient) takes the same steps layer by layer here.
+// Training itself uses the batched trainer, which the tests hold equal.
 //
-// For the lesson's 784-90-10 net (one hidden layer; l counts hidden layers from 0):
-//   input            x            784     pixel/255*0.99+0.01
-//   hiddenInputs[0]  h_input      90      w_i_h . x
+// For the lesson's 784-90-10 net (one hidden layer; l counts hidden layers from 0; the names
+// and the sign of errors as in lesson_network.h):
+//   input            input        784     pixel/255*0.99+0.01
+//   hiddenInputs[0]  h_input      90      w_i_h . input
 //   hiddenOutputs[0] h_output     90      sigmoid(h_input)
 //   outputInput      o_input      10      w_h_o . h_output
 //   outputOutput     o_output     10      sigmoid(o_input)
@@ -43,7 +47,7 @@ LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int labe
 
 // One gradient-descent step on this image alone, as the lesson's train() does:
 //   w_h_o += l_r * (o_errors * o_output * (1 - o_output)) . h_output^T
-//   w_i_h += l_r * (h_errors * h_output * (1 - h_output)) . x^T
+//   w_i_h += l_r * (h_errors * h_output * (1 - h_output)) . input^T
 // (with each layer's own slope for tanh and ReLU, softmax + cross-entropy's o_errors, biases
 // when the net has them). Returns the trace from before the update.
 LessonTrace trainOneSample(Network& net, const std::uint8_t* pixels, int label,

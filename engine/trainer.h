@@ -118,28 +118,46 @@ public:
     bool sparseInputs() const;
 
 private:
-    struct Impl;
+    struct Impl; // buffers and threads (trainer_impl.h)
+
+    // The run (trainer.cpp): epochs, checkpoints, reports, and what the paths share.
     void startEpoch();
-    void runBatch(std::size_t count);
+    void countSamples(std::size_t count, double loss, std::size_t correct);
+    void reportIfDue(bool force);
+    static constexpr std::chrono::milliseconds kCheckpointInterval{200};
+    void checkpoint();
+    void restoreCheckpoint();
+    std::vector<std::int64_t> tensorSizes() const;
+    void reserveBatch(int n);
+    void scaleInputs(float* x, std::size_t count);
+    void prefetchImages(std::size_t first, std::size_t count) const;
+    void outputErrors(const float* o, const int* labels, int n, float* out) const;
+
+    // The lesson's per-sample SGD (per_sample_path.cpp).
     std::size_t runLessonBlock(std::chrono::steady_clock::time_point deadline,
                                const ContinueCallback& shouldContinue, bool mustRunOne,
                                bool& stopped);
+    void startLessonBlock(int block);
     std::pair<double, bool> sampleForwardBackward(int label);
-    void reserveBatch(int n);
-    void scaleInputs(float* x, std::size_t count);
+    void updateLaterLayers();
+    void finishLessonBlock(int done);
+
+    // Mini-batches (minibatch_path.cpp).
+    void runBatch(std::size_t count);
+    const float* batchLayerInput(int l) const;
+    void loadBatch(std::size_t count, bool sparse);
+    void forwardBatch(int n, bool sparse);
+    std::pair<double, std::size_t> batchOutputErrors(int n);
+    void backwardBatch(int n);
+    void updateBatch(int n, bool sparse);
+
+    // The sparse first layer of mini-batches (sparse_first_layer.cpp).
     bool inputsAreSparse() const;
     void reserveSparseBatch(int n);
     void gatherNonzeroInputs(std::size_t count);
     void listByPixel(int n, int p0, int p1);
     void forwardSparseInputs(int n);
     void updateSparseInputLayer(int n, float scale);
-    void prefetchImages(std::size_t first, std::size_t count) const;
-    void outputErrors(const float* o, const int* labels, int n, float* out) const;
-    void reportIfDue(bool force);
-    static constexpr std::chrono::milliseconds kCheckpointInterval{200};
-    void checkpoint();
-    void restoreCheckpoint();
-    std::vector<std::int64_t> tensorSizes() const;
 
     Network m_network;
     const Dataset& m_train;

@@ -1,10 +1,14 @@
-// The lesson's arithmetic by hand: a 3-5-2 net, fixed weights, one and then three per-sample
-// updates computed here step by step (in double, with the lesson's names) against the engine.
+// The trainer's fast paths against the lesson's own per-sample loop (engine/lesson_network,
+// itself checked against independent figures in tst_lesson_network): a 3-5-2 net with fixed
+// weights after one and three updates and a whole epoch, and a wider net through the blocked
+// per-sample path and the mini-batch path with batches of one (dense and sparse first layer).
+#include "engine/lesson_network.h"
 #include "engine/trainer.h"
 
 #include <QtTest>
 
 #include <cmath>
+#include <random>
 
 using namespace nnlab::engine;
 
@@ -18,33 +22,22 @@ const double kLr = 0.3;
 
 double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 
-// One pass of the lesson's training loop body.
-void lessonStep(Mat& wih, Mat& who, const std::vector<int>& pixels, int label)
+// The lesson's loop, sample after sample, on the net's w_i_h and w_h_o.
+void lessonLoop(Network& net, const Dataset& data, std::size_t count, float l_r)
 {
-    std::vector<double> input(3), hInput(5, 0), hOutput(5), oInput(2, 0), oOutput(2), target(2), oErrors(2), hErrors(5, 0);
-    for (int i = 0; i < 3; ++i)
-        input[i] = pixels[i] / 255.0 * 0.99 + 0.01;
-    for (int h = 0; h < 5; ++h) {
-        for (int i = 0; i < 3; ++i)
-            hInput[h] += wih[h][i] * input[i];
-        hOutput[h] = sigmoid(hInput[h]);
-    }
-    for (int o = 0; o < 2; ++o) {
-        for (int h = 0; h < 5; ++h)
-            oInput[o] += who[o][h] * hOutput[h];
-        oOutput[o] = sigmoid(oInput[o]);
-        target[o] = o == label ? 0.99 : 0.01;
-        oErrors[o] = target[o] - oOutput[o];
-    }
-    for (int h = 0; h < 5; ++h) // h_errors = w_h_o^T . o_errors, before w_h_o changes
-        for (int o = 0; o < 2; ++o)
-            hErrors[h] += who[o][h] * oErrors[o];
-    for (int o = 0; o < 2; ++o)
-        for (int h = 0; h < 5; ++h)
-            who[o][h] += kLr * oErrors[o] * oOutput[o] * (1 - oOutput[o]) * hOutput[h];
-    for (int h = 0; h < 5; ++h)
-        for (int i = 0; i < 3; ++i)
-            wih[h][i] += kLr * hErrors[h] * hOutput[h] * (1 - hOutput[h]) * input[i];
+    const Architecture& a = net.architecture();
+    for (std::size_t s = 0; s < count; ++s)
+        lessonTrain(net.weights(0), net.weights(1), lessonInput(data.image(s), a.inputs),
+                    lessonTarget(data.labels[s], a.outputs), l_r);
+}
+
+// Largest |a - b| over both weight matrices.
+double maxDifference(const Network& a, const Network& b)
+{
+    double m = 0;
+    for (int l = 0; l < a.layerCount(); ++l)
+        m = std::max(m, double((a.weights(l) - b.weights(l)).cwiseAbs().maxCoeff()));
+    return m;
 }
 
 Network lessonNet()
@@ -113,11 +106,10 @@ private slots:
         QFETCH(int, count);
         const std::vector<std::vector<int>> pixels = {{200, 0, 90}, {12, 255, 140}, {77, 180, 3}};
         const std::vector<int> labels = {1, 0, 1};
-        Mat wih = kWih, who = kWho;
-        for (int s = 0; s < count; ++s)
-            lessonStep(wih, who, pixels[std::size_t(s)], labels[std::size_t(s)]);
-
         const Dataset data = samples(pixels, labels);
+        Network lesson = lessonNet();
+        lessonLoop(lesson, data, std::size_t(count), float(kLr));
+
         TrainingConfig cfg; // batch 1, plain SGD, the lesson's errors: its per-sample update
         cfg.lessonErrors = true;
         cfg.optimizer.learningRate = float(kLr);
@@ -129,14 +121,14 @@ private slots:
         const Network& net = trainer.network();
         for (int h = 0; h < 5; ++h)
             for (int i = 0; i < 3; ++i)
-                QVERIFY2(std::abs(net.weights(0)(h, i) - wih[h][i]) < 2e-6,
-                         qPrintable(QString("w_i_h[%1][%2]: engine %3, by hand %4").arg(h).arg(i).arg(net.weights(0)(h, i)).arg(wih[h][i])));
+                QVERIFY2(std::abs(net.weights(0)(h, i) - lesson.weights(0)(h, i)) < 2e-6,
+                         qPrintable(QString("w_i_h[%1][%2]: trainer %3, lesson %4").arg(h).arg(i).arg(net.weights(0)(h, i)).arg(lesson.weights(0)(h, i))));
         for (int o = 0; o < 2; ++o)
             for (int h = 0; h < 5; ++h)
-                QVERIFY2(std::abs(net.weights(1)(o, h) - who[o][h]) < 2e-6,
-                         qPrintable(QString("w_h_o[%1][%2]: engine %3, by hand %4").arg(o).arg(h).arg(net.weights(1)(o, h)).arg(who[o][h])));
+                QVERIFY2(std::abs(net.weights(1)(o, h) - lesson.weights(1)(o, h)) < 2e-6,
+                         qPrintable(QString("w_h_o[%1][%2]: trainer %3, lesson %4").arg(o).arg(h).arg(net.weights(1)(o, h)).arg(lesson.weights(1)(o, h))));
         // And it moved: the update is not the identity.
-        QVERIFY(std::abs(wih[0][0] - kWih[0][0]) > 1e-4);
+        QVERIFY(std::abs(lesson.weights(0)(0, 0) - kWih[0][0]) > 1e-4);
     }
 
     void wholeEpochInOneCallMatchesTheHandLoop()
@@ -149,22 +141,79 @@ private slots:
             pixels.push_back({(s * 37) % 256, (s * 91 + 11) % 256, (s * 53 + 200) % 256});
             labels.push_back(s % 2);
         }
-        Mat wih = kWih, who = kWho;
-        for (int s = 0; s < 70; ++s)
-            lessonStep(wih, who, pixels[std::size_t(s)], labels[std::size_t(s)]);
+        const Dataset data = samples(pixels, labels);
+        Network lesson = lessonNet();
+        lessonLoop(lesson, data, 70, float(kLr));
         TrainingConfig cfg;
         cfg.optimizer.learningRate = float(kLr);
         cfg.threads = 1;
         cfg.lessonErrors = true;
-        const Dataset data = samples(pixels, labels);
         Trainer trainer(lessonNet(), data, cfg);
         QCOMPARE(trainer.trainEpoch().end, SliceEnd::EpochEnded);
         for (int h = 0; h < 5; ++h)
             for (int i = 0; i < 3; ++i)
-                QVERIFY(std::abs(trainer.network().weights(0)(h, i) - wih[h][i]) < 1e-5);
+                QVERIFY(std::abs(trainer.network().weights(0)(h, i) - lesson.weights(0)(h, i)) < 1e-5);
         for (int o = 0; o < 2; ++o)
             for (int h = 0; h < 5; ++h)
-                QVERIFY(std::abs(trainer.network().weights(1)(o, h) - who[o][h]) < 1e-5);
+                QVERIFY(std::abs(trainer.network().weights(1)(o, h) - lesson.weights(1)(o, h)) < 1e-5);
+    }
+
+    // A 64-16-10 lesson net on 8x8 images, two thirds of their pixels blank, through each of
+    // the trainer's fast paths, against the lesson's loop over the same 45 samples (more than a
+    // block of the per-sample path).
+    void fastPathsMatchTheLesson_data()
+    {
+        QTest::addColumn<int>("batchPath"); // 0: per-sample blocks (batch 1, SGD), 1: mini-batch
+        QTest::addColumn<int>("threads");
+        QTest::addColumn<int>("inputPath");
+        QTest::newRow("per-sample blocks") << 0 << 1 << int(InputPath::Auto);
+        QTest::newRow("per-sample blocks, 2 threads") << 0 << 2 << int(InputPath::Auto);
+        QTest::newRow("mini-batch of 1, dense") << 1 << 1 << int(InputPath::Dense);
+        QTest::newRow("mini-batch of 1, sparse first layer") << 1 << 1 << int(InputPath::Sparse);
+    }
+
+    void fastPathsMatchTheLesson()
+    {
+        QFETCH(int, batchPath);
+        QFETCH(int, threads);
+        QFETCH(int, inputPath);
+        constexpr int kSamples = 45;
+        Dataset data;
+        data.rows = data.cols = 8;
+        for (int c = 0; c < 10; ++c)
+            data.classNames.push_back(std::to_string(c));
+        std::mt19937 rng(7);
+        for (int s = 0; s < kSamples; ++s) {
+            for (int p = 0; p < 64; ++p)
+                data.pixels.push_back(rng() % 3 == 0 ? std::uint8_t(rng() % 256) : 0);
+            data.labels.push_back(std::uint8_t(rng() % 10));
+        }
+        Architecture arch;
+        arch.inputs = 64;
+        arch.hidden = {16};
+        Network start(arch);
+        start.initialize(Init::Lesson, 4);
+        const float l_r = 0.2f;
+        Network lesson = start;
+        lessonLoop(lesson, data, kSamples, l_r);
+
+        TrainingConfig cfg;
+        cfg.lessonErrors = true;
+        cfg.optimizer.learningRate = l_r;
+        cfg.threads = threads;
+        cfg.inputPath = InputPath(inputPath);
+        if (batchPath == 1) { // momentum 0 is plain SGD through the general mini-batch path
+            cfg.optimizer.kind = OptimizerKind::Momentum;
+            cfg.optimizer.momentum = 0.0f;
+        }
+        Trainer trainer(start, data, cfg);
+        if (batchPath == 1)
+            QCOMPARE(trainer.sparseInputs(), cfg.inputPath == InputPath::Sparse);
+        QCOMPARE(trainer.trainEpoch().end, SliceEnd::EpochEnded);
+        QCOMPARE(trainer.samplesSeen(), std::uint64_t(kSamples));
+        QVERIFY(maxDifference(lesson, start) > 1e-2); // it moved
+        const double diff = maxDifference(lesson, trainer.network());
+        QVERIFY2(diff < 2e-6, qPrintable(QString::number(diff)));
     }
 };
 
