@@ -219,12 +219,15 @@ int main(int argc, char** argv)
     for (const bool strict : {false, true}) {
         std::map<std::string, int> agreement;
         std::set<std::string> ourKinds, theirKinds;
+        std::map<std::string, int> onlyOurs; // what nnlab says where libzip reads the archive
         for (const std::string& b : damaged) {
             const std::string ours = readAllEngine(b), theirs = readAllLibzip(b, strict);
             ++agreement[std::string(ours.empty() ? "nnlab reads" : "nnlab refuses") +
                         (theirs.empty() ? ", libzip reads" : ", libzip refuses")];
             if (!ours.empty())
                 ourKinds.insert(kind(ours));
+            if (!ours.empty() && theirs.empty())
+                ++onlyOurs[kind(ours)];
             if (!theirs.empty())
                 theirKinds.insert(kind(theirs));
         }
@@ -235,6 +238,8 @@ int main(int argc, char** argv)
         std::printf("  kinds of message: nnlab %zu, libzip %zu\n", ourKinds.size(), theirKinds.size());
         for (const std::string& k : theirKinds)
             std::printf("    libzip: %s\n", k.c_str());
+        for (const auto& [k, n] : onlyOurs)
+            std::printf("  only nnlab refuses, %d: %s\n", n, k.c_str());
     }
     return 0;
 }
