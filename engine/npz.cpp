@@ -29,6 +29,7 @@ constexpr std::string_view kLessonOutputWeights = "w_h_o";
 
 // ---------------------------------------------------------------------------------------------
 // Writing: one .npy array per ZIP entry, named "NAME.npy" as numpy.savez names them.
+
 // The key=value text of the `architecture` array: the choices the weights' shapes do not show.
 std::string architectureText(const Architecture& a)
 {
@@ -163,6 +164,7 @@ const NpyArray& NpzReader::array(const std::string& name)
     return m_arrays.emplace(name, std::move(a)).first->second;
 }
 
+// The lesson's w_i_h and w_h_o, or W1, W2, ... with b1, b2, ... when the net has biases.
 void NpzReader::findWeightNames()
 {
     const auto index = [](const std::string& name, char letter) {
