@@ -1,5 +1,6 @@
 // NumPy's .npz archive for a network: a ZIP of .npy arrays that numpy.load reads without pickle,
-// written and read here with zlib alone (docs/model-format.md, "NumPy .npz").
+// mapped here to and from a network; the container is zip_archive.h, each array npy.h
+// (docs/model-format.md, "NumPy .npz").
 //
 // Arrays nnlab writes (float32 '<f4', C order; weights out x in as in the lesson):
 //   w_i_h  h_n x i_n, w_h_o  o_n x h_n        the lesson's net: one hidden layer, no biases

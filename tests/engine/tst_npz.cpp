@@ -3,9 +3,9 @@
 #include "engine/file_error.h"
 #include "engine/model_io.h"
 #include "engine/npz.h"
+#include "engine/zip_archive.h"
 
 #include <QtTest>
-#include <zlib.h>
 
 #include <cmath>
 #include <cstring>
@@ -47,7 +47,7 @@ std::string npzBytes(const Model& m, NpzCompression c = NpzCompression::Stored)
 float fixtureWeight(int layer, int r, int c) { return float((3 * r + 5 * c + 7 * layer) % 17) / 16.0f - 0.5f; }
 float fixtureBias(int layer, int r) { return float(2 * r + layer) / 8.0f - 0.25f; }
 
-// -- A small, independent .npy and ZIP writer for hand-made archives (stored or deflated).
+// -- A small .npy writer, independent of the engine's, for hand-made (and malformed) arrays.
 
 void putLe(std::string& s, std::uint64_t v, int bytes)
 {
@@ -137,61 +137,14 @@ struct Entry
     std::string data;
 };
 
-std::string rawDeflate(const std::string& in)
-{
-    z_stream z{};
-    deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, uLong(in.size())), '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = uInt(in.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = uInt(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
-
+// The archive through the engine's ZIP writer (numpy.savez's layout); the rows below patch its
+// bytes to damage it.
 std::string zip(const std::vector<Entry>& entries, bool deflated = false)
 {
-    std::string body, central;
-    for (const Entry& e : entries) {
-        const std::string name = e.name + ".npy";
-        const std::string packed = deflated ? rawDeflate(e.data) : e.data;
-        const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(e.data.data()), uInt(e.data.size()));
-        const std::size_t offset = body.size();
-        auto header = [&](std::string& s, bool isCentral) {
-            putLe(s, isCentral ? 0x02014b50 : 0x04034b50, 4);
-            if (isCentral)
-                putLe(s, 20, 2);
-            putLe(s, 20, 2);
-            putLe(s, 0, 2);
-            putLe(s, deflated ? 8 : 0, 2);
-            putLe(s, 0, 4); // time, date
-            putLe(s, crc, 4);
-            putLe(s, packed.size(), 4);
-            putLe(s, e.data.size(), 4);
-            putLe(s, name.size(), 2);
-            putLe(s, 0, 2);
-            if (isCentral) {
-                s.append(2 + 2 + 2 + 4, '\0'); // comment length, disk, attributes
-                putLe(s, offset, 4);
-            }
-            s += name;
-        };
-        header(body, false);
-        body += packed;
-        header(central, true);
-    }
-    std::string out = body + central;
-    putLe(out, 0x06054b50, 4);
-    putLe(out, 0, 4);
-    putLe(out, entries.size(), 2);
-    putLe(out, entries.size(), 2);
-    putLe(out, central.size(), 4);
-    putLe(out, body.size(), 4);
-    putLe(out, 0, 2);
-    return out;
+    std::vector<ZipFile> files;
+    for (const Entry& e : entries)
+        files.push_back({e.name + ".npy", e.data});
+    return writeZip(files, deflated ? ZipMethod::Deflated : ZipMethod::Stored, "mem.npz");
 }
 
 // Offset of central directory record `index` (0-based) in an archive without a comment.
@@ -199,7 +152,8 @@ std::size_t centralRecord(const std::string& zipBytes, int index)
 {
     std::size_t at = std::size_t(readLe(zipBytes, zipBytes.size() - 6, 4));
     for (int i = 0; i < index; ++i)
-        at += 46 + readLe(zipBytes, at + 28, 2) + readLe(zipBytes, at + 30, 2) + readLe(zipBytes, at + 32, 2);
+        at += kZipCentralHeaderBytes + readLe(zipBytes, at + 28, 2) + readLe(zipBytes, at + 30, 2) +
+              readLe(zipBytes, at + 32, 2);
     return at;
 }
 
@@ -391,7 +345,7 @@ private slots:
         b[b.find("\x93NUMPY") + 140] ^= 0x01; // inside W1's values (its header is 128 bytes)
         row("wrong CRC", b, "the CRC-32 of W1.npy does not match its data", true);
         b = packed;
-        b[readLe(b, centralRecord(b, 0) + 42, 4) + 30 + 6] = char(0xff); // a reserved block type
+        b[readLe(b, centralRecord(b, 0) + 42, 4) + kZipLocalHeaderBytes + 6] = char(0xff); // a reserved block type
         row("damaged deflate stream", b, "the compressed data of W1.npy is damaged (zlib: invalid block type)", true);
         b = packed;
         patchLe(b, centralRecord(b, 2) + 20, readLe(b, centralRecord(b, 2) + 20, 4) - 8, 4);
