@@ -5,6 +5,7 @@
 #include "digit_gallery.h"
 #include "draw_panel.h"
 #include "learning_curves.h"
+#include "space_shortcut.h"
 #include "on_screen.h"
 #include "pictures.h"
 #include "step_inspector.h"
@@ -372,6 +373,7 @@ void MainWindow::buildActions()
                            "batch: forward pass, errors, weight update."));
     m_start->setEnabled(false);
     connect(m_start, &QAction::triggered, this, &MainWindow::startOrPause);
+    new SpaceShortcut(m_start); // Space from a spin box or combo box too, not from a text field
 
     m_stop = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("S&top"), this);
     m_stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
