@@ -544,6 +544,7 @@ void MainWindow::connectController()
         updateTitle();
         m_trainedRun = info.run;
         m_curves->beginRun(info.run, info.setup.describe() + QStringLiteral(" · ") + info.dataName);
+        m_curves->setRunLoss(info.run, info.setup.architecture.loss); // names the loss axis
     });
     connect(m_controller, &C::progressed, this, &MainWindow::onProgress);
     connect(m_controller, &C::epochEnded, this, &MainWindow::onEpochEnded);
