@@ -59,6 +59,26 @@ void fitRange(QCPAxisRect* rect, double n, std::initializer_list<const QVector<d
     rect->axis(QCPAxis::atLeft)->setRange(fromZero ? std::min(0.0, lo) : lo - pad, hi + pad);
 }
 
+// Widens one axis's range below or above zero so that both axes put 0 at the same height:
+// h_input's zero line is h_output's, whatever their scales.
+void alignZeros(QCPAxis* a, QCPAxis* b)
+{
+    QCPRange ra = a->range(), rb = b->range();
+    ra.lower = std::min(ra.lower, 0.0);
+    ra.upper = std::max(ra.upper, 0.0);
+    rb.lower = std::min(rb.lower, 0.0);
+    rb.upper = std::max(rb.upper, 0.0);
+    // The share of each axis's height below zero; the larger one sets both.
+    const auto below = [](const QCPRange& r) { return r.size() > 0 ? -r.lower / r.size() : 0.0; };
+    const double f = std::max(below(ra), below(rb));
+    for (QCPRange* r : {&ra, &rb}) {
+        if (f < 1.0 && below(*r) < f) // reach further down: -lower / (upper - lower) = f
+            r->lower = -f * r->upper / (1.0 - f);
+    }
+    a->setRange(ra);
+    b->setRange(rb);
+}
+
 } // namespace
 
 StepInspector::StepInspector(QWidget* parent)
@@ -217,6 +237,7 @@ void StepInspector::drawLayer()
         bottom = std::min(bottom, v);
     }
     m_rects[0]->axis(QCPAxis::atRight)->setRange(bottom, top * 1.05);
+    alignZeros(m_rects[0]->axis(QCPAxis::atLeft), m_rects[0]->axis(QCPAxis::atRight));
     fitRange(m_rects[1], double(n), {&err});
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
