@@ -70,8 +70,9 @@ DrawPanel::DrawPanel(QWidget* parent)
     m_bars->setBrush(QColor(31, 119, 180, 170));
     m_bars->setPen(Qt::NoPen);
     m_top = new QCPBars(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-    m_top->setBrush(QColor(44, 160, 44));
-    m_top->setPen(Qt::NoPen);
+    // The answer: outlined, not green (nobody has said what the drawing is; green means "correct").
+    m_top->setBrush(QColor(31, 119, 180));
+    m_top->setPen(QPen(QColor(20, 20, 20), 2.5));
     auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
     ticker->setTickStep(1);
     rect->axis(QCPAxis::atBottom)->setTicker(ticker);

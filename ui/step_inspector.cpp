@@ -18,6 +18,8 @@ namespace nnlab::ui {
 namespace {
 
 constexpr int kDigitScale = 4;
+const QColor kRightAnswer(44, 160, 44);        // green: correct, as in every view
+const QColor kOtherOutput(31, 119, 180, 170);  // the other outputs' bars
 
 QVector<double> keysFor(Eigen::Index n)
 {
@@ -119,7 +121,8 @@ StepInspector::StepInspector(QWidget* parent)
     m_plot->setToolTip(tr("Left: the hidden layer's input sums h_input = w_i_h · x (dots) and "
                           "outputs h_output = sigmoid(h_input) (bars), and the errors sent back "
                           "to it, h_errors = w_h_oᵀ · o_errors. Right: the outputs o_output "
-                          "(the predicted class in green) against the target (✕), and "
+                          "(the network's answer outlined; green when it is right) against the "
+                          "target (✕), and "
                           "o_errors = target − o_output."));
     // h_output (0..1 for sigmoid) on its own right-hand axis, beside h_input's larger sums.
     m_rects[0]->axis(QCPAxis::atRight)->setVisible(true);
@@ -133,8 +136,8 @@ StepInspector::StepInspector(QWidget* parent)
     m_hInput->setPen(QPen(QColor(120, 120, 120), 1));
     m_hInput->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 3));
     m_hErrors = bars(m_rects[1], QColor(214, 39, 40, 170));
-    m_oOutput = bars(m_rects[2], QColor(31, 119, 180, 170));
-    m_predicted = bars(m_rects[2], QColor(44, 160, 44));
+    m_oOutput = bars(m_rects[2], kOtherOutput);
+    m_predicted = bars(m_rects[2], kRightAnswer); // recoloured for each trace
     m_target = m_plot->addGraph(m_rects[2]->axis(QCPAxis::atBottom), m_rects[2]->axis(QCPAxis::atLeft));
     m_target->setLineStyle(QCPGraph::lsNone);
     m_target->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2), Qt::NoBrush, 9));
@@ -204,6 +207,10 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
         predicted[trace.predicted] = o[trace.predicted];
         others[trace.predicted] = 0;
     }
+    // The network's answer: green when it is the label, else outlined (green means "correct").
+    const bool right = trace.predicted == trace.label;
+    m_predicted->setBrush(right ? kRightAnswer : QColor(kOtherOutput.rgb()));
+    m_predicted->setPen(right ? QPen(Qt::NoPen) : QPen(QColor(20, 20, 20), 2.5));
     m_oOutput->setData(keys, others);
     m_predicted->setData(keys, predicted);
     m_target->setData(keys, t);
