@@ -3,6 +3,7 @@
 #include "digit_canvas.h"
 #include "on_screen.h"
 #include "pictures.h"
+#include "wording.h"
 
 #include <qcustomplot.h>
 
@@ -99,7 +100,11 @@ DrawPanel::DrawPanel(QWidget* parent)
     answerRow->addLayout(seenColumn);
     answerRow->addWidget(m_answer, 1);
     auto* addRow = new QHBoxLayout;
-    addRow->addWidget(new QLabel(tr("This is a")));
+    auto* thisIs = new QLabel(tr("This is %1").arg(indefiniteArticle(QString::number(m_label->value()))));
+    connect(m_label, &QSpinBox::valueChanged, thisIs, [thisIs](int digit) {
+        thisIs->setText(tr("This is %1").arg(indefiniteArticle(QString::number(digit)))); // an 8
+    });
+    addRow->addWidget(thisIs);
     addRow->addWidget(m_label);
     addRow->addWidget(m_add, 1);
     auto* right = new QVBoxLayout;
@@ -274,9 +279,9 @@ void DrawPanel::addToTrainingSet()
     if (QFile in(m_userPath); in.open(QIODevice::ReadOnly))
         while (!in.atEnd())
             count += !in.readLine().trimmed().isEmpty();
-    m_addStatus->setText(tr("Saved as a %1: %2 digit(s) in %3. Open it with File ▸ Open dataset "
+    m_addStatus->setText(tr("Saved as %1: %2 digit(s) in %3. Open it with File ▸ Open dataset "
                             "files (with a test CSV) to train on your handwriting.")
-                             .arg(m_label->value())
+                             .arg(withArticle(QString::number(m_label->value())))
                              .arg(count)
                              .arg(QDir::toNativeSeparators(m_userPath)));
     emit digitAdded(m_userPath, count);
