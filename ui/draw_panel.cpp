@@ -38,8 +38,8 @@ DrawPanel::DrawPanel(QWidget* parent)
       m_detail(new QLabel), m_plot(new QCustomPlot), m_label(new QSpinBox),
       m_add(new QPushButton(tr("&Add to training set"))), m_addStatus(new QLabel), m_timer(new QTimer(this))
 {
-    m_clear->setToolTip(tr("Wipe the canvas (Esc)"));
-    m_undo->setToolTip(tr("Take back the last stroke (Ctrl+Z)"));
+    m_clear->setToolTip(tr("Wipe the canvas (Esc; Ctrl+Z brings it back)"));
+    m_undo->setToolTip(tr("Take back the last stroke, or the last Clear (Ctrl+Z)"));
     m_brush->setRange(3, 20);
     m_brush->setValue(8);
     m_brush->setToolTip(tr("Brush width. MNIST's digits were written with a pen about a tenth of "
