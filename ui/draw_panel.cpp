@@ -188,16 +188,19 @@ void DrawPanel::classifyNow()
             emit failed(QString::fromUtf8(e.what()));
         }
     }
-    QVector<double> keys, values, top;
+    QVector<double> keys, values, topKey, top; // the answer's bar alone, so only it is outlined
     const int n = int(m_result.outputs.size());
     for (int k = 0; k < (n ? n : 10); ++k) {
         keys << k;
         const double v = k < n ? m_result.outputs[std::size_t(k)] : 0.0;
-        values << (k == m_result.digit ? 0.0 : v);
-        top << (k == m_result.digit ? v : 0.0);
+        values << (k == m_result.digit && n ? 0.0 : v);
+        if (k == m_result.digit && n) {
+            topKey << k;
+            top << v;
+        }
     }
     m_bars->setData(keys, values);
-    m_top->setData(keys, top);
+    m_top->setData(topKey, top);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 
     if (!m_result.seen) {
@@ -247,10 +250,13 @@ void DrawPanel::classifyNow()
 std::vector<double> DrawPanel::bars() const
 {
     std::vector<double> out;
-    auto a = m_bars->data()->constBegin();
-    auto b = m_top->data()->constBegin();
-    for (; a != m_bars->data()->constEnd() && b != m_top->data()->constEnd(); ++a, ++b)
-        out.push_back(a->value + b->value);
+    for (auto a = m_bars->data()->constBegin(); a != m_bars->data()->constEnd(); ++a) {
+        double v = a->value;
+        for (auto b = m_top->data()->constBegin(); b != m_top->data()->constEnd(); ++b)
+            if (b->key == a->key)
+                v += b->value;
+        out.push_back(v);
+    }
     return out;
 }
 

@@ -51,6 +51,7 @@ LearningCurves::LearningCurves(QWidget* parent)
     m_caption->setTextColor(QColor(60, 60, 60));
     layout->addElement(3, 0, m_caption);
     layout->setRowStretchFactor(0, 0.001); // legend and caption: their own height, no more
+    layout->setRowStretchFactor(1, 1.4);   // the loss plot a little taller: its axis names losses
     layout->setRowStretchFactor(3, 0.001);
     layout->setRowSpacing(2);
     auto* margins = new QCPMarginGroup(m_plot); // loss and accuracy axes line up
@@ -58,6 +59,7 @@ LearningCurves::LearningCurves(QWidget* parent)
     m_accuracyRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
 
     nameLossAxis();
+    m_lossRect->axis(QCPAxis::atLeft)->setLabelFont(small); // up to three lines when runs differ
     m_lossRect->axis(QCPAxis::atBottom)->setLabel(tr("epochs"));
     m_accuracyRect->axis(QCPAxis::atLeft)->setLabel(tr("accuracy"));
     m_accuracyRect->axis(QCPAxis::atBottom)->setLabel(tr("epochs"));
@@ -78,6 +80,8 @@ LearningCurves::LearningCurves(QWidget* parent)
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->legend->setFont(small);
     m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setIconSize(22, 10); // compact rows: eight runs take little height
+    m_plot->legend->setRowSpacing(0);
     m_plot->legend->setColumnSpacing(16);
 
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -206,24 +210,38 @@ void LearningCurves::setRunLoss(int run, engine::Loss loss)
     scheduleReplot();
 }
 
-// "loss (squared error)" when every run measures the same loss, else which run measures which.
+// "loss (squared error)" when every run measures the same loss; else one line per loss, with its
+// runs ("squared error: Runs 1–7"), so that the turned label stays short.
 void LearningCurves::nameLossAxis()
 {
-    std::map<engine::Loss, QStringList> runsOf;
+    std::map<engine::Loss, std::vector<int>> runsOf;
     for (const auto& [id, run] : m_runs)
         if (run.loss)
-            runsOf[*run.loss] << QString::number(id);
+            runsOf[*run.loss].push_back(id);
     auto name = [](engine::Loss loss) {
         return loss == engine::Loss::CrossEntropy ? tr("cross-entropy") : tr("squared error");
+    };
+    auto runs = [](const std::vector<int>& ids) { // ascending: "Run 3", "Runs 1, 2", "Runs 1–7"
+        QStringList parts;
+        for (std::size_t i = 0; i < ids.size();) {
+            std::size_t j = i;
+            while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1)
+                ++j;
+            if (j >= i + 2)
+                parts << QStringLiteral("%1–%2").arg(ids[i]).arg(ids[j]);
+            else
+                for (std::size_t k = i; k <= j; ++k)
+                    parts << QString::number(ids[k]);
+            i = j + 1;
+        }
+        return (ids.size() == 1 ? tr("Run %1") : tr("Runs %1")).arg(parts.join(QStringLiteral(", ")));
     };
     QString label = tr("loss");
     if (runsOf.size() == 1) {
         label = tr("loss (%1)").arg(name(runsOf.begin()->first));
     } else if (runsOf.size() > 1) {
-        QStringList parts;
-        for (const auto& [loss, runs] : runsOf)
-            parts << tr("%1: Run %2").arg(name(loss), runs.join(QStringLiteral(", ")));
-        label = tr("loss (%1)").arg(parts.join(QStringLiteral("; ")));
+        for (const auto& [loss, ids] : runsOf)
+            label += QLatin1Char('\n') + tr("%1: %2").arg(name(loss), runs(ids));
     }
     m_lossRect->axis(QCPAxis::atLeft)->setLabel(label);
 }
@@ -280,6 +298,8 @@ void LearningCurves::beginRun(int run, const QString& label)
     makeGraphs(r.test, Kind::Test);
     makeGraphs(r.quick, Kind::QuickTest);
     r.running.lossGraph->addToLegend();
+    if (QCPPlottableLegendItem* entry = m_plot->legend->itemWithPlottable(r.running.lossGraph))
+        entry->setMargins(QMargins(4, 1, 4, 1));
     m_plot->legend->setVisible(true);
     m_runs.emplace(run, std::move(r));
     arrangeLegend(m_plot->width());

@@ -182,12 +182,12 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
     m_hasTrace = true;
     m_digit->setPixmap(QPixmap::fromImage(digit.scaled(digit.size() * kDigitScale, Qt::IgnoreAspectRatio,
                                                        Qt::FastTransformation)));
-    const double confidence = trace.outputOutput.size() ? trace.outputOutput[trace.predicted] : 0;
+    const double answerOutput = trace.outputOutput.size() ? trace.outputOutput[trace.predicted] : 0;
     m_caption->setText(tr("%1\nlabel %2, the network says %3 (o_output %4)")
                            .arg(caption)
                            .arg(trace.label)
                            .arg(trace.predicted)
-                           .arg(confidence, 0, 'f', 3));
+                           .arg(answerOutput, 0, 'f', 3));
     m_step->setEnabled(canStep);
     m_step->setToolTip(canStep ? m_stepTip : m_stepTip + QStringLiteral("\n\n") + whyNot);
     const int layers = int(trace.hiddenOutputs.size());
@@ -202,9 +202,10 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
     const Eigen::Index outputs = trace.outputOutput.size();
     const QVector<double> keys = keysFor(outputs), o = valuesOf(trace.outputOutput),
                           t = valuesOf(trace.target), e = valuesOf(trace.outputErrors);
-    QVector<double> others = o, predicted(outputs, 0.0);
+    QVector<double> others = o, predictedKey, predicted; // the answer's bar alone
     if (outputs) {
-        predicted[trace.predicted] = o[trace.predicted];
+        predictedKey << double(trace.predicted);
+        predicted << o[trace.predicted];
         others[trace.predicted] = 0;
     }
     // The network's answer: green when it is the label, else outlined (green means "correct").
@@ -212,7 +213,7 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
     m_predicted->setBrush(right ? kRightAnswer : QColor(kOtherOutput.rgb()));
     m_predicted->setPen(right ? QPen(Qt::NoPen) : QPen(QColor(20, 20, 20), 2.5));
     m_oOutput->setData(keys, others);
-    m_predicted->setData(keys, predicted);
+    m_predicted->setData(predictedKey, predicted);
     m_target->setData(keys, t);
     m_oErrors->setData(keys, e);
     fitRange(m_rects[2], double(outputs), {&o, &t}, true);
@@ -258,9 +259,10 @@ std::vector<double> StepInspector::shown(const QString& name) const
         return v;
     };
     if (name == QLatin1String("o_output")) {
-        std::vector<double> a = read(m_oOutput), b = read(m_predicted);
-        for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
-            a[i] += b[i];
+        std::vector<double> a = read(m_oOutput);
+        for (auto it = m_predicted->data()->constBegin(); it != m_predicted->data()->constEnd(); ++it)
+            if (it->key >= 0 && std::size_t(it->key) < a.size())
+                a[std::size_t(it->key)] += it->value;
         return a;
     }
     if (name == QLatin1String("o_errors"))

@@ -161,7 +161,12 @@ private slots:
         QCOMPARE(label(), QStringLiteral("loss (squared error)"));
         curves.beginRun(3, QStringLiteral("784-256-10 relu/softmax"));
         curves.setRunLoss(3, engine::Loss::CrossEntropy);
-        QCOMPARE(label(), QStringLiteral("loss (squared error: Run 1, 2; cross-entropy: Run 3)"));
+        QCOMPARE(label(), QStringLiteral("loss\nsquared error: Runs 1, 2\ncross-entropy: Run 3"));
+        for (int run = 5; run <= 9; ++run) {
+            curves.beginRun(run, QStringLiteral("784-90-10 sigmoid · l_r 0.%1").arg(run));
+            curves.setRunLoss(run, engine::Loss::SquaredError);
+        }
+        QCOMPARE(label(), QStringLiteral("loss\nsquared error: Runs 1, 2, 5–9\ncross-entropy: Run 3"));
         curves.clearRuns();
         curves.beginRun(4, QStringLiteral("784-256-10 relu/softmax"));
         curves.setRunLoss(4, engine::Loss::CrossEntropy);
