@@ -1,11 +1,15 @@
 // Reading the learning curves: hovering a point names its run, epoch and value; a legend entry
 // hides and shows its run; eight runs' legend leaves the loss plot free; the loss axis names each
-// run's loss; the caption that explains the lines is part of the exported picture.
+// run's loss (in the widget and in the window); the caption that explains the lines is part of the exported picture.
 #include "ui/learning_curves.h"
+#include "ui/main_window.h"
+
+#include "app/training_controller.h"
 
 #include <qcustomplot.h>
 
 #include <QImage>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QToolTip>
 #include <QtTest>
@@ -171,6 +175,34 @@ private slots:
         curves.beginRun(4, QStringLiteral("784-256-10 relu/softmax"));
         curves.setRunLoss(4, engine::Loss::CrossEntropy);
         QCOMPARE(label(), QStringLiteral("loss (cross-entropy)"));
+    }
+
+    void windowNamesTheLossOfItsRuns()
+    {
+        // The lesson on 100 images (squared error), then Keras' softmax (cross-entropy).
+        qputenv("NNLAB_DATA_DIR", NNLAB_SOURCE_DIR "/data/mnist");
+        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
+        ui::MainWindow::Options o;
+        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
+        o.restoreSettings = false;
+        o.askToSaveOnQuit = false;
+        ui::MainWindow w(o);
+        QSignalSpy ready(&w, &ui::MainWindow::dataReady);
+        w.show();
+        if (!w.isDataReady())
+            QVERIFY(ready.wait(20000));
+        auto label = [&] { return lossRect(*w.curves())->axis(QCPAxis::atLeft)->label(); };
+        QVERIFY(w.applyPreset(QStringLiteral("lesson-100")));
+        w.startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(w.curves()->runCount(), 1, 10000);
+        QCOMPARE(label(), QStringLiteral("loss (squared error)"));
+        QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), app::WorkerState::Idle, 20000);
+        QVERIFY(w.applyPreset(QStringLiteral("keras-sgd")));
+        w.startAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(w.curves()->runCount(), 2, 10000);
+        QCOMPARE(label(), QStringLiteral("loss\nsquared error: Run 1\ncross-entropy: Run 2"));
+        w.stopAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), app::WorkerState::Idle, 10000);
     }
 
     void exportedPictureHasTheCaption()
