@@ -1,6 +1,7 @@
 // Reading the learning curves: hovering a point names its run, epoch and value; a legend entry
 // hides and shows its run; eight runs' legend leaves the loss plot free; the loss axis names each
-// run's loss (in the widget and in the window); the caption that explains the lines is part of the exported picture.
+// run's loss (in the widget and in the window); the caption that explains the lines is part of
+// the exported picture.
 #include "ui/learning_curves.h"
 #include "ui/main_window.h"
 
