@@ -117,8 +117,10 @@ void ConfusionMatrix::paintEvent(QPaintEvent*)
     painter.setPen(palette().text().color());
     for (int k = 0; k < n; ++k) {
         const QRect col = cellRect(0, k), row = cellRect(k, 0);
-        painter.drawText(QRect(col.left(), kTitle, col.width(), kHeader), Qt::AlignCenter, m_names[k].left(3));
-        painter.drawText(QRect(kTitle, row.top(), kHeader, row.height()), Qt::AlignCenter, m_names[k].left(3));
+        painter.drawText(QRect(col.left(), kTitle, col.width(), kHeader), Qt::AlignCenter,
+                         m_names[k].left(3));
+        painter.drawText(QRect(kTitle, row.top(), kHeader, row.height()), Qt::AlignCenter,
+                         m_names[k].left(3));
     }
     // Axis titles: "predicted" over the columns, "true" (turned) beside the rows.
     const QRect g = grid();

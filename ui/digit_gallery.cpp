@@ -143,7 +143,8 @@ QVariant DigitListModel::data(const QModelIndex& index, int role) const
     case IndexRole:
         return qulonglong(i);
     case Qt::ToolTipRole: {
-        QString tip = tr("#%1: %2").arg(i).arg(withArticle(QString::fromStdString(m_data->classNames[std::size_t(label)])));
+        const QString name = QString::fromStdString(m_data->classNames[std::size_t(label)]);
+        QString tip = tr("#%1: %2").arg(i).arg(withArticle(name)); // "an 8"
         // The largest output as a number: a sigmoid output is no percentage or probability.
         if (known)
             tip += tr(", the network says %1 (largest output %2)")

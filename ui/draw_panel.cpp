@@ -100,7 +100,8 @@ DrawPanel::DrawPanel(QWidget* parent)
     answerRow->addLayout(seenColumn);
     answerRow->addWidget(m_answer, 1);
     auto* addRow = new QHBoxLayout;
-    auto* thisIs = new QLabel(tr("This is %1").arg(indefiniteArticle(QString::number(m_label->value()))));
+    auto* thisIs =
+        new QLabel(tr("This is %1").arg(indefiniteArticle(QString::number(m_label->value()))));
     connect(m_label, &QSpinBox::valueChanged, thisIs, [thisIs](int digit) {
         thisIs->setText(tr("This is %1").arg(indefiniteArticle(QString::number(digit)))); // an 8
     });

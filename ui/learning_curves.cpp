@@ -234,7 +234,8 @@ void LearningCurves::nameLossAxis()
                     parts << QString::number(ids[k]);
             i = j + 1;
         }
-        return (ids.size() == 1 ? tr("Run %1") : tr("Runs %1")).arg(parts.join(QStringLiteral(", ")));
+        return (ids.size() == 1 ? tr("Run %1") : tr("Runs %1"))
+            .arg(parts.join(QStringLiteral(", ")));
     };
     QString label = tr("loss");
     if (runsOf.size() == 1) {

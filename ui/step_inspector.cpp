@@ -260,7 +260,8 @@ std::vector<double> StepInspector::shown(const QString& name) const
     };
     if (name == QLatin1String("o_output")) {
         std::vector<double> a = read(m_oOutput);
-        for (auto it = m_predicted->data()->constBegin(); it != m_predicted->data()->constEnd(); ++it)
+        const auto& answer = *m_predicted->data();
+        for (auto it = answer.constBegin(); it != answer.constEnd(); ++it)
             if (it->key >= 0 && std::size_t(it->key) < a.size())
                 a[std::size_t(it->key)] += it->value;
         return a;

@@ -14,7 +14,8 @@ QString indefiniteArticle(const QString& name)
     if (number) {
         // Read aloud: eight, eighty, eight hundred...; eleven and eighteen (thousand, million).
         an = s.startsWith(QLatin1Char('8'))
-             || (s.size() % 3 == 2 && (s.startsWith(QLatin1String("11")) || s.startsWith(QLatin1String("18"))));
+             || (s.size() % 3 == 2
+                 && (s.startsWith(QLatin1String("11")) || s.startsWith(QLatin1String("18"))));
     } else if (!s.isEmpty()) {
         an = QStringLiteral("aeiouAEIOU").contains(s.front());
     }

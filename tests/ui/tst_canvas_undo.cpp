@@ -19,7 +19,9 @@ class TestCanvasUndo : public QObject
     static void stroke(ui::DigitCanvas* canvas, QPointF from, QPointF to)
     {
         const QRect s = canvas->square();
-        auto at = [&](QPointF p) { return QPointF(s.left() + p.x() * s.width(), s.top() + p.y() * s.height()); };
+        auto at = [&](QPointF p) {
+            return QPointF(s.left() + p.x() * s.width(), s.top() + p.y() * s.height());
+        };
         QTest::mousePress(canvas, Qt::LeftButton, {}, at(from).toPoint());
         for (int i = 1; i <= 10; ++i) {
             const QPointF p = at(from + (to - from) * (i / 10.0));
@@ -49,8 +51,10 @@ private slots:
         // The same drawing: same place on the canvas (a redraw may antialias a pixel differently).
         auto same = [&] {
             const QRectF b = canvas->inkBounds();
-            return std::abs(b.left() - drawn.left()) <= 1 && std::abs(b.right() - drawn.right()) <= 1
-                   && std::abs(b.top() - drawn.top()) <= 1 && std::abs(b.bottom() - drawn.bottom()) <= 1;
+            return std::abs(b.left() - drawn.left()) <= 1
+                   && std::abs(b.right() - drawn.right()) <= 1
+                   && std::abs(b.top() - drawn.top()) <= 1
+                   && std::abs(b.bottom() - drawn.bottom()) <= 1;
         };
 
         // The Clear button, then Ctrl+Z: the same drawing, read again.

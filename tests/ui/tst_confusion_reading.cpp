@@ -58,7 +58,10 @@ private:
         void drawPolygon(const QPointF*, int, PolygonDrawMode) override {}
         void drawRects(const QRectF*, int) override {}
         void drawLines(const QLineF*, int) override {}
-        void drawImage(const QRectF&, const QImage&, const QRectF&, Qt::ImageConversionFlags) override {}
+        void drawImage(const QRectF&, const QImage&, const QRectF&,
+                       Qt::ImageConversionFlags) override
+        {
+        }
         void drawTextItem(const QPointF&, const QTextItem& item) override { texts << item.text(); }
         Type type() const override { return User; }
         QStringList texts;
@@ -130,10 +133,11 @@ private slots:
         // A click on another cell moves the mark.
         QTest::mouseClick(&m, Qt::LeftButton, {}, m.cellRect(8, 1).center());
         const QImage moved = m.grab().toImage();
-        QCOMPARE(moved.pixel(m.cellRect(4, 5).topLeft() + QPoint(m.cellRect(4, 5).width() / 2, 0)),
-                 before.pixel(m.cellRect(4, 5).topLeft() + QPoint(m.cellRect(4, 5).width() / 2, 0)));
-        QVERIFY(moved.pixel(m.cellRect(8, 1).topLeft() + QPoint(m.cellRect(8, 1).width() / 2, 0))
-                != before.pixel(m.cellRect(8, 1).topLeft() + QPoint(m.cellRect(8, 1).width() / 2, 0)));
+        auto topMiddle = [&](int t, int p) {
+            return m.cellRect(t, p).topLeft() + QPoint(m.cellRect(t, p).width() / 2, 0);
+        };
+        QCOMPARE(moved.pixel(topMiddle(4, 5)), before.pixel(topMiddle(4, 5)));
+        QVERIFY(moved.pixel(topMiddle(8, 1)) != before.pixel(topMiddle(8, 1)));
     }
 };
 

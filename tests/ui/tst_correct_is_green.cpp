@@ -28,7 +28,8 @@ std::vector<QCPBars*> barsAt(QCustomPlot* plot, QCPAxisRect* rect, double key)
 {
     std::vector<QCPBars*> out;
     for (int i = 0; i < plot->plottableCount(); ++i)
-        if (auto* b = qobject_cast<QCPBars*>(plot->plottable(i)); b && b->keyAxis()->axisRect() == rect) {
+        if (auto* b = qobject_cast<QCPBars*>(plot->plottable(i));
+            b && b->keyAxis()->axisRect() == rect) {
             auto it = b->data()->findBegin(key, false);
             if (it != b->data()->constEnd() && it->key == key && it->value > 0)
                 out.push_back(b);
@@ -69,7 +70,9 @@ private slots:
         counts[0] = 80, counts[1] = 20, counts[4] = 100, counts[8] = 100;
         m.setConfusion(counts, {QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2")});
         const QImage image = m.grab().toImage();
-        auto fill = [&](int t, int p) { return QColor(image.pixel(m.cellRect(t, p).topLeft() + QPoint(4, 4))); };
+        auto fill = [&](int t, int p) {
+            return QColor(image.pixel(m.cellRect(t, p).topLeft() + QPoint(4, 4)));
+        };
         QVERIFY2(isGreen(fill(0, 0)), qPrintable(fill(0, 0).name()));
         QVERIFY(isGreen(fill(1, 1)));
         QVERIFY2(!isGreen(fill(0, 1)), qPrintable(fill(0, 1).name()));
@@ -89,17 +92,19 @@ private slots:
         QVERIFY(outputs);
 
         // Label 5, the network says 3: its bar is not green, and stands out by its outline.
-        inspector.setTrace(trace(5, 3), QImage(28, 28, QImage::Format_Grayscale8), QStringLiteral("x"), false);
+        const QImage digit(28, 28, QImage::Format_Grayscale8);
+        inspector.setTrace(trace(5, 3), digit, QStringLiteral("x"), false);
         std::vector<QCPBars*> answer = barsAt(plot, outputs, 3);
         QCOMPARE(answer.size(), std::size_t(1));
-        QVERIFY2(!isGreen(answer[0]->brush().color()), qPrintable(answer[0]->brush().color().name()));
+        QVERIFY2(!isGreen(answer[0]->brush().color()),
+                 qPrintable(answer[0]->brush().color().name()));
         QVERIFY(answer[0]->pen().style() != Qt::NoPen && answer[0]->pen().widthF() >= 2);
         for (int k : {0, 5, 9})
             for (QCPBars* b : barsAt(plot, outputs, k))
                 QVERIFY(!isGreen(b->brush().color()));
 
         // Label 3, the network says 3: green.
-        inspector.setTrace(trace(3, 3), QImage(28, 28, QImage::Format_Grayscale8), QStringLiteral("x"), false);
+        inspector.setTrace(trace(3, 3), digit, QStringLiteral("x"), false);
         answer = barsAt(plot, outputs, 3);
         QCOMPARE(answer.size(), std::size_t(1));
         QVERIFY(isGreen(answer[0]->brush().color()));
@@ -109,7 +114,8 @@ private slots:
     {
         // Nobody has said what the drawing is, so the network's answer is neither right nor wrong.
         qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
-        auto model = std::make_shared<const engine::Network>(engine::loadModel(engine::findDefaultModel()).network);
+        auto model = std::make_shared<const engine::Network>(
+            engine::loadModel(engine::findDefaultModel()).network);
         ui::DrawPanel panel;
         panel.resize(900, 500);
         panel.setNetwork(model);

@@ -74,9 +74,10 @@ private slots:
         const QPoint accAt(int(acc->axis(QCPAxis::atBottom)->coordToPixel(0.4)),
                            int(acc->axis(QCPAxis::atLeft)->coordToPixel(0.58)));
         QTest::mouseMove(curves.plot(), accAt);
-        QTRY_VERIFY2(QToolTip::text().contains(QLatin1String("Run 1")), qPrintable(QToolTip::text()));
-        QVERIFY2(QToolTip::text().contains(QLatin1String("accuracy")), qPrintable(QToolTip::text()));
-        QVERIFY2(QToolTip::text().contains(QLatin1String("58")), qPrintable(QToolTip::text()));
+        QTRY_VERIFY(QToolTip::text().contains(QLatin1String("Run 1")));
+        const QString accTip = QToolTip::text();
+        QVERIFY2(accTip.contains(QLatin1String("accuracy")), qPrintable(accTip));
+        QVERIFY2(accTip.contains(QLatin1String("58")), qPrintable(accTip));
     }
 
     void legendClickHidesAndShowsARun()
@@ -171,7 +172,8 @@ private slots:
             curves.beginRun(run, QStringLiteral("784-90-10 sigmoid · l_r 0.%1").arg(run));
             curves.setRunLoss(run, engine::Loss::SquaredError);
         }
-        QCOMPARE(label(), QStringLiteral("loss\nsquared error: Runs 1, 2, 5–9\ncross-entropy: Run 3"));
+        QCOMPARE(label(),
+                 QStringLiteral("loss\nsquared error: Runs 1, 2, 5–9\ncross-entropy: Run 3"));
         curves.clearRuns();
         curves.beginRun(4, QStringLiteral("784-256-10 relu/softmax"));
         curves.setRunLoss(4, engine::Loss::CrossEntropy);
@@ -228,7 +230,8 @@ private slots:
         const QImage png(path);
         QCOMPARE(png.size(), QSize(900, 600));
         // Below the accuracy plot, at the bottom of the picture, with ink in the export.
-        QVERIFY(caption->outerRect().top() >= curves.plot()->axisRects().at(1)->outerRect().bottom());
+        QCPAxisRect* accuracy = curves.plot()->axisRects().at(1);
+        QVERIFY(caption->outerRect().top() >= accuracy->outerRect().bottom());
         int dark = 0;
         for (int y = png.height() - 40; y < png.height(); ++y)
             for (int x = 0; x < png.width(); ++x)

@@ -63,7 +63,9 @@ private slots:
             data->classNames.push_back(std::to_string(k));
         ui::DigitListModel model;
         model.setDataset(data);
-        auto tip = [&](int row) { return model.data(model.index(row), Qt::ToolTipRole).toString(); };
+        auto tip = [&](int row) {
+            return model.data(model.index(row), Qt::ToolTipRole).toString();
+        };
         QVERIFY2(tip(0).contains(QLatin1String("an 8")), qPrintable(tip(0)));
         QVERIFY2(tip(1).contains(QLatin1String("a 7")), qPrintable(tip(1)));
         // Sigmoid outputs (the largest here 0.9731) are outputs, not percentages.
@@ -71,7 +73,8 @@ private slots:
         QVERIFY2(tip(0).contains(QLatin1String("0.973")), qPrintable(tip(0)));
         for (int row : {0, 1}) {
             QVERIFY2(!tip(row).contains(QLatin1Char('%')), qPrintable(tip(row)));
-            QVERIFY2(!tip(row).contains(QLatin1String("probab"), Qt::CaseInsensitive), qPrintable(tip(row)));
+            QVERIFY2(!tip(row).contains(QLatin1String("probab"), Qt::CaseInsensitive),
+                     qPrintable(tip(row)));
         }
     }
 
