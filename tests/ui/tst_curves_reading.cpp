@@ -42,11 +42,13 @@ class TestCurvesReading : public QObject
         return curves.plot()->graph(0)->keyAxis()->axisRect();
     }
 
+    // Waits for the curves' next (rate-limited) replot, which rescales to the data.
     static void settle(LearningCurves& curves)
     {
+        QSignalSpy replotted(curves.plot(), &QCustomPlot::afterReplot);
         curves.resetView();
-        QTest::qWait(250); // the curves replot at most every 100 ms; this is two of them
-        curves.plot()->replot();
+        QVERIFY(replotted.wait(5000));
+        curves.plot()->replot(); // the layout of the new ranges, now
     }
 
 private slots:
