@@ -12,13 +12,24 @@
 namespace nnlab::ui {
 
 namespace {
+constexpr int kTitle = 16;  // pixels for "predicted" above and "true" left of the class names
 constexpr int kHeader = 22; // pixels for the class names above and left of the grid
+
+// Right answers: white (share 0) to deep green (share 1); green means "correct" in every view.
+QColor correctColor(float share)
+{
+    const float v = std::clamp(share, 0.0f, 1.0f);
+    const QColor deep(0, 109, 44);
+    return QColor::fromRgbF(1.0f + v * (deep.redF() - 1.0f), 1.0f + v * (deep.greenF() - 1.0f),
+                            1.0f + v * (deep.blueF() - 1.0f));
 }
+} // namespace
 
 ConfusionMatrix::ConfusionMatrix(QWidget* parent) : QWidget(parent)
 {
-    setToolTip(tr("Rows: the true class. Columns: what the network says. The diagonal is "
-                  "right; everything else is a mistake. Click a cell to see those digits."));
+    setToolTip(tr("Rows: the true class. Columns: what the network predicts. The diagonal "
+                  "(green) is right; the red cells are mistakes. Click a cell to see those "
+                  "digits."));
     setMouseTracking(true);
     setCursor(Qt::PointingHandCursor);
 }
@@ -27,6 +38,8 @@ void ConfusionMatrix::setConfusion(const std::vector<std::int64_t>& counts, cons
 {
     if (counts.size() != std::size_t(names.size()) * std::size_t(names.size()))
         return;
+    if (names != m_names)
+        m_selected = {-1, -1};
     m_counts = counts;
     m_names = names;
     update();
@@ -41,8 +54,9 @@ std::int64_t ConfusionMatrix::count(int t, int p) const
 
 QRect ConfusionMatrix::grid() const
 {
-    const int side = std::max(0, std::min(width(), height()) - kHeader - 4);
-    return {kHeader + 2, kHeader + 2, side, side};
+    const int margin = kTitle + kHeader + 2;
+    const int side = std::max(0, std::min(width(), height()) - margin - 2);
+    return {margin, margin, side, side};
 }
 
 QRect ConfusionMatrix::cellRect(int t, int p) const
@@ -83,8 +97,8 @@ void ConfusionMatrix::paintEvent(QPaintEvent*)
         for (int p = 0; p < n; ++p) {
             const QRect cell = cellRect(t, p);
             const float share = rowTotal ? float(count(t, p)) / float(rowTotal) : 0.0f;
-            // Right answers in blue, mistakes in red; the deeper, the larger the row's share.
-            const QColor c = t == p ? QColor(sequentialColor(share))
+            // Right answers in green, mistakes in red; the deeper, the larger the row's share.
+            const QColor c = t == p ? correctColor(share)
                                     : QColor(divergingColor(std::min(1.0f, share * 8)));
             painter.fillRect(cell, c);
             painter.setPen(QColor(230, 230, 230));
@@ -94,19 +108,41 @@ void ConfusionMatrix::paintEvent(QPaintEvent*)
                 painter.drawText(cell, Qt::AlignCenter, QString::number(count(t, p)));
         }
     }
+    if (m_selected.first >= 0 && m_selected.first < n && m_selected.second < n) {
+        // The cell whose digits the gallery shows: a thick dark frame.
+        painter.setPen(QPen(palette().text().color(), 3));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(cellRect(m_selected.first, m_selected.second).adjusted(1, 1, -2, -2));
+    }
     painter.setPen(palette().text().color());
     for (int k = 0; k < n; ++k) {
         const QRect col = cellRect(0, k), row = cellRect(k, 0);
-        painter.drawText(QRect(col.left(), 0, col.width(), kHeader), Qt::AlignCenter, m_names[k].left(3));
-        painter.drawText(QRect(0, row.top(), kHeader, row.height()), Qt::AlignCenter, m_names[k].left(3));
+        painter.drawText(QRect(col.left(), kTitle, col.width(), kHeader), Qt::AlignCenter,
+                         m_names[k].left(3));
+        painter.drawText(QRect(kTitle, row.top(), kHeader, row.height()), Qt::AlignCenter,
+                         m_names[k].left(3));
     }
+    // Axis titles: "predicted" over the columns, "true" (turned) beside the rows.
+    const QRect g = grid();
+    QFont bold = small;
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.drawText(QRect(g.left(), 0, g.width(), kTitle), Qt::AlignCenter, tr("predicted"));
+    painter.save();
+    painter.translate(0, g.top() + g.height() / 2);
+    painter.rotate(-90);
+    painter.drawText(QRect(-g.height() / 2, 0, g.height(), kTitle), Qt::AlignCenter, tr("true"));
+    painter.restore();
 }
 
 void ConfusionMatrix::mousePressEvent(QMouseEvent* event)
 {
     int t = 0, p = 0;
-    if (event->button() == Qt::LeftButton && cellAt(event->position().toPoint(), t, p))
+    if (event->button() == Qt::LeftButton && cellAt(event->position().toPoint(), t, p)) {
+        m_selected = {t, p};
+        update();
         emit cellClicked(t, p);
+    }
 }
 
 bool ConfusionMatrix::event(QEvent* e)
@@ -119,7 +155,7 @@ bool ConfusionMatrix::event(QEvent* e)
             for (int k = 0; k < classes(); ++k)
                 rowTotal += count(t, k);
             QToolTip::showText(help->globalPos(),
-                               tr("true %1, read as %2: %3 of %4 (%5%)")
+                               tr("true %1, predicted %2: %3 of %4 (%5%)")
                                    .arg(m_names[t], m_names[p])
                                    .arg(count(t, p))
                                    .arg(rowTotal)

@@ -1,12 +1,13 @@
-// The confusion matrix on the test set: how often each true class (row) is read as each class
-// (column). Counts in the cells, colour by the share of the row; clicking a cell asks for
-// those digits.
+// The confusion matrix on the test set: how often each true class (row) is predicted as each
+// class (column). Counts in the cells, colour by the share of the row (green right, red wrong);
+// clicking a cell asks for those digits and marks the cell.
 #pragma once
 
 #include <QStringList>
 #include <QWidget>
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace nnlab::ui {
@@ -44,6 +45,7 @@ private:
 
     std::vector<std::int64_t> m_counts;
     QStringList m_names;
+    std::pair<int, int> m_selected{-1, -1}; // (true, predicted) of the clicked cell
 };
 
 } // namespace nnlab::ui

@@ -2,6 +2,7 @@
 
 #include "log_slider.h"
 
+#include <QAbstractSlider>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -11,6 +12,7 @@
 #include <QSignalBlocker>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <limits>
@@ -57,6 +59,24 @@ QCheckBox* checkBox(const QString& text, const QString& tip)
     c->setToolTip(tip);
     return c;
 }
+
+// Spin boxes, combo boxes and sliders take the wheel only when focused (clicked or tabbed into):
+// an ignored wheel goes on to the scroll area, so scrolling the panel changes no value.
+class WheelOnlyWhenFocused : public QObject
+{
+public:
+    using QObject::QObject;
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() != QEvent::Wheel)
+            return false;
+        const auto* w = qobject_cast<QWidget*>(watched);
+        if (!w || w->hasFocus())
+            return false;
+        event->ignore();
+        return true;
+    }
+};
 
 } // namespace
 
@@ -234,6 +254,19 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent)
             emit learningRateDecayChanged(float(d));
     });
     connect(m_dataset, &QComboBox::activated, this, &ControlPanel::datasetChosen);
+
+    auto* wheel = new WheelOnlyWhenFocused(this);
+    QList<QWidget*> valueWidgets;
+    for (auto* w : findChildren<QAbstractSpinBox*>())
+        valueWidgets.append(w);
+    for (auto* w : findChildren<QComboBox*>())
+        valueWidgets.append(w);
+    for (auto* w : findChildren<QAbstractSlider*>())
+        valueWidgets.append(w);
+    for (QWidget* w : valueWidgets) {
+        w->setFocusPolicy(Qt::StrongFocus); // not Qt::WheelFocus: a wheel gives no focus
+        w->installEventFilter(wheel);
+    }
 
     setSetup(app::TrainingSetup::fromPreset(engine::presets().front()));
 }

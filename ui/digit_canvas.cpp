@@ -23,7 +23,7 @@ DigitCanvas::DigitCanvas(QWidget* parent) : QWidget(parent)
     setCursor(Qt::CrossCursor);
     setFocusPolicy(Qt::StrongFocus);
     setToolTip(tr("Draw a digit with the mouse, a pen or a finger. Esc clears, Ctrl+Z undoes "
-                  "the last stroke."));
+                  "the last stroke or the last Clear."));
 }
 
 QRect DigitCanvas::square() const
@@ -78,6 +78,8 @@ void DigitCanvas::end()
 
 void DigitCanvas::clear()
 {
+    if (!m_strokes.empty())
+        m_cleared.push_back(std::move(m_strokes)); // Undo brings it back
     m_strokes.clear();
     m_drawing = false;
     m_overlay = QImage();
@@ -88,9 +90,15 @@ void DigitCanvas::clear()
 
 void DigitCanvas::undo()
 {
-    if (m_strokes.empty())
+    // Strokes drawn since the last Clear go first, one at a time; then the cleared drawing returns.
+    if (!m_strokes.empty()) {
+        m_strokes.pop_back();
+    } else if (!m_cleared.empty()) {
+        m_strokes = std::move(m_cleared.back());
+        m_cleared.pop_back();
+    } else {
         return;
-    m_strokes.pop_back();
+    }
     m_drawing = false;
     m_overlay = QImage();
     renderInk();

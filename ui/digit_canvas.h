@@ -41,8 +41,8 @@ public:
     int heightForWidth(int width) const override { return width; }
 
 public slots:
-    void clear();
-    void undo();
+    void clear(); // can be undone
+    void undo();  // the last stroke, or when there is none, the last Clear
 
 signals:
     void drawingChanged(); // after every added point, undo or clear
@@ -70,6 +70,7 @@ private:
     void renderInk();
 
     std::vector<Stroke> m_strokes;
+    std::vector<std::vector<Stroke>> m_cleared; // drawings wiped by Clear, newest last, for Undo
     bool m_drawing = false;
     double m_brush = 0.075;
     QImage m_ink; // Grayscale8, the square's logical size: 255 = ink

@@ -1,6 +1,7 @@
 #include "digit_gallery.h"
 
 #include "pictures.h"
+#include "wording.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -142,11 +143,13 @@ QVariant DigitListModel::data(const QModelIndex& index, int role) const
     case IndexRole:
         return qulonglong(i);
     case Qt::ToolTipRole: {
-        QString tip = tr("#%1: a %2").arg(i).arg(QString::fromStdString(m_data->classNames[std::size_t(label)]));
+        const QString name = QString::fromStdString(m_data->classNames[std::size_t(label)]);
+        QString tip = tr("#%1: %2").arg(i).arg(withArticle(name)); // "an 8"
+        // The largest output as a number: a sigmoid output is no percentage or probability.
         if (known)
-            tip += tr(", the network says %1 (%2%)")
+            tip += tr(", the network says %1 (largest output %2)")
                        .arg(QString::fromStdString(m_data->classNames[m_predicted[i]]))
-                       .arg(100.0 * m_confidence[i], 0, 'f', 1);
+                       .arg(double(m_confidence[i]), 0, 'f', 3);
         return tip;
     }
     case Qt::AccessibleTextRole:
@@ -210,8 +213,8 @@ DigitGallery::DigitGallery(QWidget* parent)
     m_trueLabel->setToolTip(tr("Show only digits whose true label is this"));
     m_predicted->setToolTip(tr("Show only digits the network currently reads as this"));
     m_wrongOnly->setToolTip(tr("Show only the digits the network gets wrong"));
-    m_leastConfident->setToolTip(tr("Sort by the network's confidence (its largest output), "
-                                    "lowest first: the digits it finds hardest"));
+    m_leastConfident->setToolTip(tr("Sort by the network's largest output, lowest first: the "
+                                    "digits it finds hardest"));
     fillClassChoices();
 
     m_view->setModel(m_model);

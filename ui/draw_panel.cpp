@@ -3,6 +3,7 @@
 #include "digit_canvas.h"
 #include "on_screen.h"
 #include "pictures.h"
+#include "wording.h"
 
 #include <qcustomplot.h>
 
@@ -37,8 +38,8 @@ DrawPanel::DrawPanel(QWidget* parent)
       m_detail(new QLabel), m_plot(new QCustomPlot), m_label(new QSpinBox),
       m_add(new QPushButton(tr("&Add to training set"))), m_addStatus(new QLabel), m_timer(new QTimer(this))
 {
-    m_clear->setToolTip(tr("Wipe the canvas (Esc)"));
-    m_undo->setToolTip(tr("Take back the last stroke (Ctrl+Z)"));
+    m_clear->setToolTip(tr("Wipe the canvas (Esc; Ctrl+Z brings it back)"));
+    m_undo->setToolTip(tr("Take back the last stroke, or the last Clear (Ctrl+Z)"));
     m_brush->setRange(3, 20);
     m_brush->setValue(8);
     m_brush->setToolTip(tr("Brush width. MNIST's digits were written with a pen about a tenth of "
@@ -70,8 +71,9 @@ DrawPanel::DrawPanel(QWidget* parent)
     m_bars->setBrush(QColor(31, 119, 180, 170));
     m_bars->setPen(Qt::NoPen);
     m_top = new QCPBars(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-    m_top->setBrush(QColor(44, 160, 44));
-    m_top->setPen(Qt::NoPen);
+    // The answer: outlined, not green (nobody has said what the drawing is; green means "correct").
+    m_top->setBrush(QColor(31, 119, 180));
+    m_top->setPen(QPen(QColor(20, 20, 20), 2.5));
     auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
     ticker->setTickStep(1);
     rect->axis(QCPAxis::atBottom)->setTicker(ticker);
@@ -98,7 +100,12 @@ DrawPanel::DrawPanel(QWidget* parent)
     answerRow->addLayout(seenColumn);
     answerRow->addWidget(m_answer, 1);
     auto* addRow = new QHBoxLayout;
-    addRow->addWidget(new QLabel(tr("This is a")));
+    auto* thisIs =
+        new QLabel(tr("This is %1").arg(indefiniteArticle(QString::number(m_label->value()))));
+    connect(m_label, &QSpinBox::valueChanged, thisIs, [thisIs](int digit) {
+        thisIs->setText(tr("This is %1").arg(indefiniteArticle(QString::number(digit)))); // an 8
+    });
+    addRow->addWidget(thisIs);
     addRow->addWidget(m_label);
     addRow->addWidget(m_add, 1);
     auto* right = new QVBoxLayout;
@@ -182,16 +189,19 @@ void DrawPanel::classifyNow()
             emit failed(QString::fromUtf8(e.what()));
         }
     }
-    QVector<double> keys, values, top;
+    QVector<double> keys, values, topKey, top; // the answer's bar alone, so only it is outlined
     const int n = int(m_result.outputs.size());
     for (int k = 0; k < (n ? n : 10); ++k) {
         keys << k;
         const double v = k < n ? m_result.outputs[std::size_t(k)] : 0.0;
-        values << (k == m_result.digit ? 0.0 : v);
-        top << (k == m_result.digit ? v : 0.0);
+        values << (k == m_result.digit && n ? 0.0 : v);
+        if (k == m_result.digit && n) {
+            topKey << k;
+            top << v;
+        }
     }
     m_bars->setData(keys, values);
-    m_top->setData(keys, top);
+    m_top->setData(topKey, top);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 
     if (!m_result.seen) {
@@ -241,10 +251,13 @@ void DrawPanel::classifyNow()
 std::vector<double> DrawPanel::bars() const
 {
     std::vector<double> out;
-    auto a = m_bars->data()->constBegin();
-    auto b = m_top->data()->constBegin();
-    for (; a != m_bars->data()->constEnd() && b != m_top->data()->constEnd(); ++a, ++b)
-        out.push_back(a->value + b->value);
+    for (auto a = m_bars->data()->constBegin(); a != m_bars->data()->constEnd(); ++a) {
+        double v = a->value;
+        for (auto b = m_top->data()->constBegin(); b != m_top->data()->constEnd(); ++b)
+            if (b->key == a->key)
+                v += b->value;
+        out.push_back(v);
+    }
     return out;
 }
 
@@ -273,9 +286,9 @@ void DrawPanel::addToTrainingSet()
     if (QFile in(m_userPath); in.open(QIODevice::ReadOnly))
         while (!in.atEnd())
             count += !in.readLine().trimmed().isEmpty();
-    m_addStatus->setText(tr("Saved as a %1: %2 digit(s) in %3. Open it with File ▸ Open dataset "
+    m_addStatus->setText(tr("Saved as %1: %2 digit(s) in %3. Open it with File ▸ Open dataset "
                             "files (with a test CSV) to train on your handwriting.")
-                             .arg(m_label->value())
+                             .arg(withArticle(QString::number(m_label->value())))
                              .arg(count)
                              .arg(QDir::toNativeSeparators(m_userPath)));
     emit digitAdded(m_userPath, count);

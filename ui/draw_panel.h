@@ -1,6 +1,6 @@
 // Draw a digit and watch the network read it: the canvas, what the network sees (the 28x28 the
-// MNIST preprocessing makes of the drawing), the ten outputs as bars, the answer with its
-// confidence, an explanation overlay, and "add to training set" for the learner's handwriting.
+// MNIST preprocessing makes of the drawing), the ten outputs as bars, the answer, an explanation
+// overlay, and "add to training set" for the learner's handwriting.
 #pragma once
 
 #include "app/drawing_classifier.h"

@@ -2,8 +2,9 @@
 
 #include <qcustomplot.h>
 
-#include <QLabel>
+#include <QMouseEvent>
 #include <QTimer>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -22,21 +23,43 @@ const QColor kPalette[] = {QColor(31, 119, 180), QColor(214, 39, 40),  QColor(44
 // wait for at their next join (docs/BENCHMARKS.md).
 constexpr int kReplotIntervalMs = 100;
 
+constexpr int kHoverPixels = 8; // a point this near the mouse gets a tooltip
+const QColor kHiddenRunText(165, 165, 165);
+
 } // namespace
 
 LearningCurves::LearningCurves(QWidget* parent)
-    : QWidget(parent), m_plot(new QCustomPlot), m_lossRect(nullptr), m_accuracyRect(nullptr)
+    : QWidget(parent), m_plot(new QCustomPlot), m_lossRect(nullptr), m_accuracyRect(nullptr),
+      m_caption(nullptr)
 {
-    m_plot->plotLayout()->clear();
+    // Rows: the legend (as many columns as fit), loss, accuracy, the caption. Legend and caption
+    // are part of the plot, so an exported picture has them, and no curve runs under the legend.
+    QCPLayoutGrid* layout = m_plot->plotLayout();
+    layout->clear();
     m_lossRect = new QCPAxisRect(m_plot);
     m_accuracyRect = new QCPAxisRect(m_plot);
-    m_plot->plotLayout()->addElement(0, 0, m_lossRect);
-    m_plot->plotLayout()->addElement(1, 0, m_accuracyRect);
+    m_plot->legend = new QCPLegend;
+    layout->addElement(0, 0, m_plot->legend);
+    layout->addElement(1, 0, m_lossRect);
+    layout->addElement(2, 0, m_accuracyRect);
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_caption = new QCPTextElement(m_plot,
+                                   tr("Thin: running training value · dots: whole test set at each "
+                                      "epoch end\ndashed: quick test on 1,000 images"),
+                                   small);
+    m_caption->setTextColor(QColor(60, 60, 60));
+    layout->addElement(3, 0, m_caption);
+    layout->setRowStretchFactor(0, 0.001); // legend and caption: their own height, no more
+    layout->setRowStretchFactor(1, 1.4);   // the loss plot a little taller: its axis names losses
+    layout->setRowStretchFactor(3, 0.001);
+    layout->setRowSpacing(2);
     auto* margins = new QCPMarginGroup(m_plot); // loss and accuracy axes line up
     m_lossRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     m_accuracyRect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
 
-    m_lossRect->axis(QCPAxis::atLeft)->setLabel(tr("loss"));
+    nameLossAxis();
+    m_lossRect->axis(QCPAxis::atLeft)->setLabelFont(small); // up to three lines when runs differ
     m_lossRect->axis(QCPAxis::atBottom)->setLabel(tr("epochs"));
     m_accuracyRect->axis(QCPAxis::atLeft)->setLabel(tr("accuracy"));
     m_accuracyRect->axis(QCPAxis::atBottom)->setLabel(tr("epochs"));
@@ -52,32 +75,193 @@ LearningCurves::LearningCurves(QWidget* parent)
     connect(m_accuracyRect->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::rangeChanged),
             m_lossRect->axis(QCPAxis::atBottom), qOverload<const QCPRange&>(&QCPAxis::setRange));
 
-    m_plot->legend = new QCPLegend;
-    m_lossRect->insetLayout()->addElement(m_plot->legend, Qt::AlignRight | Qt::AlignTop);
     m_plot->legend->setLayer(QStringLiteral("legend"));
     m_plot->legend->setVisible(false); // until the first run
-    m_plot->legend->setBrush(QColor(255, 255, 255, 220));
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->legend->setFont(small);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setIconSize(22, 10); // compact rows: eight runs take little height
+    m_plot->legend->setRowSpacing(0);
+    m_plot->legend->setColumnSpacing(16);
 
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels); // thin pens: no visible loss
-    m_plot->setToolTip(tr("Drag to pan, wheel to zoom, double-click to follow the data again."));
-    connect(m_plot, &QCustomPlot::mousePress, this, [this] { m_follow = false; });
+    m_plot->setToolTip(tr("Drag to pan, wheel to zoom, double-click to follow the data again. "
+                          "Click a run in the legend to hide or show it."));
+    m_plot->setMouseTracking(true); // hover tooltips
+    m_plot->installEventFilter(this);
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        if (!QRectF(m_plot->legend->outerRect()).contains(event->position()))
+            m_follow = false;
+    });
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { m_follow = false; });
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetView(); });
+    connect(m_plot, &QCustomPlot::mouseMove, this, &LearningCurves::showPointTip);
+    connect(m_plot, &QCustomPlot::legendClick, this,
+            [this](QCPLegend*, QCPAbstractLegendItem* item) { toggleRun(item); });
 
-    auto* key = new QLabel(tr("<small>Thin: running training value &nbsp;·&nbsp; dots: whole test "
-                              "set at each epoch end &nbsp;·&nbsp; dashed: quick test on 1,000 "
-                              "images</small>"));
-    key->setAlignment(Qt::AlignCenter);
-    key->setWordWrap(true); // a narrow plot wraps it rather than cutting it off
     auto* column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
     column->addWidget(m_plot, 1);
-    column->addWidget(key);
     setMinimumSize(420, 320);
+}
+
+bool LearningCurves::eventFilter(QObject* watched, QEvent* event)
+{
+    // A resting mouse over a point keeps the point's tooltip rather than the plot's own.
+    if (watched == m_plot && event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = describePointAt(help->pos());
+        if (!text.isEmpty()) {
+            QToolTip::showText(help->globalPos(), text, m_plot);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void LearningCurves::showPointTip(QMouseEvent* event)
+{
+    if (event->buttons() != Qt::NoButton)
+        return;
+    const QString text = describePointAt(event->position().toPoint());
+    if (!text.isEmpty())
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    else if (QToolTip::isVisible() && QToolTip::text().startsWith(tr("Run ")))
+        QToolTip::hideText();
+}
+
+QString LearningCurves::describePointAt(const QPoint& pixel) const
+{
+    const bool loss = m_lossRect->rect().contains(pixel);
+    if (!loss && !m_accuracyRect->rect().contains(pixel))
+        return {};
+    QCPAxisRect* rect = loss ? m_lossRect : m_accuracyRect;
+    const QCPAxis* xAxis = rect->axis(QCPAxis::atBottom);
+    const QCPAxis* yAxis = rect->axis(QCPAxis::atLeft);
+    double best = kHoverPixels * kHoverPixels;
+    QString text;
+    for (const auto& [id, run] : m_runs) {
+        if (!run.visible)
+            continue;
+        const std::pair<const Series*, QString> all[] = {
+            {&run.test, tr("whole test set")},
+            {&run.quick, tr("quick test on 1,000 images")},
+            {&run.running, tr("running training value")}};
+        for (const auto& [s, kind] : all)
+            for (int i = 0; i < s->x.size(); ++i) {
+                const double value = loss ? s->loss[i] : s->accuracy[i];
+                const double dx = xAxis->coordToPixel(s->x[i]) - pixel.x();
+                const double dy = yAxis->coordToPixel(value) - pixel.y();
+                if (dx * dx + dy * dy >= best)
+                    continue;
+                best = dx * dx + dy * dy;
+                text = tr("%1\n%2 at epoch %3: %4")
+                           .arg(run.label, kind)
+                           .arg(s->x[i], 0, 'f', 2)
+                           .arg(loss ? tr("loss %1").arg(value, 0, 'g', 4)
+                                     : tr("accuracy %1 %").arg(100 * value, 0, 'f', 1));
+            }
+    }
+    return text;
+}
+
+void LearningCurves::toggleRun(QCPAbstractLegendItem* item)
+{
+    const auto* entry = qobject_cast<QCPPlottableLegendItem*>(item);
+    if (!entry)
+        return;
+    for (const auto& [id, run] : m_runs)
+        if (run.running.lossGraph == const_cast<QCPPlottableLegendItem*>(entry)->plottable()) {
+            setRunVisible(id, !run.visible);
+            return;
+        }
+}
+
+void LearningCurves::setRunVisible(int run, bool visible)
+{
+    const auto it = m_runs.find(run);
+    if (it == m_runs.end())
+        return;
+    Run& r = it->second;
+    r.visible = visible;
+    for (Series* s : {&r.running, &r.test, &r.quick}) {
+        s->lossGraph->setVisible(visible);
+        s->accuracyGraph->setVisible(visible);
+    }
+    if (QCPPlottableLegendItem* entry = m_plot->legend->itemWithPlottable(r.running.lossGraph))
+        entry->setTextColor(visible ? QColor(Qt::black) : kHiddenRunText);
+    scheduleReplot();
+}
+
+bool LearningCurves::isRunVisible(int run) const
+{
+    const auto it = m_runs.find(run);
+    return it != m_runs.end() && it->second.visible;
+}
+
+void LearningCurves::setRunLoss(int run, engine::Loss loss)
+{
+    const auto it = m_runs.find(run);
+    if (it == m_runs.end())
+        return;
+    it->second.loss = loss;
+    nameLossAxis();
+    scheduleReplot();
+}
+
+// "loss (squared error)" when every run measures the same loss; else one line per loss, with its
+// runs ("squared error: Runs 1–7"), so that the turned label stays short.
+void LearningCurves::nameLossAxis()
+{
+    std::map<engine::Loss, std::vector<int>> runsOf;
+    for (const auto& [id, run] : m_runs)
+        if (run.loss)
+            runsOf[*run.loss].push_back(id);
+    auto name = [](engine::Loss loss) {
+        return loss == engine::Loss::CrossEntropy ? tr("cross-entropy") : tr("squared error");
+    };
+    auto runs = [](const std::vector<int>& ids) { // ascending: "Run 3", "Runs 1, 2", "Runs 1–7"
+        QStringList parts;
+        for (std::size_t i = 0; i < ids.size();) {
+            std::size_t j = i;
+            while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1)
+                ++j;
+            if (j >= i + 2)
+                parts << QStringLiteral("%1–%2").arg(ids[i]).arg(ids[j]);
+            else
+                for (std::size_t k = i; k <= j; ++k)
+                    parts << QString::number(ids[k]);
+            i = j + 1;
+        }
+        return (ids.size() == 1 ? tr("Run %1") : tr("Runs %1"))
+            .arg(parts.join(QStringLiteral(", ")));
+    };
+    QString label = tr("loss");
+    if (runsOf.size() == 1) {
+        label = tr("loss (%1)").arg(name(runsOf.begin()->first));
+    } else if (runsOf.size() > 1) {
+        for (const auto& [loss, ids] : runsOf)
+            label += QLatin1Char('\n') + tr("%1: %2").arg(name(loss), runs(ids));
+    }
+    m_lossRect->axis(QCPAxis::atLeft)->setLabel(label);
+}
+
+void LearningCurves::arrangeLegend(int plotWidth)
+{
+    QCPLegend* legend = m_plot->legend;
+    int widest = 1, entries = 0;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (const QCPAbstractLegendItem* item = legend->item(i)) { // a grid cell may be empty
+            widest = std::max(widest, item->minimumOuterSizeHint().width());
+            ++entries;
+        }
+    const int columns = std::clamp((plotWidth - 20) / (widest + legend->columnSpacing()), 1,
+                                   std::max(1, entries));
+    if (columns != legend->wrap()) {
+        legend->setWrap(columns);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-lays the entries out
+    }
 }
 
 void LearningCurves::beginRun(int run, const QString& label)
@@ -115,8 +299,12 @@ void LearningCurves::beginRun(int run, const QString& label)
     makeGraphs(r.test, Kind::Test);
     makeGraphs(r.quick, Kind::QuickTest);
     r.running.lossGraph->addToLegend();
+    if (QCPPlottableLegendItem* entry = m_plot->legend->itemWithPlottable(r.running.lossGraph))
+        entry->setMargins(QMargins(4, 1, 4, 1));
     m_plot->legend->setVisible(true);
     m_runs.emplace(run, std::move(r));
+    arrangeLegend(m_plot->width());
+    nameLossAxis();
     scheduleReplot();
 }
 
@@ -197,6 +385,7 @@ void LearningCurves::clearRuns()
     m_plot->clearGraphs();
     m_plot->legend->setVisible(false);
     m_runs.clear();
+    nameLossAxis();
     m_follow = true;
     scheduleReplot();
 }
@@ -235,6 +424,7 @@ void LearningCurves::scheduleReplot()
 void LearningCurves::replotNow()
 {
     m_replotPending = false;
+    arrangeLegend(m_plot->width());
     if (m_follow)
         rescale();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -242,8 +432,13 @@ void LearningCurves::replotNow()
 
 void LearningCurves::rescale()
 {
-    double xMax = 0, lossMin = INFINITY, lossMax = 0, accMin = 1;
+    bool anyShown = false;
     for (const auto& [id, run] : m_runs)
+        anyShown = anyShown || run.visible;
+    double xMax = 0, lossMin = INFINITY, lossMax = 0, accMin = 1;
+    for (const auto& [id, run] : m_runs) {
+        if (anyShown && !run.visible)
+            continue; // hidden runs do not set the scale
         for (const Series* s : {&run.running, &run.test, &run.quick})
             for (int i = 0; i < s->x.size(); ++i) {
                 xMax = std::max(xMax, s->x[i]);
@@ -252,22 +447,13 @@ void LearningCurves::rescale()
                 lossMax = std::max(lossMax, s->loss[i]);
                 accMin = std::min(accMin, s->accuracy[i]);
             }
+    }
     m_lossRect->axis(QCPAxis::atBottom)->setRange(0, std::max(1.0, std::ceil(xMax * 4) / 4));
     if (lossMax > 0) {
-        // The legend sits in the loss plot's top right corner: the axis reaches above the data
-        // by the legend's height, so that no curve runs under it (at most half the plot).
-        double below = 1.0;
-        const double plotHeight = m_lossRect->rect().height();
-        if (m_plot->legend->visible() && plotHeight > 0) {
-            const double legendHeight = m_plot->legend->minimumOuterSizeHint().height() + 8;
-            below = std::max(0.5, 1.0 - legendHeight / plotHeight);
-        }
-        if (m_logLoss) {
-            const double lo = lossMin / 1.5, hi = lossMax * 1.5;
-            m_lossRect->axis(QCPAxis::atLeft)->setRange(lo, lo * std::pow(hi / lo, 1.0 / below));
-        } else {
-            m_lossRect->axis(QCPAxis::atLeft)->setRange(0, lossMax * 1.05 / below);
-        }
+        if (m_logLoss)
+            m_lossRect->axis(QCPAxis::atLeft)->setRange(lossMin / 1.5, lossMax * 1.5);
+        else
+            m_lossRect->axis(QCPAxis::atLeft)->setRange(0, lossMax * 1.05);
     }
     m_accuracyRect->axis(QCPAxis::atLeft)->setRange(std::max(0.0, accMin - 0.02), 1.0);
 }
@@ -275,9 +461,12 @@ void LearningCurves::rescale()
 bool LearningCurves::savePlot(const QString& path, int width, int height)
 {
     replotNow();
-    if (path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive))
-        return m_plot->savePdf(path, width, height);
-    return m_plot->savePng(path, width, height);
+    arrangeLegend(width); // the legend's columns for the picture's width
+    const bool saved = path.endsWith(QLatin1String(".pdf"), Qt::CaseInsensitive)
+                           ? m_plot->savePdf(path, width, height)
+                           : m_plot->savePng(path, width, height);
+    arrangeLegend(m_plot->width());
+    return saved;
 }
 
 QString LearningCurves::toCsv() const

@@ -2,16 +2,22 @@
 // per run so runs can be compared. Memory stays bounded: long series are thinned by averaging.
 #pragma once
 
+#include "engine/architecture.h"
+
 #include <QColor>
 #include <QString>
 #include <QVector>
 #include <QWidget>
 
 #include <map>
+#include <optional>
 
 class QCustomPlot;
+class QCPAbstractLegendItem;
 class QCPAxisRect;
 class QCPGraph;
+class QCPTextElement;
+class QMouseEvent;
 
 namespace nnlab::ui {
 
@@ -28,6 +34,11 @@ public:
     explicit LearningCurves(QWidget* parent = nullptr);
 
     void beginRun(int run, const QString& label);
+    // The loss the run's curve measures: the loss axis names it ("loss (cross-entropy)").
+    void setRunLoss(int run, engine::Loss loss);
+    // Hides or shows a run's curves (a click on its legend entry does the same).
+    void setRunVisible(int run, bool visible);
+    bool isRunVisible(int run) const;
     // x in epochs (samples seen / training-set size).
     void addRunning(int run, double x, double loss, double accuracy);
     void addTest(int run, double x, double loss, double accuracy);
@@ -47,6 +58,9 @@ public:
     int totalPoints() const;
     QCustomPlot* plot() const { return m_plot; }
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // a resting mouse's tooltip
+
 private:
     struct Series
     {
@@ -59,7 +73,15 @@ private:
         QString label;
         QColor color;
         Series running, test, quick;
+        std::optional<engine::Loss> loss;
+        bool visible = true;
     };
+    // A point of a shown curve near `pixel` (within a few pixels), described for a tooltip.
+    QString describePointAt(const QPoint& pixel) const;
+    void showPointTip(QMouseEvent* event);
+    void toggleRun(QCPAbstractLegendItem* item);
+    void nameLossAxis();
+    void arrangeLegend(int plotWidth); // as many columns as the width holds
     Series& series(Run& run, Kind kind);
     void add(int run, Kind kind, double x, double loss, double accuracy);
     void thin(Series& s);
@@ -70,6 +92,7 @@ private:
     QCustomPlot* m_plot;
     QCPAxisRect* m_lossRect;
     QCPAxisRect* m_accuracyRect;
+    QCPTextElement* m_caption;
     std::map<int, Run> m_runs;
     bool m_logLoss = false;
     bool m_follow = true; // rescale to the data until the user zooms or drags

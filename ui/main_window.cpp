@@ -6,6 +6,7 @@
 #include "draw_panel.h"
 #include "file_commands.h"
 #include "learning_curves.h"
+#include "space_shortcut.h"
 #include "on_screen.h"
 #include "pictures.h"
 #include "step_inspector.h"
@@ -208,6 +209,7 @@ void MainWindow::buildActions()
         else
             controller()->start();
     });
+    new SpaceShortcut(m_start); // Space from a spin box or combo box too, not from a text field
 
     m_stop = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("S&top"), this);
     m_stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
@@ -360,6 +362,7 @@ void MainWindow::connectController()
         m_document->setModified(true);
         updateTitle();
         m_curves->beginRun(info.run, info.setup.describe() + QStringLiteral(" · ") + info.dataName);
+        m_curves->setRunLoss(info.run, info.setup.architecture.loss); // names the loss axis
     });
     connect(controller(), &C::progressed, this, [this](const app::ProgressReport& r) {
         m_curves->addRunning(r.run, r.progress.epochFraction, r.smoothedLoss, r.smoothedAccuracy);

@@ -18,6 +18,8 @@ namespace nnlab::ui {
 namespace {
 
 constexpr int kDigitScale = 4;
+const QColor kRightAnswer(44, 160, 44);        // green: correct, as in every view
+const QColor kOtherOutput(31, 119, 180, 170);  // the other outputs' bars
 
 QVector<double> keysFor(Eigen::Index n)
 {
@@ -57,6 +59,26 @@ void fitRange(QCPAxisRect* rect, double n, std::initializer_list<const QVector<d
     const double pad = std::max(1e-3, (hi - lo) * 0.08);
     rect->axis(QCPAxis::atBottom)->setRange(-0.7, n - 0.3);
     rect->axis(QCPAxis::atLeft)->setRange(fromZero ? std::min(0.0, lo) : lo - pad, hi + pad);
+}
+
+// Widens one axis's range below or above zero so that both axes put 0 at the same height:
+// h_input's zero line is h_output's, whatever their scales.
+void alignZeros(QCPAxis* a, QCPAxis* b)
+{
+    QCPRange ra = a->range(), rb = b->range();
+    ra.lower = std::min(ra.lower, 0.0);
+    ra.upper = std::max(ra.upper, 0.0);
+    rb.lower = std::min(rb.lower, 0.0);
+    rb.upper = std::max(rb.upper, 0.0);
+    // The share of each axis's height below zero; the larger one sets both.
+    const auto below = [](const QCPRange& r) { return r.size() > 0 ? -r.lower / r.size() : 0.0; };
+    const double f = std::max(below(ra), below(rb));
+    for (QCPRange* r : {&ra, &rb}) {
+        if (f < 1.0 && below(*r) < f) // reach further down: -lower / (upper - lower) = f
+            r->lower = -f * r->upper / (1.0 - f);
+    }
+    a->setRange(ra);
+    b->setRange(rb);
 }
 
 } // namespace
@@ -99,7 +121,8 @@ StepInspector::StepInspector(QWidget* parent)
     m_plot->setToolTip(tr("Left: the hidden layer's input sums h_input = w_i_h · x (dots) and "
                           "outputs h_output = sigmoid(h_input) (bars), and the errors sent back "
                           "to it, h_errors = w_h_oᵀ · o_errors. Right: the outputs o_output "
-                          "(the predicted class in green) against the target (✕), and "
+                          "(the network's answer outlined; green when it is right) against the "
+                          "target (✕), and "
                           "o_errors = target − o_output."));
     // h_output (0..1 for sigmoid) on its own right-hand axis, beside h_input's larger sums.
     m_rects[0]->axis(QCPAxis::atRight)->setVisible(true);
@@ -113,8 +136,8 @@ StepInspector::StepInspector(QWidget* parent)
     m_hInput->setPen(QPen(QColor(120, 120, 120), 1));
     m_hInput->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 3));
     m_hErrors = bars(m_rects[1], QColor(214, 39, 40, 170));
-    m_oOutput = bars(m_rects[2], QColor(31, 119, 180, 170));
-    m_predicted = bars(m_rects[2], QColor(44, 160, 44));
+    m_oOutput = bars(m_rects[2], kOtherOutput);
+    m_predicted = bars(m_rects[2], kRightAnswer); // recoloured for each trace
     m_target = m_plot->addGraph(m_rects[2]->axis(QCPAxis::atBottom), m_rects[2]->axis(QCPAxis::atLeft));
     m_target->setLineStyle(QCPGraph::lsNone);
     m_target->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2), Qt::NoBrush, 9));
@@ -159,12 +182,12 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
     m_hasTrace = true;
     m_digit->setPixmap(QPixmap::fromImage(digit.scaled(digit.size() * kDigitScale, Qt::IgnoreAspectRatio,
                                                        Qt::FastTransformation)));
-    const double confidence = trace.outputOutput.size() ? trace.outputOutput[trace.predicted] : 0;
+    const double answerOutput = trace.outputOutput.size() ? trace.outputOutput[trace.predicted] : 0;
     m_caption->setText(tr("%1\nlabel %2, the network says %3 (o_output %4)")
                            .arg(caption)
                            .arg(trace.label)
                            .arg(trace.predicted)
-                           .arg(confidence, 0, 'f', 3));
+                           .arg(answerOutput, 0, 'f', 3));
     m_step->setEnabled(canStep);
     m_step->setToolTip(canStep ? m_stepTip : m_stepTip + QStringLiteral("\n\n") + whyNot);
     const int layers = int(trace.hiddenOutputs.size());
@@ -179,13 +202,18 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
     const Eigen::Index outputs = trace.outputOutput.size();
     const QVector<double> keys = keysFor(outputs), o = valuesOf(trace.outputOutput),
                           t = valuesOf(trace.target), e = valuesOf(trace.outputErrors);
-    QVector<double> others = o, predicted(outputs, 0.0);
+    QVector<double> others = o, predictedKey, predicted; // the answer's bar alone
     if (outputs) {
-        predicted[trace.predicted] = o[trace.predicted];
+        predictedKey << double(trace.predicted);
+        predicted << o[trace.predicted];
         others[trace.predicted] = 0;
     }
+    // The network's answer: green when it is the label, else outlined (green means "correct").
+    const bool right = trace.predicted == trace.label;
+    m_predicted->setBrush(right ? kRightAnswer : QColor(kOtherOutput.rgb()));
+    m_predicted->setPen(right ? QPen(Qt::NoPen) : QPen(QColor(20, 20, 20), 2.5));
     m_oOutput->setData(keys, others);
-    m_predicted->setData(keys, predicted);
+    m_predicted->setData(predictedKey, predicted);
     m_target->setData(keys, t);
     m_oErrors->setData(keys, e);
     fitRange(m_rects[2], double(outputs), {&o, &t}, true);
@@ -217,6 +245,7 @@ void StepInspector::drawLayer()
         bottom = std::min(bottom, v);
     }
     m_rects[0]->axis(QCPAxis::atRight)->setRange(bottom, top * 1.05);
+    alignZeros(m_rects[0]->axis(QCPAxis::atLeft), m_rects[0]->axis(QCPAxis::atRight));
     fitRange(m_rects[1], double(n), {&err});
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -230,9 +259,11 @@ std::vector<double> StepInspector::shown(const QString& name) const
         return v;
     };
     if (name == QLatin1String("o_output")) {
-        std::vector<double> a = read(m_oOutput), b = read(m_predicted);
-        for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
-            a[i] += b[i];
+        std::vector<double> a = read(m_oOutput);
+        const auto& answer = *m_predicted->data();
+        for (auto it = answer.constBegin(); it != answer.constEnd(); ++it)
+            if (it->key >= 0 && std::size_t(it->key) < a.size())
+                a[std::size_t(it->key)] += it->value;
         return a;
     }
     if (name == QLatin1String("o_errors"))

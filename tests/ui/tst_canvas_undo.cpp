@@ -1,0 +1,91 @@
+// Clear on the draw canvas can be undone: Clear (button or Esc) then Ctrl+Z brings the drawing
+// back, and the network reads it again; strokes drawn after a Clear are undone first.
+#include "engine/data_paths.h"
+#include "engine/model_file.h"
+#include "ui/digit_canvas.h"
+#include "ui/draw_panel.h"
+
+#include <QPushButton>
+#include <QtTest>
+
+using namespace nnlab;
+namespace engine = nnlab::engine;
+
+class TestCanvasUndo : public QObject
+{
+    Q_OBJECT
+
+    // A straight stroke between two points given in fractions of the canvas square.
+    static void stroke(ui::DigitCanvas* canvas, QPointF from, QPointF to)
+    {
+        const QRect s = canvas->square();
+        auto at = [&](QPointF p) {
+            return QPointF(s.left() + p.x() * s.width(), s.top() + p.y() * s.height());
+        };
+        QTest::mousePress(canvas, Qt::LeftButton, {}, at(from).toPoint());
+        for (int i = 1; i <= 10; ++i) {
+            const QPointF p = at(from + (to - from) * (i / 10.0));
+            QMouseEvent move(QEvent::MouseMove, p, canvas->mapToGlobal(p), Qt::NoButton,
+                             Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(canvas, &move);
+        }
+        QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(to).toPoint());
+    }
+
+private slots:
+    void clearCanBeUndone()
+    {
+        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
+        ui::DrawPanel panel;
+        panel.resize(900, 500);
+        panel.setNetwork(std::make_shared<const engine::Network>(
+            engine::loadModel(engine::findDefaultModel()).network));
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        ui::DigitCanvas* canvas = panel.canvas();
+        stroke(canvas, {0.3, 0.2}, {0.7, 0.2}); // a 7
+        stroke(canvas, {0.7, 0.2}, {0.4, 0.85});
+        QTRY_VERIFY(panel.result().seen.has_value());
+        const QRectF drawn = canvas->inkBounds();
+        const int digit = panel.result().digit;
+        // The same drawing: same place on the canvas (a redraw may antialias a pixel differently).
+        auto same = [&] {
+            const QRectF b = canvas->inkBounds();
+            return std::abs(b.left() - drawn.left()) <= 1
+                   && std::abs(b.right() - drawn.right()) <= 1
+                   && std::abs(b.top() - drawn.top()) <= 1
+                   && std::abs(b.bottom() - drawn.bottom()) <= 1;
+        };
+
+        // The Clear button, then Ctrl+Z: the same drawing, read again.
+        QTest::mouseClick(panel.clearButton(), Qt::LeftButton);
+        QVERIFY(canvas->isEmpty());
+        QTRY_VERIFY(!panel.result().seen);
+        canvas->setFocus();
+        QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(canvas->strokeCount(), 2);
+        QVERIFY(same());
+        QTRY_VERIFY(panel.result().seen.has_value());
+        QCOMPARE(panel.result().digit, digit);
+
+        // Esc, a new stroke, then Ctrl+Z twice: the new stroke goes, then the drawing returns.
+        QTest::keyClick(canvas, Qt::Key_Escape);
+        QVERIFY(canvas->isEmpty());
+        stroke(canvas, {0.5, 0.15}, {0.5, 0.85});
+        QCOMPARE(canvas->strokeCount(), 1);
+        QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(canvas->isEmpty());
+        QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(canvas->strokeCount(), 2);
+        QVERIFY(same());
+        // Nothing left to undo past the first stroke.
+        QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+        QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(canvas->isEmpty());
+        QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(canvas->isEmpty());
+    }
+};
+
+QTEST_MAIN(TestCanvasUndo)
+#include "tst_canvas_undo.moc"
