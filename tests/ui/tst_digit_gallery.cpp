@@ -434,4 +434,4 @@ private slots:
 };
 
 QTEST_MAIN(TestViews)
-#include "tst_views.moc"
+#include "tst_digit_gallery.moc"
