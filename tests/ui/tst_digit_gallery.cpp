@@ -1,34 +1,15 @@
-// The views inside the network, offscreen: gallery filters and counts, a confusion cell that
-// filters the gallery, heatmap tiles that follow the weights, and the step inspector showing
-// exactly the engine's forward pass (and a one-image step in the lesson's mode).
-#include "engine/data_paths.h"
+// The digit gallery, offscreen: filters and counts, new predictions that repaint only the digits
+// whose reading changed, and (in the main window) the newest network's answers shown.
 #include "engine/evaluation.h"
-#include "engine/model_file.h"
-#include "engine/step_trace.h"
-#include "ui/confusion_matrix.h"
-#include "ui/control_panel.h"
+#include "tests/common/test_support.h"
+#include "tests/common/window_fixture.h"
 #include "ui/digit_gallery.h"
-#include "ui/learning_curves.h"
-#include "ui/draw_panel.h"
-#include "ui/digit_canvas.h"
-#include "ui/main_window.h"
-#include "ui/on_screen.h"
-#include "ui/pictures.h"
-#include "ui/step_inspector.h"
-#include "ui/weight_heatmaps.h"
-#include "ui/weight_tiles.h"
-
-#include <qcustomplot.h>
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDockWidget>
-#include <QLabel>
 #include <QListView>
-#include <QPushButton>
 #include <QScreen>
 #include <QSignalSpy>
-#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -48,27 +29,17 @@ struct PaintRecorder : QObject
     QRegion region;
 };
 
-class TestViews : public QObject
+class TestDigitGallery : public QObject
 {
     Q_OBJECT
 
     QTemporaryDir m_dir;
     std::shared_ptr<const engine::Dataset> m_train, m_test;
-    std::shared_ptr<const engine::Network> m_model;
     engine::Evaluation m_eval;
 
     std::unique_ptr<ui::MainWindow> open()
     {
-        ui::MainWindow::Options o;
-        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-        o.restoreSettings = false;
-        o.askToSaveOnQuit = false;
-        auto w = std::make_unique<ui::MainWindow>(o);
-        QSignalSpy ready(w.get(), &ui::MainWindow::dataReady);
-        w->show();
-        if (!w->isDataReady())
-            ready.wait(20000);
-        return w;
+        return test::openMainWindow(m_dir.filePath(QStringLiteral("settings.ini")));
     }
 
     static std::size_t countLabel(const engine::Dataset& d, int label)
@@ -79,13 +50,11 @@ class TestViews : public QObject
 private slots:
     void initTestCase()
     {
-        qputenv("NNLAB_DATA_DIR", NNLAB_SOURCE_DIR "/data/mnist");
-        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
-        engine::TrainTest t = engine::loadIdxFolder(engine::findMnistDir(), engine::digitClassNames(), "MNIST ");
-        m_train = std::make_shared<const engine::Dataset>(std::move(t.train));
-        m_test = std::make_shared<const engine::Dataset>(std::move(t.test));
-        m_model = std::make_shared<const engine::Network>(engine::loadModel(engine::findDefaultModel()).network);
-        m_eval = engine::evaluate(*m_model, *m_test);
+        test::useBundledDataAndModel();
+        const test::Mnist mnist = test::loadBundledMnist();
+        m_train = mnist.train;
+        m_test = mnist.test;
+        m_eval = engine::evaluate(*test::loadBundledModel(), *m_test);
     }
 
     void galleryFiltersCount()
@@ -194,166 +163,6 @@ private slots:
         QCOMPARE(changed.first().at(1).toModelIndex().row(), 9999);
     }
 
-    void confusionCellFiltersTheGallery()
-    {
-        auto w = open();
-        QTRY_VERIFY_WITH_TIMEOUT(w->confusion()->classes() == 10, 10000); // the default model's
-        ui::ConfusionMatrix* c = w->confusion();
-        QCOMPARE(c->count(4, 9), m_eval.confusionAt(4, 9));
-        QVERIFY(c->count(4, 9) > 0);
-        QTest::mouseClick(c, Qt::LeftButton, {}, c->cellRect(4, 9).center());
-        QCOMPARE(w->gallery()->trueLabelChoice()->currentData().toInt(), 4);
-        QCOMPARE(w->gallery()->predictedChoice()->currentData().toInt(), 9);
-        QTRY_COMPARE(std::int64_t(w->gallery()->count()), m_eval.confusionAt(4, 9));
-        QVERIFY(w->dock(QStringLiteral("galleryDock"))->isVisible());
-        QVERIFY(c->toCsv().startsWith(QLatin1String("true\\predicted,0,1,2")));
-        QCOMPARE(c->toCsv().count(QLatin1Char('\n')), 11);
-    }
-
-    void heatmapTilesFollowTheWeights()
-    {
-        ui::WeightHeatmaps h;
-        h.resize(700, 700);
-        h.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&h));
-        auto net = std::make_shared<engine::Network>(*m_model);
-        h.setNetwork(net, 28, 28, true);
-        QCOMPARE(h.tiles()->tileCount(), 256);
-        const QImage before = h.tiles()->tile(5), neighbour = h.tiles()->tile(6);
-        const auto [lo, hi] = h.tiles()->range(5);
-        QCOMPARE(lo, m_model->weights(0).row(5).minCoeff());
-        QCOMPARE(hi, m_model->weights(0).row(5).maxCoeff());
-        auto changed = std::make_shared<engine::Network>(*m_model);
-        changed->weights(0).row(5) *= -1.0f;
-        h.setNetwork(changed, 28, 28, true);
-        QVERIFY(h.tiles()->tile(5) != before);
-        QVERIFY(h.tiles()->tile(6) == neighbour); // the shared scale (largest |w|) is the same
-        // Clicking a tile shows that neuron's ten outgoing weights.
-        QTest::mouseClick(h.tiles(), Qt::LeftButton, {}, h.tiles()->tileRect(3).center());
-        QCOMPARE(h.tiles()->selected(), 3);
-        const std::vector<double> out = h.outgoing();
-        QCOMPARE(out.size(), std::size_t(10));
-        for (int o = 0; o < 10; ++o)
-            QCOMPARE(out[std::size_t(o)], double(m_model->weights(1)(o, 3)));
-        // Bounded refresh: many snapshots within 100 ms draw at most once more.
-        const int redraws = h.redraws();
-        for (int i = 0; i < 50; ++i)
-            h.setNetwork(std::make_shared<engine::Network>(*m_model), 28, 28);
-        QCOMPARE(h.redraws(), redraws);
-        QTRY_COMPARE(h.redraws(), redraws + 1);
-        QTest::qWait(250);
-        QCOMPARE(h.redraws(), redraws + 1);
-    }
-
-    void weightPicturesUseTheDivergingColours()
-    {
-        // One weight a pixel, against a scale of 2: zero is white, +-2 the full red and blue,
-        // beyond it clamps, NaN and infinity are black; in between within one colour level.
-        const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
-        const std::vector<float> w = {0.0f, 2.0f, -2.0f, 5.0f, -5.0f, nan, inf, 0.5f, -1.3f, 1.9f, -0.01f, 0.37f};
-        const QImage image = ui::weightImage(w.data(), 3, 4, 2.0f);
-        QCOMPARE(image.size(), QSize(4, 3));
-        auto at = [&](int i) { return image.pixel(i % 4, i / 4); };
-        QCOMPARE(at(0), qRgb(255, 255, 255));
-        QCOMPARE(at(1), ui::divergingColor(1.0f));
-        QCOMPARE(at(2), ui::divergingColor(-1.0f));
-        QCOMPARE(at(3), ui::divergingColor(1.0f));
-        QCOMPARE(at(4), ui::divergingColor(-1.0f));
-        QCOMPARE(at(5), qRgb(0, 0, 0));
-        QCOMPARE(at(6), qRgb(0, 0, 0));
-        for (int i = 7; i < 12; ++i) {
-            const QRgb got = at(i), want = ui::divergingColor(w[std::size_t(i)] / 2.0f);
-            QVERIFY2(std::abs(qRed(got) - qRed(want)) <= 1 && std::abs(qGreen(got) - qGreen(want)) <= 1 &&
-                         std::abs(qBlue(got) - qBlue(want)) <= 1,
-                     qPrintable(QStringLiteral("weight %1").arg(double(w[std::size_t(i)]))));
-        }
-        // A scale of 0 (every weight 0) draws white, not NaN's black.
-        const float zeros[4] = {};
-        QCOMPARE(ui::weightImage(zeros, 2, 2, 0.0f).pixel(1, 1), qRgb(255, 255, 255));
-    }
-
-    void viewsOutOfSightDoNoWork()
-    {
-        // Qt keeps a dock tab that is behind another "visible" (it moves it off the window), so
-        // views must ask isOnScreen: a view out of sight does no work while the network trains,
-        // and catches up when its tab is chosen.
-        auto w = open();
-        QTRY_VERIFY(w->snapshot().network != nullptr);
-        QDockWidget* drawDock = w->dock(QStringLiteral("drawDock"));
-        QDockWidget* galleryDock = w->dock(QStringLiteral("galleryDock"));
-        ui::DrawPanel* draw = w->drawPanel();
-        QVERIFY(ui::isOnScreen(w->gallery()));
-        QVERIFY(draw->isVisible());
-        QVERIFY(!ui::isOnScreen(draw)); // the default layout: Draw is a tab behind Digits
-
-        // Something drawn, so that each new network is a new classification.
-        drawDock->raise();
-        QTRY_VERIFY(ui::isOnScreen(draw));
-        ui::DigitCanvas* canvas = draw->canvas();
-        const QRect sq = canvas->square();
-        QTest::mousePress(canvas, Qt::LeftButton, {}, sq.center() - QPoint(0, sq.height() / 4));
-        for (int i = 1; i <= 10; ++i) {
-            const QPointF p = sq.center() + QPointF(0, (i / 10.0 - 0.25) * sq.height() / 2);
-            QMouseEvent move(QEvent::MouseMove, p, canvas->mapToGlobal(p), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
-            QCoreApplication::sendEvent(canvas, &move);
-        }
-        QTest::mouseRelease(canvas, Qt::LeftButton, {}, sq.center() + QPoint(0, sq.height() / 4));
-        QTRY_VERIFY(draw->classifications() > 0);
-        galleryDock->raise();
-        QTRY_VERIFY(!ui::isOnScreen(draw));
-        QTest::qWait(50);
-        const int classified = draw->classifications();
-
-        // The weights dock moved behind the confusion matrix: out of sight too.
-        QDockWidget* weightsDock = w->dock(QStringLiteral("weightsDock"));
-        w->tabifyDockWidget(w->dock(QStringLiteral("confusionDock")), weightsDock);
-        w->dock(QStringLiteral("confusionDock"))->raise();
-        QTRY_VERIFY(!ui::isOnScreen(w->heatmaps()));
-        QTest::qWait(300);
-        const int redrawn = w->heatmaps()->redraws();
-
-        // New weights (Ctrl+R): neither hidden view draws them.
-        QSignalSpy snapshots(w.get(), &ui::MainWindow::snapshotChanged);
-        QTest::keyClick(w.get(), Qt::Key_R, Qt::ControlModifier);
-        QVERIFY(snapshots.wait(5000));
-        QTest::qWait(2 * ui::WeightHeatmaps::kRefreshMs);
-        QCOMPARE(draw->classifications(), classified);
-        QCOMPARE(w->heatmaps()->redraws(), redrawn);
-
-        // Their tabs chosen, they show the new network.
-        drawDock->raise();
-        QTRY_COMPARE(draw->classifications(), classified + 1);
-        weightsDock->raise();
-        QTRY_COMPARE(w->heatmaps()->redraws(), redrawn + 1);
-    }
-
-    void legendCoversNoCurve()
-    {
-        // Runs that stay at their highest loss all along (the lesson on 100 images does, nearly):
-        // the loss axis reaches above them by the legend's height, linear or logarithmic.
-        ui::LearningCurves curves;
-        curves.resize(600, 500);
-        curves.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&curves));
-        for (int run = 1; run <= 3; ++run) {
-            curves.beginRun(run, QStringLiteral("784-90-10 sigmoid, run %1").arg(run));
-            for (int i = 1; i <= 20; ++i)
-                curves.addRunning(run, 0.1 * i, 0.3 - 0.01 * run, 0.5);
-        }
-        for (const bool log : {false, true}) {
-            curves.setLogLoss(log);
-            QTest::qWait(300); // the replot, and the one after the legend's first layout
-            curves.savePlot(m_dir.filePath(QStringLiteral("curves.png")));
-            QCustomPlot* plot = curves.plot();
-            QVERIFY(plot->legend->visible());
-            QCPAxis* y = plot->graph(0)->valueAxis();
-            const double top = y->coordToPixel(0.29); // the highest curve
-            QVERIFY2(plot->legend->outerRect().bottom() < top,
-                     qPrintable(QStringLiteral("log %1: legend to %2 px, curve at %3 px")
-                                    .arg(log).arg(plot->legend->outerRect().bottom()).arg(top)));
-        }
-    }
-
     void galleryShowsTheNewestNetworksAnswers()
     {
         // New weights twice within the gallery's refresh interval (1 s when idle): the second
@@ -382,56 +191,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(shown(), 20000);
         QVERIFY(w->snapshot().network == newest);
     }
-
-    void inspectorShowsTheForwardPass()
-    {
-        auto w = open();
-        QTRY_VERIFY(w->snapshot().network != nullptr);
-        w->inspect(true, 8); // a test digit
-        ui::StepInspector* in = w->inspector();
-        QVERIFY(in->hasTrace());
-        engine::Vector x(784);
-        m_model->scaleInput(m_test->image(8), x.data());
-        engine::Batch batch = x;
-        const engine::Batch o = m_model->predict(batch);
-        const std::vector<double> shown = in->shown(QStringLiteral("o_output"));
-        QCOMPARE(shown.size(), std::size_t(10));
-        for (int k = 0; k < 10; ++k)
-            QVERIFY(std::abs(shown[std::size_t(k)] - o(k, 0)) < 1e-6);
-        const engine::Network::Trace t = m_model->trace(x);
-        const std::vector<double> h = in->shown(QStringLiteral("h_output"));
-        QCOMPARE(h.size(), std::size_t(256));
-        for (int k = 0; k < 256; ++k)
-            QVERIFY(std::abs(h[std::size_t(k)] - t.activations[1][k]) < 1e-6);
-        const std::vector<double> target = in->shown(QStringLiteral("target"));
-        QCOMPARE(target[m_test->labels[8]], 1.0); // softmax + cross-entropy: one-hot
-        QVERIFY(!in->stepButton()->isEnabled()); // a test image: never trained on
-    }
-
-    void stepOnOneTrainingImage()
-    {
-        auto w = open();
-        QVERIFY(w->applyPreset(QStringLiteral("lesson")));
-        QTRY_COMPARE(w->snapshot().network->architecture().hidden, (std::vector<int>{90}));
-        w->inspect(false, 0); // the first training image, a 5
-        ui::StepInspector* in = w->inspector();
-        QTRY_VERIFY(in->stepButton()->isEnabled());
-        const auto before = w->snapshot().network;
-        const std::vector<double> oBefore = in->shown(QStringLiteral("o_output"));
-        QSignalSpy stepped(w->controller(), &app::TrainingController::sampleStepped);
-        QTest::mouseClick(in->stepButton(), Qt::LeftButton);
-        QVERIFY(stepped.wait(5000));
-        // The network after the step is the lesson's update of exactly this image.
-        engine::Network expected = *before;
-        engine::trainOneSample(expected, m_train->image(0), m_train->labels[0], 0.1f, true);
-        QTRY_VERIFY(w->snapshot().network != before);
-        QVERIFY(*w->snapshot().network == expected);
-        QCOMPARE(in->changeTiles()->tileCount(), 90);
-        QVERIFY(in->changeText()->text().contains(QLatin1String("neuron")));
-        // Its output for this image moved towards the target 0.99 for class 5.
-        QTRY_VERIFY(in->shown(QStringLiteral("o_output"))[5] > oBefore[5]);
-    }
 };
 
-QTEST_MAIN(TestViews)
+QTEST_MAIN(TestDigitGallery)
 #include "tst_digit_gallery.moc"
