@@ -136,7 +136,10 @@ private slots:
         QTRY_VERIFY(inkAt(second).first > 0);
         QCOMPARE(inkAt(second).second, 0);
 
-        QTest::qWait(300); // the view lays its 10,000 digits out in batches, repainting each time
+        // The view lays its 10,000 digits out in batches, repainting each time: wait for the last
+        // batch (a digit not yet laid out has no rectangle), then paint what it left to paint.
+        QTRY_VERIFY(g.view()->visualRect(g.model()->index(9999)).isValid());
+        g.view()->viewport()->repaint();
         PaintRecorder painted(g.view()->viewport());
         QSignalSpy changed(g.model(), &QAbstractItemModel::dataChanged);
         for (const std::size_t i : {std::size_t(1), std::size_t(100), std::size_t(9999)})

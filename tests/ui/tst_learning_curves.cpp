@@ -3,6 +3,7 @@
 
 #include <qcustomplot.h>
 
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -28,11 +29,12 @@ private slots:
             for (int i = 1; i <= 20; ++i)
                 curves.addRunning(run, 0.1 * i, 0.3 - 0.01 * run, 0.5);
         }
+        QCustomPlot* plot = curves.plot();
         for (const bool log : {false, true}) {
+            QSignalSpy replotted(plot, &QCustomPlot::afterReplot);
             curves.setLogLoss(log);
-            QTest::qWait(300); // the replot, and the one after the legend's first layout
+            QVERIFY(replotted.wait()); // lays the legend out; savePlot's replot then makes room for it
             curves.savePlot(m_dir.filePath(QStringLiteral("curves.png")));
-            QCustomPlot* plot = curves.plot();
             QVERIFY(plot->legend->visible());
             QCPAxis* y = plot->graph(0)->valueAxis();
             const double top = y->coordToPixel(0.29); // the highest curve

@@ -11,6 +11,7 @@
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace nnlab;
@@ -24,6 +25,13 @@ class TestOnScreen : public QObject
     std::unique_ptr<ui::MainWindow> open()
     {
         return test::openMainWindow(m_dir.filePath(QStringLiteral("settings.ini")));
+    }
+
+    // A classification is due on the panel's rate-limiting timer (its only QTimer child).
+    static bool classificationPending(const ui::DrawPanel* panel)
+    {
+        const auto* timer = panel->findChild<QTimer*>(QString(), Qt::FindDirectChildrenOnly);
+        return !timer || timer->isActive();
     }
 
 private slots:
@@ -61,21 +69,21 @@ private slots:
         QTRY_VERIFY(draw->classifications() > 0);
         galleryDock->raise();
         QTRY_VERIFY(!ui::isOnScreen(draw));
-        QTest::qWait(50);
+        QTRY_VERIFY(!classificationPending(draw));
         const int classified = draw->classifications();
 
         // The weights dock moved behind the confusion matrix: out of sight too.
         QDockWidget* weightsDock = w->dock(QStringLiteral("weightsDock"));
         w->tabifyDockWidget(w->dock(QStringLiteral("confusionDock")), weightsDock);
         w->dock(QStringLiteral("confusionDock"))->raise();
-        QTRY_VERIFY(!ui::isOnScreen(w->heatmaps()));
-        QTest::qWait(300);
+        QTRY_VERIFY(!ui::isOnScreen(w->heatmaps())); // from now on it cannot redraw (redraw() asks)
         const int redrawn = w->heatmaps()->redraws();
 
         // New weights (Ctrl+R): neither hidden view draws them.
         QSignalSpy snapshots(w.get(), &ui::MainWindow::snapshotChanged);
         QTest::keyClick(w.get(), Qt::Key_R, Qt::ControlModifier);
         QVERIFY(snapshots.wait(5000));
+        // Proves that nothing is drawn: no event to wait for, so twice the views' refresh interval.
         QTest::qWait(2 * ui::WeightHeatmaps::kRefreshMs);
         QCOMPARE(draw->classifications(), classified);
         QCOMPARE(w->heatmaps()->redraws(), redrawn);

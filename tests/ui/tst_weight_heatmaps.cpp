@@ -54,7 +54,8 @@ private slots:
             h.setNetwork(std::make_shared<engine::Network>(*m_model), 28, 28);
         QCOMPARE(h.redraws(), redraws);
         QTRY_COMPARE(h.redraws(), redraws + 1);
-        QTest::qWait(250);
+        // Proves that no second redraw follows: nothing to wait for, so one refresh interval.
+        QTest::qWait(ui::WeightHeatmaps::kRefreshMs);
         QCOMPARE(h.redraws(), redraws + 1);
     }
 
