@@ -1,7 +1,6 @@
 // Clear on the draw canvas can be undone: Clear (button or Esc) then Ctrl+Z brings the drawing
 // back, and the network reads it again; strokes drawn after a Clear are undone first.
-#include "engine/data_paths.h"
-#include "engine/model_file.h"
+#include "tests/common/test_support.h"
 #include "ui/digit_canvas.h"
 #include "ui/draw_panel.h"
 
@@ -35,11 +34,10 @@ class TestCanvasUndo : public QObject
 private slots:
     void clearCanBeUndone()
     {
-        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
+        test::useBundledDataAndModel();
         ui::DrawPanel panel;
         panel.resize(900, 500);
-        panel.setNetwork(std::make_shared<const engine::Network>(
-            engine::loadModel(engine::findDefaultModel()).network));
+        panel.setNetwork(test::loadBundledModel());
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         ui::DigitCanvas* canvas = panel.canvas();

@@ -1,8 +1,7 @@
 // Green means "correct" in every view: the confusion matrix's diagonal, the step inspector's
 // answer only when it is right (a wrong answer is outlined, not green), and the draw view's
 // answer, which nothing checks, never green.
-#include "engine/data_paths.h"
-#include "engine/model_file.h"
+#include "tests/common/test_support.h"
 #include "ui/confusion_matrix.h"
 #include "ui/digit_canvas.h"
 #include "ui/draw_panel.h"
@@ -113,9 +112,8 @@ private slots:
     void drawAnswerIsNotGreen()
     {
         // Nobody has said what the drawing is, so the network's answer is neither right nor wrong.
-        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
-        auto model = std::make_shared<const engine::Network>(
-            engine::loadModel(engine::findDefaultModel()).network);
+        test::useBundledDataAndModel();
+        auto model = test::loadBundledModel();
         ui::DrawPanel panel;
         panel.resize(900, 500);
         panel.setNetwork(model);

@@ -1,8 +1,7 @@
 // The views' sentences about a digit: "an 8", not "a 8"; and a sigmoid output is never called a
 // percentage or a probability (the gallery does not know whether the net ends in softmax).
-#include "engine/data_paths.h"
 #include "engine/dataset.h"
-#include "engine/model_file.h"
+#include "tests/common/test_support.h"
 #include "ui/digit_canvas.h"
 #include "ui/digit_gallery.h"
 #include "ui/draw_panel.h"
@@ -82,11 +81,10 @@ private slots:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
+        test::useBundledDataAndModel();
         ui::DrawPanel panel;
         panel.resize(900, 500);
-        panel.setNetwork(std::make_shared<const engine::Network>(
-            engine::loadModel(engine::findDefaultModel()).network));
+        panel.setNetwork(test::loadBundledModel());
         panel.setUserDatasetPath(dir.filePath(QStringLiteral("my-digits.csv")));
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));

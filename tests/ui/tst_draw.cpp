@@ -3,8 +3,7 @@
 // drawings do not break it, the explanation covers the image, and "add to training set" writes
 // a CSV line the lesson's reader loads.
 #include "engine/csv_reader.h"
-#include "app/bundled_files.h"
-#include "engine/model_file.h"
+#include "tests/common/test_support.h"
 #include "ui/digit_canvas.h"
 #include "ui/draw_panel.h"
 
@@ -54,8 +53,8 @@ class TestDraw : public QObject
 private slots:
     void initTestCase()
     {
-        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
-        m_model = std::make_shared<const engine::Network>(engine::loadModel(app::findBundled(app::Bundled::DefaultModel).require()).network);
+        test::useBundledDataAndModel();
+        m_model = test::loadBundledModel();
     }
 
     void strokeUpdatesTheBarsAndClearResets()

@@ -7,6 +7,8 @@
 #include "ui/log_slider.h"
 #include "ui/main_window.h"
 #include "engine/model_file.h"
+#include "tests/common/test_support.h"
+#include "tests/common/window_fixture.h"
 
 #include <qcustomplot.h>
 
@@ -24,6 +26,7 @@
 using namespace nnlab;
 using ui::LearningCurves;
 using ui::MainWindow;
+using nnlab::test::typeInto;
 
 class TestMainWindow : public QObject
 {
@@ -33,33 +36,13 @@ class TestMainWindow : public QObject
 
     std::unique_ptr<MainWindow> open(bool restore)
     {
-        MainWindow::Options o;
-        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-        o.restoreSettings = restore;
-        o.askToSaveOnQuit = false;
-        auto w = std::make_unique<MainWindow>(o);
-        QSignalSpy ready(w.get(), &MainWindow::dataReady);
-        w->show();
-        w->activateWindow();
-        if (!w->isDataReady())
-            ready.wait(20000);
-        return w;
-    }
-
-    // Types a value into a spin box as a person would: focus, select all, type, Enter.
-    static void typeInto(QAbstractSpinBox* box, const QString& text)
-    {
-        box->setFocus();
-        QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
-        QTest::keyClicks(box, text);
-        QTest::keyClick(box, Qt::Key_Return);
+        return nnlab::test::openMainWindow(m_dir.filePath(QStringLiteral("settings.ini")), restore);
     }
 
 private slots:
     void initTestCase()
     {
-        qputenv("NNLAB_DATA_DIR", NNLAB_SOURCE_DIR "/data/mnist");
-        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
+        nnlab::test::useBundledDataAndModel();
         QVERIFY(m_dir.isValid());
     }
 

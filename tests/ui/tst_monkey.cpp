@@ -4,6 +4,8 @@
 // and clearing; bad data and model files; docks closed and reopened. Nothing may crash, no action
 // may take 2 s, and the worker must end cleanly when the window closes.
 #include "app/training_controller.h"
+#include "tests/common/test_support.h"
+#include "tests/common/window_fixture.h"
 #include "ui/confusion_matrix.h"
 #include "ui/control_panel.h"
 #include "ui/digit_canvas.h"
@@ -28,6 +30,7 @@
 #include <random>
 
 using namespace nnlab;
+using nnlab::test::typeInto;
 
 class TestMonkey : public QObject
 {
@@ -73,19 +76,11 @@ class TestMonkey : public QObject
         QTest::mouseRelease(canvas, Qt::LeftButton, {}, p.toPoint());
     }
 
-    static void typeInto(QAbstractSpinBox* box, const QString& text)
-    {
-        box->setFocus();
-        QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
-        QTest::keyClicks(box, text);
-        QTest::keyClick(box, Qt::Key_Return);
-    }
 
 private slots:
     void thousandRandomActions()
     {
-        qputenv("NNLAB_DATA_DIR", NNLAB_SOURCE_DIR "/data/mnist");
-        qputenv("NNLAB_MODEL", NNLAB_SOURCE_DIR "/resources/models/default.nnlab");
+        test::useBundledDataAndModel();
         const QString badCsv = m_dir.filePath(QStringLiteral("bad_train.csv"));
         const QString badModel = m_dir.filePath(QStringLiteral("bad.nnlab"));
         for (const QString& path : {badCsv, badModel}) {
@@ -94,14 +89,8 @@ private slots:
             f.write("7,1,2,banana\n\xff\xfe garbage");
         }
 
-        ui::MainWindow::Options o;
-        o.settingsFile = m_dir.filePath(QStringLiteral("monkey.ini"));
-        o.restoreSettings = false;
-        o.askToSaveOnQuit = false;
-        auto w = std::make_unique<ui::MainWindow>(o);
-        QSignalSpy ready(w.get(), &ui::MainWindow::dataReady);
-        w->show();
-        QVERIFY(ready.wait(20000));
+        auto w = test::openMainWindow(m_dir.filePath(QStringLiteral("monkey.ini")));
+        QVERIFY(w->isDataReady());
         ui::ControlPanel* c = w->controls();
         const QStringList presets{"lesson", "lesson-100", "keras-sgd", "keras-rmsprop", "best", "default"};
         const QStringList docks{"controlsDock", "weightsDock", "confusionDock", "galleryDock", "inspectorDock", "drawDock"};

@@ -1,0 +1,51 @@
+#include "controller_fixture.h"
+
+#include "engine/presets.h"
+
+#include <QtTest>
+
+namespace nnlab::test {
+
+using app::TrainingController;
+
+ControllerFixture::ControllerFixture()
+    : runs(&controller, &TrainingController::runStarted),
+      progress(&controller, &TrainingController::progressed),
+      epochs(&controller, &TrainingController::epochEnded),
+      estimates(&controller, &TrainingController::testEstimated),
+      snapshots(&controller, &TrainingController::snapshotReady),
+      stepped(&controller, &TrainingController::sampleStepped),
+      finished(&controller, &TrainingController::finished),
+      diverged(&controller, &TrainingController::diverged),
+      failed(&controller, &TrainingController::failed)
+{
+}
+
+app::NetworkSnapshot ControllerFixture::lastSnapshot() const
+{
+    return snapshots.last().at(0).value<app::NetworkSnapshot>();
+}
+
+app::ProgressReport ControllerFixture::lastProgress() const
+{
+    return progress.last().at(0).value<app::ProgressReport>();
+}
+
+app::EpochReport ControllerFixture::lastEpoch() const
+{
+    return epochs.last().at(0).value<app::EpochReport>();
+}
+
+void ControllerFixture::start(const app::TrainingSetup& setup, const app::DataPair& data, int timeoutMs)
+{
+    controller.configure(setup, data);
+    controller.start();
+    QVERIFY(progress.wait(timeoutMs));
+}
+
+app::TrainingSetup presetSetup(const char* name)
+{
+    return app::TrainingSetup::fromPreset(*engine::findPreset(name));
+}
+
+} // namespace nnlab::test

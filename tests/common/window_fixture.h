@@ -1,0 +1,22 @@
+// The main window as the widget tests open it, and typing into its controls as a person does.
+#pragma once
+
+#include "ui/main_window.h"
+
+#include <QString>
+
+#include <memory>
+
+class QAbstractSpinBox;
+
+namespace nnlab::test {
+
+// The main window with its settings in `settingsFile` (read only if `restore`; no question on
+// quit), shown and active, once its data has loaded (waits up to 20 s; the bundled data, see
+// useBundledDataAndModel()). isDataReady() says whether it did.
+std::unique_ptr<ui::MainWindow> openMainWindow(const QString& settingsFile, bool restore = false);
+
+// Types a value into a spin box as a person would: focus, select all, type, Enter.
+void typeInto(QAbstractSpinBox* box, const QString& text);
+
+} // namespace nnlab::test

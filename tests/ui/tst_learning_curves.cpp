@@ -1,0 +1,49 @@
+// The learning curves, offscreen: the loss axis leaves room for the legend above every curve.
+#include "ui/learning_curves.h"
+
+#include <qcustomplot.h>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace nnlab;
+
+class TestLearningCurves : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+private slots:
+    void legendCoversNoCurve()
+    {
+        // Runs that stay at their highest loss all along (the lesson on 100 images does, nearly):
+        // the loss axis reaches above them by the legend's height, linear or logarithmic.
+        ui::LearningCurves curves;
+        curves.resize(600, 500);
+        curves.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&curves));
+        for (int run = 1; run <= 3; ++run) {
+            curves.beginRun(run, QStringLiteral("784-90-10 sigmoid, run %1").arg(run));
+            for (int i = 1; i <= 20; ++i)
+                curves.addRunning(run, 0.1 * i, 0.3 - 0.01 * run, 0.5);
+        }
+        QCustomPlot* plot = curves.plot();
+        for (const bool log : {false, true}) {
+            QSignalSpy replotted(plot, &QCustomPlot::afterReplot);
+            curves.setLogLoss(log);
+            QVERIFY(replotted.wait()); // lays the legend out; savePlot's replot then makes room for it
+            curves.savePlot(m_dir.filePath(QStringLiteral("curves.png")));
+            QVERIFY(plot->legend->visible());
+            QCPAxis* y = plot->graph(0)->valueAxis();
+            const double top = y->coordToPixel(0.29); // the highest curve
+            QVERIFY2(plot->legend->outerRect().bottom() < top,
+                     qPrintable(QStringLiteral("log %1: legend to %2 px, curve at %3 px")
+                                    .arg(log).arg(plot->legend->outerRect().bottom()).arg(top)));
+        }
+    }
+};
+
+QTEST_MAIN(TestLearningCurves)
+#include "tst_learning_curves.moc"
