@@ -7,7 +7,7 @@
 //
 // Usage: bench_serve [--clients 50] [--seconds 10] [--server PATH] [--model FILE] [--csv FILE]
 // Exit status: 0 no errors, 1 any error (or no request answered), 2 bad flags.
-#include "app/bundled_files.h"
+#include "app/common/bundled_files.h"
 #include "engine/csv_reader.h"
 
 #include <QCoreApplication>

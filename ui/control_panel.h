@@ -2,7 +2,7 @@
 // TrainingSetup and says what the user changed; it does no training itself.
 #pragma once
 
-#include "app/training_setup.h"
+#include "app/bridge/training_setup.h"
 
 #include <QWidget>
 

@@ -3,8 +3,8 @@
 // overlay, and "add to training set" for the learner's handwriting.
 #pragma once
 
-#include "app/drawing_classifier.h"
-#include "app/training_setup.h"
+#include "app/bridge/drawing_classifier.h"
+#include "app/bridge/training_setup.h"
 
 #include <QElapsedTimer>
 #include <QWidget>

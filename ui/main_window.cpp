@@ -13,7 +13,7 @@
 #include "training_status.h"
 #include "weight_heatmaps.h"
 
-#include "app/setup_settings.h"
+#include "app/bridge/setup_settings.h"
 
 #include <QAction>
 #include <QApplication>

@@ -2,7 +2,7 @@
 // left and the last test accuracy. Shows the newest progress at most 4 times a second.
 #pragma once
 
-#include "app/training_worker.h"
+#include "app/bridge/training_worker.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -3,7 +3,7 @@
 // and the outgoing weights of a clicked neuron. Redrawn from snapshots at most 10 times a second.
 #pragma once
 
-#include "app/training_setup.h"
+#include "app/bridge/training_setup.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 #include "lab_session.h"
 
-#include "app/bundled_files.h"
+#include "app/common/bundled_files.h"
 #include "engine/presets.h"
 
 #include <QFutureWatcher>

@@ -3,8 +3,8 @@
 // controller that commands the worker thread. Widgets read it and call it; it knows none.
 #pragma once
 
-#include "app/data_loading.h"
-#include "app/training_controller.h"
+#include "app/bridge/data_loading.h"
+#include "app/bridge/training_controller.h"
 
 #include "engine/model_file.h"
 

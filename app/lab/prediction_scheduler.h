@@ -4,8 +4,8 @@
 // pass, for the newest network, when the inspector is on screen).
 #pragma once
 
-#include "app/dataset_predictions.h"
-#include "app/training_setup.h"
+#include "app/bridge/dataset_predictions.h"
+#include "app/bridge/training_setup.h"
 
 #include "engine/step_trace.h"
 

@@ -1,7 +1,7 @@
 // The malformed-input corpus (tests/data/bad, written by make-bad-files.py): every file gives its
 // reader's FileError naming the file and what is wrong, never another exception or a crash; and a
 // save that fails never touches the model file already there.
-#include "app/image_ink.h"
+#include "app/common/image_ink.h"
 #include "engine/csv_reader.h"
 #include "engine/file_error.h"
 #include "engine/idx_reader.h"

@@ -1,6 +1,6 @@
 // Finding the bundled files: from a program in the build tree, through the environment variable,
 // and one clear sentence when they are nowhere to be found.
-#include "app/bundled_files.h"
+#include "app/common/bundled_files.h"
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
 // nnlab-serve over real sockets: the server on a free loopback port (port 0), every valid and
 // invalid request through QNetworkAccessManager, then malformed and random bytes through raw
 // sockets; the server must answer each with the right status and JSON, and never fall over.
-#include "app/model_server.h"
+#include "app/server/model_server.h"
 
 #include "engine/csv_reader.h"
 #include "engine/model_file.h"

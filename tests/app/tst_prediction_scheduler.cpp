@@ -5,7 +5,7 @@
 // the inspector traces the newest network when it is on screen.
 #include "app/lab/prediction_scheduler.h"
 
-#include "app/data_loading.h"
+#include "app/bridge/data_loading.h"
 
 #include <QSignalSpy>
 #include <QtTest>

@@ -1,6 +1,6 @@
 // nnlab-serve's answers without sockets: every status code and error, image bodies of either
 // polarity (tests/data), and predictions checked against the network's own trace.
-#include "app/prediction_service.h"
+#include "app/server/prediction_service.h"
 
 #include "engine/csv_reader.h"
 #include "engine/model_file.h"

@@ -1,7 +1,7 @@
 // The training worker on its thread, driven through the controller as the GUI drives it:
 // progress arrives at a bounded rate, pause/resume/stop/step/reset, live learning rate,
 // architecture changes, divergence and shutting down mid-epoch.
-#include "app/training_controller.h"
+#include "app/bridge/training_controller.h"
 #include "tests/common/controller_fixture.h"
 #include "tests/common/test_support.h"
 

@@ -1,7 +1,7 @@
 // A TrainingController and a spy on each of its signals, as the worker tests drive it.
 #pragma once
 
-#include "app/training_controller.h"
+#include "app/bridge/training_controller.h"
 
 #include <QSignalSpy>
 

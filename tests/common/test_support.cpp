@@ -1,6 +1,6 @@
 #include "test_support.h"
 
-#include "app/bundled_files.h"
+#include "app/common/bundled_files.h"
 #include "engine/idx_folder.h"
 
 #include <QDir>

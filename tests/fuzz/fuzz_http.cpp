@@ -4,7 +4,7 @@
 // path of the URL, the Content-Type trimmed and lower-cased as model_server.cpp passes it);
 // HTTP parsing itself is Qt's. Any exception from answer() is a crash: the service answers
 // every request with JSON.
-#include "app/prediction_service.h"
+#include "app/server/prediction_service.h"
 
 #include "engine/network.h"
 

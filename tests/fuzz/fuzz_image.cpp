@@ -1,7 +1,7 @@
 // Fuzzes an image file's way to the network's 28x28 input: Qt's image readers (as nnlab-serve
 // reads an image body: any format Qt recognises, at most 64 MiB decoded), then the image's
 // pixels as ink (app/image_ink.h) and the MNIST preprocessing (engine/preprocess.h).
-#include "app/image_ink.h"
+#include "app/common/image_ink.h"
 
 #include <QBuffer>
 #include <QCoreApplication>

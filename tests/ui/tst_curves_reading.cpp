@@ -5,7 +5,7 @@
 #include "ui/learning_curves.h"
 #include "ui/main_window.h"
 
-#include "app/training_controller.h"
+#include "app/bridge/training_controller.h"
 
 #include <qcustomplot.h>
 

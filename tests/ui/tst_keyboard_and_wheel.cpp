@@ -4,7 +4,7 @@
 #include "ui/control_panel.h"
 #include "ui/main_window.h"
 
-#include "app/training_controller.h"
+#include "app/bridge/training_controller.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,7 +1,7 @@
 // The main window driven as a person drives it (offscreen): keys into the controls, Space to
 // start, curves that gain points, a shape change mid-run that asks first, Stop, closing while
 // training, remembered settings, bad data files, bounded plot memory.
-#include "app/training_controller.h"
+#include "app/bridge/training_controller.h"
 #include "ui/control_panel.h"
 #include "ui/learning_curves.h"
 #include "ui/log_slider.h"

@@ -3,7 +3,7 @@
 // extremes; new shapes and presets mid-training (answering the questions either way); drawing
 // and clearing; bad data and model files; docks closed and reopened. Nothing may crash, no action
 // may take 2 s, and the worker must end cleanly when the window closes.
-#include "app/training_controller.h"
+#include "app/bridge/training_controller.h"
 #include "tests/common/test_support.h"
 #include "tests/common/window_fixture.h"
 #include "ui/confusion_matrix.h"

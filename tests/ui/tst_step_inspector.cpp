@@ -1,6 +1,6 @@
 // The step inspector in the main window, offscreen: exactly the engine's forward pass for a test
 // digit, and a one-image step in the lesson's mode that is the lesson's update of that image.
-#include "app/training_controller.h"
+#include "app/bridge/training_controller.h"
 #include "engine/step_trace.h"
 #include "tests/common/test_support.h"
 #include "tests/common/window_fixture.h"

@@ -1,6 +1,6 @@
 #include "window_script.h"
 
-#include "app/command_line.h"
+#include "app/common/command_line.h"
 #include "engine/presets.h"
 #include "ui/control_panel.h"
 #include "ui/digit_canvas.h"

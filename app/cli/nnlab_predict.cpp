@@ -1,7 +1,7 @@
 // nnlab-predict: which digit is in an image file? The engine's MNIST preprocessing, then a model.
-#include "bundled_files.h"
-#include "command_line.h"
-#include "image_ink.h"
+#include "app/common/bundled_files.h"
+#include "app/common/command_line.h"
+#include "app/common/image_ink.h"
 
 #include "engine/file_error.h"
 #include "engine/model_file.h"

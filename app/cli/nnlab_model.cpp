@@ -1,7 +1,7 @@
 // nnlab-model: look inside a saved network, convert it between .nnlab and NumPy's .npz, and run
 // it on the lesson's CSV images.
-#include "command_line.h"
-#include "model_json.h"
+#include "app/common/command_line.h"
+#include "app/common/model_json.h"
 
 #include "engine/csv_reader.h"
 #include "engine/file_error.h"

@@ -1,7 +1,7 @@
 // nnlab-train's command line: the flags, their checks and the --help text.
 #pragma once
 
-#include "command_line.h"
+#include "app/common/command_line.h"
 
 #include "engine/presets.h"
 

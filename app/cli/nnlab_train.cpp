@@ -1,6 +1,6 @@
 // nnlab-train: the headless trainer. The lesson's network and its Keras cousins on MNIST, from a shell.
-#include "bundled_files.h"
-#include "command_line.h"
+#include "app/common/bundled_files.h"
+#include "app/common/command_line.h"
 #include "train_options.h"
 #include "train_report.h"
 

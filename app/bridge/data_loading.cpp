@@ -1,6 +1,6 @@
 #include "data_loading.h"
 
-#include "bundled_files.h"
+#include "app/common/bundled_files.h"
 
 #include "engine/csv_reader.h"
 #include "engine/idx_folder.h"

@@ -1,6 +1,6 @@
 // nnlab-serve: a trained network over HTTP. POST 784 pixels, get the digit and ten probabilities.
-#include "bundled_files.h"
-#include "command_line.h"
+#include "app/common/bundled_files.h"
+#include "app/common/command_line.h"
 #include "model_server.h"
 
 #include "engine/file_error.h"

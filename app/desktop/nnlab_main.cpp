@@ -1,7 +1,7 @@
 // nnlab: the desktop lab. Also renders its window to a PNG after some training (--screenshot)
 // and measures itself (--measure) for docs/BENCHMARKS.md; app/window_script.h does those.
-#include "app/command_line.h"
-#include "app/window_script.h"
+#include "app/common/command_line.h"
+#include "app/desktop/window_script.h"
 #include "ui/main_window.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
 #include "prediction_service.h"
 
-#include "image_ink.h"
-#include "model_json.h"
+#include "app/common/image_ink.h"
+#include "app/common/model_json.h"
 
 #include "engine/file_error.h"
 #include "engine/preprocess.h"
