@@ -168,6 +168,11 @@ void DrawPanel::catchUp()
     }
 }
 
+bool DrawPanel::classificationPending() const
+{
+    return m_timer->isActive();
+}
+
 void DrawPanel::schedule()
 {
     if (m_timer->isActive())

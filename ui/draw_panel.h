@@ -48,6 +48,8 @@ public:
     QPushButton* addButton() const { return m_add; }
     const app::DrawingResult& result() const { return m_result; }
     int classifications() const { return m_classifications; }
+    // A classification is due within kMinIntervalMs (tests: when false, none will follow).
+    bool classificationPending() const;
     // The bars' values now shown.
     std::vector<double> bars() const;
     QLabel* answer() const { return m_answer; }

@@ -132,6 +132,11 @@ void WeightHeatmaps::setNetwork(app::NetworkPtr network, int imageRows, int imag
         m_timer->start();
 }
 
+bool WeightHeatmaps::refreshPending() const
+{
+    return m_timer->isActive();
+}
+
 void WeightHeatmaps::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);

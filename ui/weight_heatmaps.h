@@ -38,6 +38,8 @@ public:
     QCustomPlot* plot() const { return m_plot; }
     QCheckBox* perTileScale() const { return m_perTile; }
     int redraws() const { return m_redraws; }
+    // A redraw is due within kRefreshMs (tests: when false, nothing more will be drawn).
+    bool refreshPending() const;
     // As clicking tile `neuron` does: highlights it and shows its outgoing weights.
     void selectNeuron(int neuron);
     // The outgoing weights now shown (of the selected first-layer neuron).

@@ -11,7 +11,6 @@
 #include <QDockWidget>
 #include <QSignalSpy>
 #include <QTemporaryDir>
-#include <QTimer>
 #include <QtTest>
 
 using namespace nnlab;
@@ -25,13 +24,6 @@ class TestOnScreen : public QObject
     std::unique_ptr<ui::MainWindow> open()
     {
         return test::openMainWindow(m_dir.filePath(QStringLiteral("settings.ini")));
-    }
-
-    // A classification is due on the panel's rate-limiting timer (its only QTimer child).
-    static bool classificationPending(const ui::DrawPanel* panel)
-    {
-        const auto* timer = panel->findChild<QTimer*>(QString(), Qt::FindDirectChildrenOnly);
-        return !timer || timer->isActive();
     }
 
 private slots:
@@ -69,7 +61,7 @@ private slots:
         QTRY_VERIFY(draw->classifications() > 0);
         galleryDock->raise();
         QTRY_VERIFY(!ui::isOnScreen(draw));
-        QTRY_VERIFY(!classificationPending(draw));
+        QTRY_VERIFY(!draw->classificationPending());
         const int classified = draw->classifications();
 
         // The weights dock moved behind the confusion matrix: out of sight too.
@@ -83,8 +75,10 @@ private slots:
         QSignalSpy snapshots(w.get(), &ui::MainWindow::snapshotChanged);
         QTest::keyClick(w.get(), Qt::Key_R, Qt::ControlModifier);
         QVERIFY(snapshots.wait(5000));
-        // Proves that nothing is drawn: no event to wait for, so twice the views' refresh interval.
-        QTest::qWait(2 * ui::WeightHeatmaps::kRefreshMs);
+        // Nothing is drawn: the draw panel schedules nothing out of sight, and the heatmaps' due
+        // refresh finds them out of sight.
+        QVERIFY(!draw->classificationPending());
+        QTRY_VERIFY(!w->heatmaps()->refreshPending());
         QCOMPARE(draw->classifications(), classified);
         QCOMPARE(w->heatmaps()->redraws(), redrawn);
 
