@@ -116,7 +116,6 @@ void Trainer::setLearningRate(float lr)
 void Trainer::setOptimizer(const OptimizerSettings& settings)
 {
     m_optimizer.setSettings(settings); // throws std::invalid_argument on bad values
-    m_config.optimizer = settings;
 }
 
 void Trainer::setBatchSize(int batchSize)

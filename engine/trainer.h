@@ -105,7 +105,10 @@ public:
     // position and the optimizer's state stay.
     void setNetwork(Network network);
 
+    // The configuration it was made with, with the batch size in use. The optimizer's settings
+    // in use (l_r included) live in one place, the optimizer: optimizer().
     const TrainingConfig& config() const { return m_config; }
+    const OptimizerSettings& optimizer() const { return m_optimizer.settings(); }
     const Network& network() const { return m_network; }
     Network snapshot() const { return m_network; } // a consistent copy (call between batches)
     int epoch() const { return m_epoch; }

@@ -202,17 +202,19 @@ void TrainingWorker::trainOnSample(std::size_t index)
 
 float TrainingWorker::learningRate() const
 {
-    return m_trainer ? m_trainer->config().optimizer.learningRate : m_setup.training.optimizer.learningRate;
+    return m_trainer ? m_trainer->optimizer().learningRate : m_setup.training.optimizer.learningRate;
 }
 
 void TrainingWorker::keepLiveSettings()
 {
-    if (m_trainer)
+    if (m_trainer) {
         m_setup.training = m_trainer->config();
+        m_setup.training.optimizer = m_trainer->optimizer();
+    }
 }
 
-// The training settings live in one place: the trainer's config while there is a trainer,
-// m_setup.training (for the next one) while there is none.
+// The training settings live in one place: the trainer (its optimizer's settings, its config's
+// batch size) while there is a trainer, m_setup.training (for the next one) while there is none.
 void TrainingWorker::setLearningRate(float learningRate)
 {
     if (!(learningRate > 0.0f) || !std::isfinite(learningRate))
