@@ -189,6 +189,8 @@ void LearningCurves::setRunVisible(int run, bool visible)
         s->lossGraph->setVisible(visible);
         s->accuracyGraph->setVisible(visible);
     }
+    for (QCPAbstractItem* mark : r.marks)
+        mark->setVisible(visible);
     if (QCPPlottableLegendItem* entry = m_plot->legend->itemWithPlottable(r.running.lossGraph))
         entry->setTextColor(visible ? QColor(Qt::black) : kHiddenRunText);
     scheduleReplot();
@@ -330,9 +332,22 @@ void LearningCurves::add(int run, Kind kind, double x, double loss, double accur
         beginRun(run, QString());
         it = m_runs.find(run);
     }
-    Series& s = series(it->second, kind);
+    Run& r = it->second;
+    Series& s = series(r, kind);
     if (!s.x.isEmpty() && x < s.x.back())
         return; // keys only grow
+    if (kind == Kind::Test)
+        r.testSinceQuick = true;
+    if (kind == Kind::QuickTest) {
+        if (!s.x.isEmpty() && (r.testSinceQuick || x - s.x.back() > kQuickTestGapEpochs)) {
+            // No estimate was made in between: no line joins the two.
+            const double gap = (s.x.back() + x) / 2;
+            s.gaps.append(gap);
+            s.lossGraph->addData(gap, std::nan(""));
+            s.accuracyGraph->addData(gap, std::nan(""));
+        }
+        r.testSinceQuick = false;
+    }
     s.x.append(x);
     s.loss.append(loss);
     s.accuracy.append(accuracy);
@@ -361,8 +376,91 @@ void LearningCurves::thin(Series& s)
     s.x.resize(kept);
     s.loss.resize(kept);
     s.accuracy.resize(kept);
-    s.lossGraph->setData(s.x, s.loss, true);
-    s.accuracyGraph->setData(s.x, s.accuracy, true);
+    setGraphData(s);
+}
+
+void LearningCurves::setGraphData(Series& s)
+{
+    QVector<double> keys, losses, accuracies;
+    int g = 0;
+    for (int i = 0; i < s.x.size(); ++i) {
+        for (; g < s.gaps.size() && s.gaps[g] < s.x[i]; ++g) {
+            keys.append(s.gaps[g]);
+            losses.append(std::nan(""));
+            accuracies.append(std::nan(""));
+        }
+        keys.append(s.x[i]);
+        losses.append(s.loss[i]);
+        accuracies.append(s.accuracy[i]);
+    }
+    s.lossGraph->setData(keys, losses, true);
+    s.accuracyGraph->setData(keys, accuracies, true);
+}
+
+void LearningCurves::markChange(int run, double x, const QString& change)
+{
+    const auto it = m_runs.find(run);
+    if (it == m_runs.end() || change.isEmpty())
+        return;
+    Run& r = it->second;
+    r.changes << change;
+    r.label += tr(" · from epoch %1: %2").arg(x, 0, 'g', 3).arg(change);
+    for (Series* s : {&r.running, &r.test, &r.quick}) {
+        s->lossGraph->setName(r.label);
+        s->accuracyGraph->setName(r.label);
+    }
+    QPen pen(r.color);
+    pen.setStyle(Qt::DotLine);
+    pen.setWidthF(1.2);
+    for (QCPAxisRect* rect : {m_lossRect, m_accuracyRect}) {
+        auto* line = new QCPItemStraightLine(m_plot);
+        line->setClipAxisRect(rect);
+        for (QCPItemPosition* p : {line->point1, line->point2}) {
+            p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            p->setAxisRect(rect);
+            p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        }
+        line->point1->setCoords(x, 0);
+        line->point2->setCoords(x, 1);
+        line->setPen(pen);
+        line->setVisible(r.visible);
+        r.marks << line;
+    }
+    auto* text = new QCPItemText(m_plot);
+    text->setClipAxisRect(m_lossRect);
+    text->position->setAxes(m_lossRect->axis(QCPAxis::atBottom), m_lossRect->axis(QCPAxis::atLeft));
+    text->position->setAxisRect(m_lossRect);
+    text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    text->position->setCoords(x, 0.02 + 0.07 * double(r.changes.size() - 1));
+    text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    text->setPadding(QMargins(3, 0, 0, 0));
+    text->setText(change);
+    text->setColor(r.color);
+    text->setFont(m_plot->legend->font());
+    text->setVisible(r.visible);
+    r.marks << text;
+    scheduleReplot();
+}
+
+QString LearningCurves::runLabel(int run) const
+{
+    const auto it = m_runs.find(run);
+    return it == m_runs.end() ? QString() : it->second.label;
+}
+
+QStringList LearningCurves::runChanges(int run) const
+{
+    const auto it = m_runs.find(run);
+    return it == m_runs.end() ? QStringList() : it->second.changes;
+}
+
+int LearningCurves::gapCount(int run, Kind kind) const
+{
+    const auto it = m_runs.find(run);
+    if (it == m_runs.end())
+        return 0;
+    const Run& r = it->second;
+    return int((kind == Kind::Running ? r.running : kind == Kind::Test ? r.test : r.quick).gaps.size());
 }
 
 void LearningCurves::addRunning(int run, double x, double loss, double accuracy)
@@ -383,6 +481,7 @@ void LearningCurves::addQuickTest(int run, double x, double loss, double accurac
 void LearningCurves::clearRuns()
 {
     m_plot->clearGraphs();
+    m_plot->clearItems();
     m_plot->legend->setVisible(false);
     m_runs.clear();
     nameLossAxis();

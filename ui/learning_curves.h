@@ -6,6 +6,7 @@
 
 #include <QColor>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 #include <QWidget>
 
@@ -13,6 +14,7 @@
 #include <optional>
 
 class QCustomPlot;
+class QCPAbstractItem;
 class QCPAbstractLegendItem;
 class QCPAxisRect;
 class QCPGraph;
@@ -42,7 +44,16 @@ public:
     // x in epochs (samples seen / training-set size).
     void addRunning(int run, double x, double loss, double accuracy);
     void addTest(int run, double x, double loss, double accuracy);
+    // Quick estimates are joined by a dashed line, broken where none were made: after an
+    // epoch-end test, or across more than kQuickTestGapEpochs.
     void addQuickTest(int run, double x, double loss, double accuracy);
+    static constexpr double kQuickTestGapEpochs = 1.0;
+    // A setting changed at epoch x of the run ("l_r 0.3 → 0.03"): a vertical mark in the run's
+    // colour on both plots, and the legend says it ("… · from epoch 5: l_r 0.3 → 0.03").
+    void markChange(int run, double x, const QString& change);
+    QString runLabel(int run) const;      // as the legend, the tooltips and the CSV say it
+    QStringList runChanges(int run) const; // the marks' texts, oldest first
+    int gapCount(int run, Kind kind) const; // breaks in the series' line
     void clearRuns();
     void setLogLoss(bool on);
     bool logLoss() const { return m_logLoss; }
@@ -65,6 +76,7 @@ private:
     struct Series
     {
         QVector<double> x, loss, accuracy;
+        QVector<double> gaps; // keys of the NaN points that break the graphs' lines
         QCPGraph* lossGraph = nullptr;
         QCPGraph* accuracyGraph = nullptr;
     };
@@ -75,6 +87,9 @@ private:
         Series running, test, quick;
         std::optional<engine::Loss> loss;
         bool visible = true;
+        bool testSinceQuick = false;  // an epoch-end test came after the last quick estimate
+        QStringList changes;
+        QVector<QCPAbstractItem*> marks; // lines and texts of markChange
     };
     // A point of a shown curve near `pixel` (within a few pixels), described for a tooltip.
     QString describePointAt(const QPoint& pixel) const;
@@ -85,6 +100,7 @@ private:
     Series& series(Run& run, Kind kind);
     void add(int run, Kind kind, double x, double loss, double accuracy);
     void thin(Series& s);
+    void setGraphData(Series& s); // the points, with NaN at the gaps
     void scheduleReplot();
     void replotNow();
     void rescale();

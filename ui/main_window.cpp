@@ -213,8 +213,8 @@ void MainWindow::buildActions()
 
     m_stop = new QAction(QIcon::fromTheme(QStringLiteral("media-playback-stop")), tr("S&top"), this);
     m_stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
-    m_stop->setToolTip(tr("End this run (Ctrl+.). The weights stay; the next Start is a new run "
-                          "with its own curves."));
+    m_stop->setToolTip(tr("End this run (Ctrl+.). The weights stay: Continue trains them further; "
+                          "Start begins a new run from this run's initial weights."));
     m_stop->setEnabled(false);
     connect(m_stop, &QAction::triggered, this, [this] { controller()->stop(); });
 
@@ -224,6 +224,7 @@ void MainWindow::buildActions()
                           "per-sample mode."));
     m_step->setEnabled(false);
     connect(m_step, &QAction::triggered, this, [this] { controller()->step(); });
+    m_runs = new RunCommands(m_start, controller(), m_curves, this);
 
     m_reset = new QAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Reset weights"), this);
     m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -266,7 +267,7 @@ void MainWindow::buildMenus()
     m_files->addTo(menuBar()->addMenu(tr("&File")));
 
     QMenu* training = menuBar()->addMenu(tr("&Training"));
-    training->addActions({m_start, m_stop, m_step, m_reset});
+    training->addActions({m_start, m_runs->continueAction(), m_stop, m_step, m_reset});
 
     QMenu* presets = menuBar()->addMenu(tr("&Presets"));
     const std::pair<const char*, QString> items[] = {
@@ -383,7 +384,8 @@ void MainWindow::connectController()
     });
     connect(controller(), &C::stateChanged, this, &MainWindow::onStateChanged);
     connect(controller(), &C::finished, this, [this] {
-        statusBar()->showMessage(tr("Done: %1 epochs trained").arg(setup().epochs), 8000);
+        statusBar()->showMessage(tr("Done: %1 epochs trained. Space: a new run from the same initial weights; "
+                                    "Ctrl+Shift+Space: train these further").arg(setup().epochs), 10000);
         m_status->clearTimeLeft();
         emit trainingFinished();
     });

@@ -7,6 +7,7 @@
 #include "app/lab/lab_session.h"
 #include "app/lab/model_document.h"
 #include "app/lab/prediction_scheduler.h"
+#include "run_commands.h"
 
 #include <QMainWindow>
 
@@ -62,6 +63,7 @@ public:
     QAction* startAction() const { return m_start; }
     QAction* stopAction() const { return m_stop; }
     QAction* stepAction() const { return m_step; }
+    QAction* continueAction() const { return m_runs->continueAction(); }
     QAction* resetAction() const { return m_reset; }
 
     bool isDataReady() const { return m_session->hasData(); }
@@ -130,6 +132,7 @@ private:
     DrawPanel* m_draw = nullptr;
     std::vector<QDockWidget*> m_viewDocks;
     TrainingStatus* m_status = nullptr;
+    RunCommands* m_runs = nullptr; // Training ▸ Continue, the curves' change marks
     QStringList m_dataChoices; // the dataset combo's entries, one per session data source
 
     QAction* m_start = nullptr;

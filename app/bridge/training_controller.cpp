@@ -11,6 +11,7 @@ TrainingController::TrainingController(QObject* parent)
     m_worker->moveToThread(m_thread);
     // Worker -> controller: queued, so these arrive on the GUI thread.
     connect(m_worker, &TrainingWorker::runStarted, this, &TrainingController::runStarted);
+    connect(m_worker, &TrainingWorker::runChanged, this, &TrainingController::runChanged);
     connect(m_worker, &TrainingWorker::progressed, this, &TrainingController::progressed);
     connect(m_worker, &TrainingWorker::epochEnded, this, &TrainingController::epochEnded);
     connect(m_worker, &TrainingWorker::testEstimated, this, &TrainingController::testEstimated);
@@ -86,6 +87,11 @@ void TrainingController::pause()
 void TrainingController::stop()
 {
     post([w = m_worker] { w->stop(); });
+}
+
+void TrainingController::continueRun()
+{
+    post([w = m_worker] { w->continueRun(); });
 }
 
 void TrainingController::step()

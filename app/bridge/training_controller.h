@@ -26,6 +26,7 @@ public:
     void start();
     void pause();
     void stop();
+    void continueRun(); // TrainingWorker::continueRun
     void step();
     void reset(std::uint64_t weightSeed);
     void trainOnSample(std::size_t index);
@@ -46,6 +47,7 @@ public:
 
 signals:
     void runStarted(const nnlab::app::RunInfo& info);
+    void runChanged(const nnlab::app::RunChange& change);
     void progressed(const nnlab::app::ProgressReport& report);
     void epochEnded(const nnlab::app::EpochReport& report);
     void testEstimated(const nnlab::app::TestEstimate& estimate);

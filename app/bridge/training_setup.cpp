@@ -1,5 +1,7 @@
 #include "training_setup.h"
 
+#include <QStringList>
+
 namespace nnlab::app {
 
 namespace engine = nnlab::engine;
@@ -16,9 +18,12 @@ TrainingSetup TrainingSetup::fromPreset(const engine::Preset& preset)
     return s;
 }
 
+namespace {
+const char* const kOptimizerNames[] = {"SGD", "momentum", "RMSprop", "Adam"};
+} // namespace
+
 QString TrainingSetup::describe() const
 {
-    static const char* const kOptimizerNames[] = {"SGD", "momentum", "RMSprop", "Adam"};
     const auto& o = training.optimizer;
     QString text = QString::fromStdString(architecture.describe(engine::Detail::Brief));
     text += QStringLiteral(" · %1 l_r %2 · batch %3")
@@ -28,6 +33,23 @@ QString TrainingSetup::describe() const
     if (training.trainingSize < SIZE_MAX)
         text += QStringLiteral(" · %1 images").arg(training.trainingSize);
     return text;
+}
+
+QString describeChange(const engine::TrainingConfig& before, const engine::TrainingConfig& after)
+{
+    QStringList parts;
+    const auto& a = before.optimizer;
+    const auto& b = after.optimizer;
+    if (a.kind != b.kind)
+        parts << QStringLiteral("%1 → %2").arg(QLatin1String(kOptimizerNames[int(a.kind)]),
+                                                QLatin1String(kOptimizerNames[int(b.kind)]));
+    const QString lrBefore = QString::number(double(a.learningRate), 'g', 3);
+    const QString lrAfter = QString::number(double(b.learningRate), 'g', 3);
+    if (lrBefore != lrAfter)
+        parts << QStringLiteral("l_r %1 → %2").arg(lrBefore, lrAfter);
+    if (before.batchSize != after.batchSize)
+        parts << QStringLiteral("batch %1 → %2").arg(before.batchSize).arg(after.batchSize);
+    return parts.join(QStringLiteral(" · "));
 }
 
 QString TrainingSetup::validate(std::size_t trainingSamples) const

@@ -30,6 +30,10 @@ struct TrainingSetup
     QString validate(std::size_t trainingSamples) const;
 };
 
+// What differs in the live training settings (optimizer, l_r, batch size), as a curve's mark:
+// "l_r 0.3 → 0.03", "SGD → Adam · l_r 0.3 → 0.001"; empty if nothing does.
+QString describeChange(const engine::TrainingConfig& before, const engine::TrainingConfig& after);
+
 // A training and a test set, shared read-only between the GUI and the worker.
 struct DataPair
 {

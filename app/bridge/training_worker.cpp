@@ -62,6 +62,7 @@ void TrainingWorker::newTrainer(engine::Network network)
     m_trainer->setProgressCallback(
         [this](const engine::TrainingProgress& p) { meterProgress(p); }, std::chrono::milliseconds(0));
     m_meter.restart();
+    m_runEnded = false;
     m_epochsDone = 0;
     m_epochsThisStart = 0;
     m_runAnnounced = false;
@@ -75,11 +76,37 @@ void TrainingWorker::beginRunIfNeeded()
     if (m_runAnnounced)
         return;
     m_runAnnounced = true;
+    m_runEnded = false;
     ++m_run;
+    m_runInitial = std::make_shared<const engine::Network>(m_trainer->snapshot());
+    m_shownConfig = liveConfig();
     TrainingSetup shown = m_setup;
-    shown.training = m_trainer->config(); // with the l_r in use
-    emit runStarted(RunInfo{m_run, shown, m_data.name});
+    shown.training = m_shownConfig; // with the l_r in use
+    emit runStarted(RunInfo{m_run, shown, m_data.name, m_runInitial});
     emitSnapshot(); // the same weights, under the new run's number
+}
+
+void TrainingWorker::markChanges()
+{
+    const engine::TrainingConfig now = liveConfig();
+    const QString change = describeChange(m_shownConfig, now);
+    m_shownConfig = now;
+    if (!change.isEmpty())
+        emit runChanged(RunChange{m_run, epochFraction(), change});
+}
+
+double TrainingWorker::epochFraction() const
+{
+    return m_trainer->epoch() + double(m_trainer->cursor()) / double(std::max<std::size_t>(1, m_trainer->epochSize()));
+}
+
+void TrainingWorker::reportPosition(bool onlyPending)
+{
+    if (onlyPending && !m_meter.hasPending())
+        return;
+    meterProgress(engine::TrainingProgress{m_trainer->samplesSeen(), m_trainer->epoch(), m_trainer->cursor(),
+                                           m_trainer->epochSize(), epochFraction(), std::nan(""), std::nan(""), 0},
+                  true);
 }
 
 void TrainingWorker::start()
@@ -90,6 +117,32 @@ void TrainingWorker::start()
     }
     if (m_state == WorkerState::Running)
         return;
+    if (m_state == WorkerState::Idle && m_runEnded && m_runInitial) {
+        // The same initial weights, the settings now in use (m_setup.training: the last
+        // commands, before any l_r decay): only what was changed differs.
+        try {
+            newTrainer(*m_runInitial);
+        } catch (const std::exception& e) {
+            m_trainer.reset();
+            emit failed(QString::fromUtf8(e.what()));
+            return;
+        }
+    }
+    if (m_state == WorkerState::Idle)
+        m_epochsThisStart = 0;
+    setState(WorkerState::Running);
+    scheduleSlice();
+}
+
+void TrainingWorker::continueRun()
+{
+    if (!m_trainer) {
+        emit failed(QStringLiteral("Nothing to train: choose a network and data first."));
+        return;
+    }
+    if (m_state == WorkerState::Running)
+        return;
+    m_runEnded = false;
     if (m_state == WorkerState::Idle)
         m_epochsThisStart = 0;
     setState(WorkerState::Running);
@@ -101,26 +154,22 @@ void TrainingWorker::pause()
     if (m_state != WorkerState::Running)
         return;
     setState(WorkerState::Paused);
-    emitSnapshot(); // the views show exactly the weights training paused at
+    reportPosition(true); // the curve and the status bar reach where training paused
+    emitSnapshot();   // the views show exactly the weights training paused at
 }
 
 void TrainingWorker::stop()
 {
     if (!m_trainer)
         return;
-    const bool trained = m_runAnnounced;
-    setState(WorkerState::Idle);
-    if (trained) {
-        // The weights stay; the next start is a new run from them.
-        engine::Network net = m_trainer->snapshot();
-        keepLiveSettings();
-        try {
-            newTrainer(std::move(net));
-        } catch (const std::exception& e) {
-            m_trainer.reset();
-            emit failed(QString::fromUtf8(e.what()));
-        }
+    if (m_runAnnounced) {
+        // The weights stay; the next start is a new run from this run's initial weights, a
+        // continueRun trains these further.
+        reportPosition(true);
+        m_runEnded = true;
+        emitSnapshot();
     }
+    setState(WorkerState::Idle);
 }
 
 void TrainingWorker::step()
@@ -128,15 +177,13 @@ void TrainingWorker::step()
     if (!m_trainer || m_state == WorkerState::Running)
         return;
     beginRunIfNeeded();
+    m_runEnded = false; // a step trains these weights further, in this run
+    markChanges();
     try {
         const engine::SliceResult r = m_trainer->step();
         afterBatches(r);
         emitSnapshot();
-        meterProgress(engine::TrainingProgress{
-            m_trainer->samplesSeen(), m_trainer->epoch(), m_trainer->cursor(),
-            m_trainer->epochSize(),
-            m_trainer->epoch() + double(m_trainer->cursor()) / double(m_trainer->epochSize()),
-            std::nan(""), std::nan(""), 0}, true);
+        reportPosition();
         if (m_state == WorkerState::Idle && m_trainer->samplesSeen() > 0)
             setState(WorkerState::Paused);
     } catch (const std::exception& e) {
@@ -174,6 +221,7 @@ void TrainingWorker::trainOnSample(std::size_t index)
         return;
     }
     beginRunIfNeeded();
+    m_runEnded = false;
     try {
         auto before = std::make_shared<const engine::Network>(m_trainer->snapshot());
         engine::Network net = *before;
@@ -205,44 +253,46 @@ float TrainingWorker::learningRate() const
     return m_trainer ? m_trainer->optimizer().learningRate : m_setup.training.optimizer.learningRate;
 }
 
-void TrainingWorker::keepLiveSettings()
+engine::TrainingConfig TrainingWorker::liveConfig() const
 {
-    if (m_trainer) {
-        m_setup.training = m_trainer->config();
-        m_setup.training.optimizer = m_trainer->optimizer();
-    }
+    engine::TrainingConfig config = m_trainer->config();
+    config.optimizer = m_trainer->optimizer(); // l_r after any decay
+    return config;
 }
 
-// The training settings live in one place: the trainer (its optimizer's settings, its config's
-// batch size) while there is a trainer, m_setup.training (for the next one) while there is none.
+void TrainingWorker::keepLiveSettings()
+{
+    if (m_trainer)
+        m_setup.training = liveConfig();
+}
+
+// The training settings in use live in the trainer (liveConfig()); m_setup.training keeps the
+// last commands (before any l_r decay) for the next trainer.
 void TrainingWorker::setLearningRate(float learningRate)
 {
     if (!(learningRate > 0.0f) || !std::isfinite(learningRate))
         return;
+    m_setup.training.optimizer.learningRate = learningRate;
     if (m_trainer)
         m_trainer->setLearningRate(learningRate);
-    else
-        m_setup.training.optimizer.learningRate = learningRate;
 }
 
 void TrainingWorker::setOptimizer(const engine::OptimizerSettings& settings)
 {
     if (!settings.validate().empty())
         return;
+    m_setup.training.optimizer = settings;
     if (m_trainer)
         m_trainer->setOptimizer(settings);
-    else
-        m_setup.training.optimizer = settings;
 }
 
 void TrainingWorker::setBatchSize(int batchSize)
 {
     if (batchSize < 1)
         return;
+    m_setup.training.batchSize = batchSize;
     if (m_trainer)
         m_trainer->setBatchSize(batchSize);
-    else
-        m_setup.training.batchSize = batchSize;
 }
 
 void TrainingWorker::setEpochs(int epochs)
@@ -275,6 +325,7 @@ void TrainingWorker::runSlice()
         return;
     }
     beginRunIfNeeded();
+    markChanges();
     try {
         const engine::SliceResult r =
             m_trainer->trainUntil(Clock::now() + kSlice, [this] { return !interrupted(); });
@@ -342,10 +393,16 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
     emit epochEnded(report);
     emitSnapshot();
 
-    if (m_setup.learningRateDecay < 1.0f)
+    if (m_setup.learningRateDecay < 1.0f) {
+        // The decay is part of the run's settings: the curve marks no change for it.
+        const bool shown = m_shownConfig.optimizer.learningRate == learningRate();
         m_trainer->setLearningRate(learningRate() * m_setup.learningRateDecay);
+        if (shown)
+            m_shownConfig.optimizer.learningRate = learningRate();
+    }
     if (m_state == WorkerState::Running && m_epochsThisStart >= m_setup.epochs) {
-        setState(WorkerState::Idle); // the next start trains setup.epochs more in this run
+        m_runEnded = true; // the next start is a new run; continueRun trains on in this one
+        setState(WorkerState::Idle);
         emit finished();
     }
 }
@@ -384,10 +441,7 @@ void TrainingWorker::quickTest()
                                                  [this] { return !interrupted(); }, m_threads);
     if (!e)
         return;
-    emit testEstimated(TestEstimate{
-        m_run,
-        m_trainer->epoch() + double(m_trainer->cursor()) / double(std::max<std::size_t>(1, m_trainer->epochSize())),
-        e->loss, e->accuracy});
+    emit testEstimated(TestEstimate{m_run, epochFraction(), e->loss, e->accuracy});
 }
 
 } // namespace nnlab::app

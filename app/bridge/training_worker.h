@@ -20,12 +20,23 @@ namespace nnlab::app {
 
 enum class WorkerState { Idle, Running, Paused };
 
-// A new coloured series in the plots: a fresh trainer on new or loaded weights.
+// A new coloured series in the plots: a fresh trainer on new or loaded weights, or a Start
+// after a run ended (from that run's initial weights).
 struct RunInfo
 {
     int run = 0;
-    TrainingSetup setup;
+    TrainingSetup setup; // with the l_r in use at the run's first batch
     QString dataName;
+    NetworkPtr initial;  // the weights before the run's first batch (never null)
+};
+
+// A training setting changed within a run, live or before a Continue: the curve marks it, so a
+// legend never describes settings that did not produce its curve.
+struct RunChange
+{
+    int run = 0;
+    double epochFraction = 0; // where on the curve (epochs) the new settings begin
+    QString change;           // "l_r 0.3 → 0.03", "SGD → Adam", "batch 1 → 32"
 };
 
 // At most every TrainingWorker::kProgressInterval, metered by ProgressMeter (its comments say
@@ -102,10 +113,16 @@ public:
     // New trainer for `setup` on `data`, starting from `initial` (null: fresh random weights
     // from setup.init and setup.weightSeed). Stops any run; a new run (series) begins.
     void configure(const TrainingSetup& setup, const DataPair& data, NetworkPtr initial);
-    void start();   // also resumes; after the last epoch, trains setup.epochs more
+    // Starts, or resumes a paused run. After a run ended (its epochs done, or stop()), a new run
+    // (series) from the ended run's initial weights, with the settings now in use: only the
+    // knobs changed since differ.
+    void start();
     void pause();
-    void stop();    // ends the run; the next start begins a new series from these weights
-    void step();    // exactly one batch (one sample in the lesson's per-sample mode)
+    void stop();    // ends the run; the weights stay (continueRun trains them further)
+    // Trains the current weights setup.epochs more epochs in the same run (series), marking any
+    // setting changed since (runChanged); resumes a paused run.
+    void continueRun();
+    void step();    // exactly one batch (one sample in the lesson's per-sample mode); same run
     void reset(std::uint64_t weightSeed); // fresh random weights, a new run
     // One lesson update (SGD, this image alone) on training image `index`, when not running.
     void trainOnSample(std::size_t index);
@@ -121,6 +138,7 @@ public:
 
 signals:
     void runStarted(const nnlab::app::RunInfo& info);
+    void runChanged(const nnlab::app::RunChange& change);
     void progressed(const nnlab::app::ProgressReport& report);
     void epochEnded(const nnlab::app::EpochReport& report);
     void testEstimated(const nnlab::app::TestEstimate& estimate);
@@ -137,6 +155,13 @@ private:
     void setState(WorkerState state);
     void newTrainer(engine::Network network);
     void beginRunIfNeeded();
+    // Before the run's next batch: emits runChanged if its training settings differ from those
+    // the curve shows so far.
+    void markChanges();
+    // A metered report of the position now (forced: the pending samples reach the curve);
+    // with onlyPending, only if samples wait to be reported.
+    void reportPosition(bool onlyPending = false);
+    double epochFraction() const;
     void afterBatches(const engine::SliceResult& result);
     void finishEpoch(const engine::EpochSummary& summary);
     void emitSnapshot();
@@ -147,11 +172,12 @@ private:
     float learningRate() const;
     // The live settings (l_r after decay, optimizer, batch size) carried into the next trainer.
     void keepLiveSettings();
+    engine::TrainingConfig liveConfig() const; // the trainer's settings in use (needs a trainer)
     void quickTest();
     bool interrupted() const;
 
     // The setup the next trainer is built from; while a trainer exists, its config holds the
-    // live training settings (keepLiveSettings copies them back before a new trainer).
+    // training settings in use (liveConfig(), with l_r decay; keepLiveSettings copies them back).
     TrainingSetup m_setup;
     DataPair m_data;
     std::unique_ptr<engine::Trainer> m_trainer;
@@ -159,6 +185,9 @@ private:
     WorkerState m_state = WorkerState::Idle;
     bool m_sliceQueued = false;
     bool m_runAnnounced = false;
+    bool m_runEnded = false;    // its epochs done, or stopped: the next start is a new run
+    NetworkPtr m_runInitial;    // the current run's weights before its first batch
+    engine::TrainingConfig m_shownConfig; // the settings the run's legend and marks describe
     int m_run = 0;
     int m_epochsThisStart = 0;  // epochs finished since the last start()
     int m_epochsDone = 0;       // in this run

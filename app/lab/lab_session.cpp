@@ -17,7 +17,10 @@ LabSession::LabSession(QObject* parent) : QObject(parent), m_controller(new Trai
         m_dataSources.push_back(DataSource::FashionMnist);
     m_dataSources.push_back(DataSource::Files);
 
-    connect(m_controller, &TrainingController::runStarted, this, [this] { m_freshWeights = false; });
+    connect(m_controller, &TrainingController::runStarted, this, [this](const RunInfo& info) {
+        m_freshWeights = false;
+        m_runInitialWeights[info.run] = info.initial;
+    });
     connect(m_controller, &TrainingController::snapshotReady, this, [this](const NetworkSnapshot& s) {
         m_snapshot = s;
         emit snapshotChanged(s);
@@ -84,6 +87,12 @@ void LabSession::onLoaded(const DataPair& data)
         initial = m_snapshot.network; // keep what was learned when only the data changed shape-alike
     configure(setup, initial);
     emit dataReady();
+}
+
+NetworkPtr LabSession::runInitialWeights(int run) const
+{
+    const auto it = m_runInitialWeights.find(run);
+    return it == m_runInitialWeights.end() ? NetworkPtr{} : it->second;
 }
 
 QStringList LabSession::classNames() const

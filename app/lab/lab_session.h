@@ -12,6 +12,7 @@
 #include <QThreadPool>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -61,6 +62,9 @@ public:
     QString whyNotFit(const engine::Architecture& a, const QString& name) const;
     const NetworkSnapshot& snapshot() const { return m_snapshot; }
     bool hasFreshWeights() const { return m_freshWeights; }
+    // The weights run `run` started from (a Start after a run ended starts from them again);
+    // null for a run not seen.
+    NetworkPtr runInitialWeights(int run) const;
     // Test accuracy at the last epoch end on this data (0..1), if any.
     std::optional<double> lastTestAccuracy() const { return m_lastTestAccuracy; }
     // The newest weights with what is known about them, for a model file.
@@ -114,6 +118,7 @@ private:
     NetworkSnapshot m_snapshot;
     bool m_freshWeights = true; // untrained since the last configure or reset
     std::optional<double> m_lastTestAccuracy;
+    std::map<int, NetworkPtr> m_runInitialWeights;
 };
 
 } // namespace nnlab::app

@@ -26,7 +26,8 @@ std::optional<MeteredProgress> ProgressMeter::add(const engine::TrainingProgress
             m_trainingSeconds += double(samples) / report.samplesPerSecond;
         m_samples += samples;
     }
-    if (!force && now - m_lastSent < m_interval)
+    const bool epochEnd = report.epochSize > 0 && report.cursor == report.epochSize;
+    if (!force && !epochEnd && now - m_lastSent < m_interval)
         return std::nullopt;
     m_lastSent = now;
 

@@ -37,9 +37,13 @@ public:
     // A new run of samples (a new trainer): forgets the sums and the average, keeps the clock.
     void restart();
     // Adds one trainer report (the samples since its previous report). Returns the metered
-    // report when one is due at `now` (or `force`), else nothing.
+    // report when one is due at `now`, or `force`, or the report is an epoch's last (cursor ==
+    // epochSize: the curve and the status bar reach every epoch's end), else nothing.
     std::optional<MeteredProgress> add(const engine::TrainingProgress& report, Clock::time_point now,
                                        bool force = false);
+
+    // Samples added since the last metered report.
+    bool hasPending() const { return m_samples > 0; }
 
 private:
     std::chrono::milliseconds m_interval;

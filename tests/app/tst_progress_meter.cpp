@@ -52,6 +52,24 @@ private slots:
         QCOMPARE(next->progress.samplesSeen, std::uint64_t(400)); // the newest position
     }
 
+    void anEpochsLastReportLeavesWithinTheInterval()
+    {
+        // 100 images an epoch, trained in far less than the interval: each epoch's last report
+        // (cursor == epochSize) still leaves, so the curve reaches every epoch's end.
+        ProgressMeter meter(50ms);
+        const auto t0 = ProgressMeter::Clock::now();
+        QVERIFY(meter.add(report(50, 1.0, 0.5, 1000, 100), t0));
+        QVERIFY(!meter.add(report(90, 1.0, 0.5, 1000, 100), t0 + 1ms));
+        TrainingProgress end = report(100, 2.0, 0.5, 1000, 100);
+        end.cursor = 100; // the trainer's report at the epoch's end, before the next begins
+        end.epochFraction = 1.0;
+        const auto last = meter.add(end, t0 + 2ms);
+        QVERIFY(last);
+        QCOMPARE(last->progress.epochFraction, 1.0);
+        QCOMPARE(last->progress.runningLoss, 1.2); // the 50 samples since the first report
+        QVERIFY(!meter.add(report(110, 1.0, 0.5, 1000, 100), t0 + 3ms)); // then the limit again
+    }
+
     void forcedReportLeavesAtOnce()
     {
         ProgressMeter meter(50ms);
