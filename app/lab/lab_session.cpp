@@ -258,7 +258,13 @@ bool LabSession::configure(const TrainingSetup& setup, NetworkPtr initial)
         return false;
     }
     m_freshWeights = !initial;
-    m_controller->configure(m_setup, m_data, initial);
+    // The run's legend names the learner's digits it trains on (they follow the set's own).
+    DataPair data = m_data;
+    const std::size_t used = std::min(m_setup.training.trainingSize, m_data.train->size());
+    const std::size_t own = m_ownTrain ? m_ownTrain->size() : used;
+    if (used > own)
+        data.name += tr(" + %n of yours", nullptr, int(used - own));
+    m_controller->configure(m_setup, data, initial);
     emit configured();
     return true;
 }

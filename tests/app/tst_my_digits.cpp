@@ -155,9 +155,12 @@ private slots:
 
         // During a run it waits for the run's end.
         QSignalSpy progress(s.controller(), &app::TrainingController::progressed);
+        QSignalSpy runs(s.controller(), &app::TrainingController::runStarted);
         s.setEpochs(1000);
         s.controller()->start();
         QVERIFY(progress.wait(10000));
+        QCOMPARE(runs.count(), 1);
+        QCOMPARE(runs.first().at(0).value<app::RunInfo>().dataName, QStringLiteral("MNIST + 1 of yours"));
         QVERIFY(s.myDigits()->add(5, bar(15)).isEmpty());
         QCOMPARE(s.myDigits()->count(), 2);
         QCOMPARE(s.data().train->size(), std::size_t(60001));
@@ -204,6 +207,7 @@ private slots:
         QVERIFY(runs.wait(10000));
         const app::RunInfo info = runs.last().at(0).value<app::RunInfo>();
         QCOMPARE(info.setup.epochs, 2);
+        QCOMPARE(info.dataName, QStringLiteral("MNIST + 1 of yours")); // the legend says so
         QCOMPARE(info.setup.training.trainingSize, std::size_t(SIZE_MAX)); // all of MNIST and mine
         QCOMPARE(s.setup().epochs, 2);
         QTRY_VERIFY(!progress.isEmpty());
