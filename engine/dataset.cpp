@@ -1,6 +1,7 @@
 #include "dataset.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace nnlab::engine {
 
@@ -15,6 +16,40 @@ Dataset Dataset::head(std::size_t n) const
     out.labels.assign(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(n));
     out.pixels.assign(pixels.begin(),
                       pixels.begin() + static_cast<std::ptrdiff_t>(n * pixelsPerImage()));
+    if (!origins.empty())
+        out.origins.assign(origins.begin(), origins.begin() + static_cast<std::ptrdiff_t>(n));
+    return out;
+}
+
+std::size_t Dataset::countFrom(ImageOrigin o) const
+{
+    if (origins.empty()) return o == ImageOrigin::Set ? size() : 0;
+    return static_cast<std::size_t>(std::count(origins.begin(), origins.end(), o));
+}
+
+Dataset joined(const Dataset& first, const Dataset& second, ImageOrigin secondOrigin)
+{
+    const auto shape = [](const Dataset& d) {
+        return std::to_string(d.rows) + "x" + std::to_string(d.cols);
+    };
+    if (first.size() == 0 || second.size() == 0)
+        throw std::invalid_argument(
+            "cannot join " + (first.size() == 0 ? first.name : second.name) + ": it has no images");
+    if (first.rows != second.rows || first.cols != second.cols)
+        throw std::invalid_argument("cannot join " + second.name + " to " + first.name +
+                                    ": its images are " + shape(second) + " pixels, not " +
+                                    shape(first));
+    if (first.classNames != second.classNames)
+        throw std::invalid_argument("cannot join " + second.name + " to " + first.name + ": its " +
+                                    std::to_string(second.classCount()) +
+                                    " classes are not the same as the " +
+                                    std::to_string(first.classCount()) + " of " + first.name);
+    Dataset out = first;
+    out.name = first.name + " + " + second.name;
+    out.pixels.insert(out.pixels.end(), second.pixels.begin(), second.pixels.end());
+    out.labels.insert(out.labels.end(), second.labels.begin(), second.labels.end());
+    out.origins.resize(first.size(), ImageOrigin::Set);
+    out.origins.insert(out.origins.end(), second.size(), secondOrigin);
     return out;
 }
 

@@ -7,6 +7,14 @@
 
 namespace nnlab::engine {
 
+// Where an image of a training set came from: the set as it was loaded, or the learner's own
+// digits (drawn in the lab and saved to my-digits.csv) joined onto it.
+enum class ImageOrigin : std::uint8_t
+{
+    Set = 0,
+    Mine = 1
+};
+
 struct Dataset
 {
     std::string name;                    // "MNIST train", "Fashion-MNIST test", a file name...
@@ -15,15 +23,28 @@ struct Dataset
     std::vector<std::uint8_t> pixels;    // size() * rows * cols, row-major, 0 = background
     std::vector<std::uint8_t> labels;    // size() entries, each < classNames.size()
     std::vector<std::string> classNames; // "0".."9" for digits; "T-shirt/top".. for Fashion-MNIST
+    std::vector<ImageOrigin> origins;    // empty (all ImageOrigin::Set), or size() entries
 
     std::size_t size() const { return labels.size(); }
     int pixelsPerImage() const { return rows * cols; }
     int classCount() const { return static_cast<int>(classNames.size()); }
     const std::uint8_t* image(std::size_t i) const { return pixels.data() + i * pixelsPerImage(); }
 
+    ImageOrigin origin(std::size_t i) const
+    {
+        return origins.empty() ? ImageOrigin::Set : origins[i];
+    }
+    std::size_t countFrom(ImageOrigin origin) const;
+
     // The first n images (n >= size() keeps all): the lesson trains on its first 100.
     Dataset head(std::size_t n) const;
 };
+
+// `first`'s images (keeping their origins), then `second`'s, all marked `secondOrigin`: MNIST's
+// 60,000 training images plus the learner's digits. Throws std::invalid_argument with a sentence
+// if either set has no images, or their image sizes or classes differ.
+Dataset joined(const Dataset& first, const Dataset& second,
+               ImageOrigin secondOrigin = ImageOrigin::Mine);
 
 std::vector<std::string> digitClassNames();        // "0".."9"
 std::vector<std::string> fashionMnistClassNames(); // "T-shirt/top", "Trouser", ...

@@ -377,8 +377,9 @@ void ControlPanel::setTrainingSetMaximum(int images)
 {
     const bool all = m_trainingSize->value() >= m_trainingSize->maximum();
     m_updating = true;
-    m_trainingSize->setMaximum(std::max(kMinTrainingSize, images));
-    m_trainingSize->setMinimum(std::min(kMinTrainingSize, images));
+    // Never more than the set has: a 1-image set shows 1, MNIST and 3 of yours 60,003.
+    m_trainingSize->setMinimum(std::max(1, std::min(kMinTrainingSize, images)));
+    m_trainingSize->setMaximum(std::max(1, images));
     if (all)
         m_trainingSize->setValue(m_trainingSize->maximum());
     m_updating = false;

@@ -5,6 +5,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
@@ -109,6 +110,8 @@ void DigitListModel::rebuild()
                 continue;
             if (m_filter.wrongOnly && (!known || m_predicted[i] == label))
                 continue;
+            if (m_filter.mineOnly && m_data->origin(i) != engine::ImageOrigin::Mine)
+                continue;
             m_rows.push_back(i);
         }
         if (m_filter.leastConfidentFirst && known)
@@ -142,9 +145,13 @@ QVariant DigitListModel::data(const QModelIndex& index, int role) const
         return known ? QVariant(double(m_confidence[i])) : QVariant();
     case IndexRole:
         return qulonglong(i);
+    case MineRole:
+        return m_data->origin(i) == engine::ImageOrigin::Mine;
     case Qt::ToolTipRole: {
         const QString name = QString::fromStdString(m_data->classNames[std::size_t(label)]);
         QString tip = tr("#%1: %2").arg(i).arg(withArticle(name)); // "an 8"
+        if (m_data->origin(i) == engine::ImageOrigin::Mine)
+            tip += tr(" (mine: drawn in the Draw view, saved in my-digits.csv)");
         // The largest output as a number: a sigmoid output is no percentage or probability.
         if (known)
             tip += tr(", the network says %1 (largest output %2)")
@@ -174,6 +181,22 @@ void DigitDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
                         image.width() * kScale, image.height() * kScale);
     painter->setRenderHint(QPainter::SmoothPixmapTransform, false); // crisp pixels
     painter->drawImage(picture, image);
+    if (index.data(DigitListModel::MineRole).toBool()) {
+        // The learner's own digit: a frame and a tag, neither green nor red (right and wrong).
+        const QColor mine(230, 140, 0);
+        painter->setPen(QPen(mine, 2));
+        painter->drawRect(picture.adjusted(-1, -1, 0, 0));
+        QFont small = option.font;
+        small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.75));
+        small.setBold(true);
+        painter->setFont(small);
+        const QFontMetrics metrics(small);
+        const QRect tag(picture.left(), picture.top(), metrics.horizontalAdvance(tr("mine")) + 4,
+                        metrics.height());
+        painter->fillRect(tag, mine);
+        painter->setPen(Qt::black);
+        painter->drawText(tag, Qt::AlignCenter, tr("mine"));
+    }
 
     const int label = index.data(DigitListModel::TrueLabelRole).toInt();
     const QVariant predicted = index.data(DigitListModel::PredictedRole);
@@ -205,7 +228,8 @@ DigitGallery::DigitGallery(QWidget* parent)
     : QWidget(parent), m_model(new DigitListModel(this)), m_view(new DigitListView),
       m_set(new QComboBox), m_trueLabel(new QComboBox), m_predicted(new QComboBox),
       m_wrongOnly(new QCheckBox(tr("&Misclassified only"))),
-      m_leastConfident(new QCheckBox(tr("Least &confident first"))), m_count(new QLabel)
+      m_leastConfident(new QCheckBox(tr("Least &confident first"))),
+      m_mineOnly(new QCheckBox(tr("Mine only"))), m_count(new QLabel)
 {
     m_set->addItems({tr("Test images"), tr("Training images")});
     m_set->setToolTip(tr("The 10,000 test images the network never learns from, or the "
@@ -215,6 +239,8 @@ DigitGallery::DigitGallery(QWidget* parent)
     m_wrongOnly->setToolTip(tr("Show only the digits the network gets wrong"));
     m_leastConfident->setToolTip(tr("Sort by the network's largest output, lowest first: the "
                                     "digits it finds hardest"));
+    m_mineOnly->setToolTip(tr("Show only your own digits: those you added in the Draw view "
+                              "(my-digits.csv), which join MNIST's training images"));
     fillClassChoices();
 
     m_view->setModel(m_model);
@@ -241,6 +267,7 @@ DigitGallery::DigitGallery(QWidget* parent)
     bar->addWidget(m_predicted);
     bar->addWidget(m_wrongOnly);
     bar->addWidget(m_leastConfident);
+    bar->addWidget(m_mineOnly);
     bar->addStretch(1);
     bar->addWidget(m_count);
     auto* column = new QVBoxLayout(this);
@@ -259,7 +286,7 @@ DigitGallery::DigitGallery(QWidget* parent)
     });
     for (QComboBox* c : {m_trueLabel, m_predicted})
         connect(c, &QComboBox::currentIndexChanged, this, &DigitGallery::applyFilter);
-    for (QCheckBox* c : {m_wrongOnly, m_leastConfident})
+    for (QCheckBox* c : {m_wrongOnly, m_leastConfident, m_mineOnly})
         connect(c, &QCheckBox::toggled, this, &DigitGallery::applyFilter);
     connect(m_model, &QAbstractItemModel::modelReset, this, &DigitGallery::updateCount);
     connect(m_view, &QListView::clicked, this, [this](const QModelIndex& index) {
@@ -337,6 +364,7 @@ void DigitGallery::applyFilter()
     f.predicted = m_predicted->currentData().toInt();
     f.wrongOnly = m_wrongOnly->isChecked();
     f.leastConfidentFirst = m_leastConfident->isChecked();
+    f.mineOnly = m_mineOnly->isChecked();
     m_model->setFilter(f);
     updateCount();
 }
@@ -348,6 +376,11 @@ void DigitGallery::updateCount()
         m_count->setText(tr("waiting for the network's predictions…"));
     else
         m_count->setText(tr("%n digit(s)", nullptr, m_model->rowCount()));
+    const engine::Dataset* shown = m_model->dataset();
+    const int mine = shown ? int(shown->countFrom(engine::ImageOrigin::Mine)) : 0;
+    m_mineOnly->setEnabled(mine > 0 || m_mineOnly->isChecked());
+    if (mine > 0)
+        m_count->setText(m_count->text() + tr(" · %n of yours", nullptr, mine));
 }
 
 } // namespace nnlab::ui

@@ -1,6 +1,7 @@
 // The digit gallery: every training or test image as a crisp 28x28 picture with its true label
 // and the network's current prediction (green right, red wrong). Model/view with a delegate, so
-// 60,000 digits scroll smoothly; filters by true label, prediction, misclassified, confidence.
+// 60,000 digits scroll smoothly; filters by true label, prediction, misclassified, confidence,
+// and the learner's own digits in the training set (marked "mine").
 #pragma once
 
 #include "engine/dataset.h"
@@ -25,7 +26,14 @@ class DigitListModel : public QAbstractListModel
     Q_OBJECT
 
 public:
-    enum Role { ImageRole = Qt::UserRole + 1, TrueLabelRole, PredictedRole, ConfidenceRole, IndexRole };
+    enum Role {
+        ImageRole = Qt::UserRole + 1,
+        TrueLabelRole,
+        PredictedRole,
+        ConfidenceRole,
+        IndexRole,
+        MineRole, // the learner's own digit (engine::ImageOrigin::Mine)
+    };
 
     struct Filter
     {
@@ -33,6 +41,7 @@ public:
         int predicted = -1;
         bool wrongOnly = false;
         bool leastConfidentFirst = false;
+        bool mineOnly = false; // the learner's digits (engine::ImageOrigin::Mine) only
         bool operator==(const Filter&) const = default;
     };
 
@@ -96,6 +105,7 @@ public:
     QComboBox* predictedChoice() const { return m_predicted; }
     QCheckBox* wrongOnly() const { return m_wrongOnly; }
     QCheckBox* leastConfident() const { return m_leastConfident; }
+    QCheckBox* mineOnly() const { return m_mineOnly; }
 
 signals:
     // A digit was clicked: which set and its index there.
@@ -115,6 +125,7 @@ private:
     QComboBox* m_predicted;
     QCheckBox* m_wrongOnly;
     QCheckBox* m_leastConfident;
+    QCheckBox* m_mineOnly;
     QLabel* m_count;
     std::shared_ptr<const engine::Dataset> m_train, m_test;
     std::vector<std::uint8_t> m_predictedSets[2];

@@ -9,15 +9,12 @@
 
 #include <QCheckBox>
 #include <QDir>
-#include <QFile>
-#include <QFileInfo>
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSlider>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -36,7 +33,10 @@ DrawPanel::DrawPanel(QWidget* parent)
       m_undo(new QPushButton(tr("&Undo"))), m_brush(new QSlider(Qt::Horizontal)),
       m_explain(new QCheckBox(tr("&Explain"))), m_seen(new QLabel), m_answer(new QLabel),
       m_detail(new QLabel), m_plot(new QCustomPlot), m_label(new QSpinBox),
-      m_add(new QPushButton(tr("&Add to training set"))), m_addStatus(new QLabel), m_timer(new QTimer(this))
+      m_add(new QPushButton(tr("&Add to training set"))), m_addStatus(new QLabel),
+      m_mine(new QLabel),
+      m_train(new QPushButton(tr("Train on my digits"))), m_trainEpochs(new QSpinBox),
+      m_myDigits(new app::MyDigits({}, this)), m_timer(new QTimer(this))
 {
     m_clear->setToolTip(tr("Wipe the canvas (Esc; Ctrl+Z brings it back)"));
     m_undo->setToolTip(tr("Take back the last stroke, or the last Clear (Ctrl+Z)"));
@@ -61,10 +61,18 @@ DrawPanel::DrawPanel(QWidget* parent)
     m_detail->setWordWrap(true);
     m_label->setRange(0, 9);
     m_label->setToolTip(tr("What digit you drew: the label it is saved with"));
-    m_add->setToolTip(tr("Save the 28×28 image with this label to your own dataset (CSV, the "
-                         "lesson's format). Open it with File ▸ Open dataset files to train on "
-                         "your handwriting."));
+    m_add->setToolTip(tr("Save the 28×28 image with this label to your own digits (my-digits.csv, "
+                         "the lesson's CSV format). They join MNIST's training images, now and at "
+                         "every start."));
     m_addStatus->setWordWrap(true);
+    m_mine->setWordWrap(true);
+    m_trainEpochs->setRange(1, 20);
+    m_trainEpochs->setSuffix(tr(" epoch(s)"));
+    m_trainEpochs->setToolTip(tr("How many epochs Train on my digits walks through MNIST's "
+                                 "training images and yours"));
+    m_train->setToolTip(tr("Go on training this network, from its current weights, on MNIST's "
+                           "60,000 training images mixed with your digits (the lesson's \"other "
+                           "training set\"): a new run on the curves."));
 
     auto* rect = m_plot->axisRect();
     m_bars = new QCPBars(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
@@ -114,6 +122,11 @@ DrawPanel::DrawPanel(QWidget* parent)
     right->addWidget(m_plot, 1);
     right->addLayout(addRow);
     right->addWidget(m_addStatus);
+    auto* trainRow = new QHBoxLayout;
+    trainRow->addWidget(m_train, 1);
+    trainRow->addWidget(m_trainEpochs);
+    right->addWidget(m_mine);
+    right->addLayout(trainRow);
 
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(2, 2, 2, 2);
@@ -133,15 +146,44 @@ DrawPanel::DrawPanel(QWidget* parent)
     m_canvas->setBrushWidth(m_brush->value() / 100.0);
     connect(m_explain, &QCheckBox::toggled, this, &DrawPanel::classifyNow);
     connect(m_add, &QPushButton::clicked, this, &DrawPanel::addToTrainingSet);
-
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    m_userPath = folder + QStringLiteral("/my-digits.csv");
+    connect(m_train, &QPushButton::clicked, this,
+            [this] { emit trainOnMyDigitsRequested(m_trainEpochs->value()); });
+    setMyDigits(m_myDigits);
     classifyNow();
 }
 
 void DrawPanel::setUserDatasetPath(const QString& path)
 {
-    m_userPath = path;
+    m_myDigits->setPath(path);
+}
+
+void DrawPanel::setMyDigits(app::MyDigits* digits)
+{
+    disconnect(m_myDigitsChanged);
+    m_myDigits = digits;
+    m_myDigitsChanged =
+        connect(m_myDigits, &app::MyDigits::changed, this, &DrawPanel::showMyDigits);
+    showMyDigits();
+}
+
+void DrawPanel::showMyDigits()
+{
+    const int count = m_myDigits->count();
+    const int joined = m_myDigits->inTrainingSet();
+    const QString file = QDir::toNativeSeparators(m_myDigits->path());
+    m_train->setEnabled(count > 0);
+    if (count == 0)
+        m_mine->setText(tr("None of your digits yet: they are saved in %1 and join MNIST's "
+                           "training images.").arg(file));
+    else if (joined == count)
+        m_mine->setText(tr("%n of your digits in the training set, after MNIST's 60,000 "
+                           "(\"Mine only\" in the Digits view shows them). Saved in %1, they join "
+                           "it again at every start.", nullptr, count).arg(file));
+    else
+        m_mine->setText(tr("%n of your digits saved in %1; %2 in the training set now. They "
+                           "join it when MNIST is the data and no run is under way.", nullptr, count)
+                            .arg(file)
+                            .arg(joined));
 }
 
 void DrawPanel::setNetwork(app::NetworkPtr network)
@@ -272,31 +314,14 @@ void DrawPanel::addToTrainingSet()
         m_addStatus->setText(tr("Draw a digit first."));
         return;
     }
-    QDir().mkpath(QFileInfo(m_userPath).absolutePath());
-    QFile file(m_userPath);
-    if (!file.open(QIODevice::Append | QIODevice::Text)) {
-        emit failed(tr("%1 could not be opened for writing: %2").arg(m_userPath, file.errorString()));
+    if (const QString why = m_myDigits->add(m_label->value(), *m_result.seen); !why.isEmpty()) {
+        emit failed(why);
         return;
     }
-    QByteArray line = QByteArray::number(m_label->value());
-    for (const std::uint8_t p : *m_result.seen)
-        line += ',' + QByteArray::number(p);
-    line += '\n';
-    if (file.write(line) != line.size() || !file.flush()) {
-        emit failed(tr("%1 could not be written: %2").arg(m_userPath, file.errorString()));
-        return;
-    }
-    file.close();
-    int count = 0;
-    if (QFile in(m_userPath); in.open(QIODevice::ReadOnly))
-        while (!in.atEnd())
-            count += !in.readLine().trimmed().isEmpty();
-    m_addStatus->setText(tr("Saved as %1: %2 digit(s) in %3. Open it with File ▸ Open dataset "
-                            "files (with a test CSV) to train on your handwriting.")
-                             .arg(withArticle(QString::number(m_label->value())))
-                             .arg(count)
-                             .arg(QDir::toNativeSeparators(m_userPath)));
-    emit digitAdded(m_userPath, count);
+    m_addStatus->setText(tr("Saved as %1 in %2.")
+                             .arg(withArticle(QString::number(m_label->value())),
+                                  QDir::toNativeSeparators(m_myDigits->path())));
+    emit digitAdded(m_myDigits->path(), m_myDigits->count());
     m_canvas->clear();
 }
 

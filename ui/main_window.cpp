@@ -151,6 +151,12 @@ void MainWindow::buildViews()
     connect(m_draw, &DrawPanel::digitAdded, this, [this](const QString& path, int count) {
         statusBar()->showMessage(tr("%1 of your digits in %2").arg(count).arg(path), 6000);
     });
+    m_draw->setMyDigits(m_session->myDigits()); // saved in my-digits.csv, joined onto MNIST
+    connect(m_draw, &DrawPanel::trainOnMyDigitsRequested, this, [this](int epochs) {
+        if (const QString why = m_session->trainOnMyDigits(epochs); !why.isEmpty())
+            return showMessage(tr("Train on my digits"), why);
+        m_controls->setSetup(setup()); // the epochs and training images this run uses
+    });
     connect(m_inspector, &StepInspector::stepRequested, this, [this] {
         if (const auto index = m_scheduler->inspectedTrainingImage())
             controller()->trainOnSample(*index);
@@ -315,6 +321,8 @@ void MainWindow::connectSession()
     connect(m_session, &L::dataLoading, this, [this] { statusBar()->showMessage(tr("Loading data…")); });
     connect(m_session, &L::dataFailed, this,
             [this](const QString& why) { showMessage(tr("The data could not be loaded"), why); });
+    connect(m_session, &L::dataWarning, this,
+            [this](const QString& why) { showMessage(tr("About the training set"), why); });
     connect(m_session, &L::dataIndexChanged, this,
             [this](int index) { m_controls->setDatasets(m_dataChoices, index); });
     connect(m_session, &L::dataChanged, this, [this](const app::DataPair& data) {

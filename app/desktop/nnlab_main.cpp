@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTemporaryDir>
 
 #include <cstdio>
@@ -85,6 +86,8 @@ int main(int argc, char** argv)
         options.askToSaveOnQuit = false;
         options.settingsFile = scratch.filePath(QStringLiteral("settings.ini"));
     }
+    if (scripted) // nor the user's digits (my-digits.csv joins MNIST's training set otherwise)
+        qputenv("XDG_DATA_HOME", QFile::encodeName(scratch.path()));
     MainWindow window(options);
     std::unique_ptr<nnlab::app::WindowScript> script;
     if (scripted)

@@ -6,11 +6,16 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace nnlab::app {
 
 namespace engine = nnlab::engine;
 
-LabSession::LabSession(QObject* parent) : QObject(parent), m_controller(new TrainingController(this))
+LabSession::LabSession(QObject* parent)
+    : QObject(parent), m_controller(new TrainingController(this)),
+      m_myDigits(new MyDigits({}, this))
 {
     m_dataSources = {DataSource::Mnist};
     if (fashionMnistAvailable())
@@ -27,6 +32,16 @@ LabSession::LabSession(QObject* parent) : QObject(parent), m_controller(new Trai
     });
     connect(m_controller, &TrainingController::epochEnded, this,
             [this](const EpochReport& r) { m_lastTestAccuracy = r.testAccuracy; });
+    connect(m_myDigits, &MyDigits::added, this, [this] {
+        if (m_controller->state() == WorkerState::Idle)
+            rejoinMyDigits();
+        else
+            m_joinPending = true;
+    });
+    connect(m_controller, &TrainingController::stateChanged, this, [this](WorkerState state) {
+        if (state == WorkerState::Idle && m_joinPending)
+            rejoinMyDigits();
+    });
 }
 
 LabSession::~LabSession()
@@ -78,8 +93,12 @@ void LabSession::loadData(int index, const QStringList& files)
 void LabSession::onLoaded(const DataPair& data)
 {
     m_data = data;
+    m_ownTrain = data.train;
+    joinMyDigits();
     m_lastTestAccuracy.reset();
     emit dataChanged(m_data);
+    if (const QString why = smallSetWarning(*m_data.train); !why.isEmpty())
+        emit dataWarning(why);
     const TrainingSetup setup = fitToData(m_setupSource ? m_setupSource() : m_setup);
     NetworkPtr initial = initialNetworkFor(setup);
     if (!initial && m_snapshot.network && m_snapshot.network->architecture() == setup.architecture &&
@@ -93,6 +112,60 @@ NetworkPtr LabSession::runInitialWeights(int run) const
 {
     const auto it = m_runInitialWeights.find(run);
     return it == m_runInitialWeights.end() ? NetworkPtr{} : it->second;
+}
+
+void LabSession::joinMyDigits()
+{
+    m_joinPending = false;
+    m_data.train = m_ownTrain;
+    const auto mine = m_myDigits->digits();
+    if (mine && m_ownTrain && m_data.name == QLatin1String("MNIST")) {
+        try {
+            m_data.train =
+                std::make_shared<const engine::Dataset>(engine::joined(*m_ownTrain, *mine));
+        } catch (const std::exception& e) {
+            emit dataWarning(QString::fromUtf8(e.what()));
+        }
+    }
+    const auto mineInSet = m_data.train ? m_data.train->countFrom(engine::ImageOrigin::Mine) : 0;
+    m_myDigits->setInTrainingSet(int(mineInSet));
+}
+
+void LabSession::rejoinMyDigits()
+{
+    if (!m_data.isValid() || m_data.name != QLatin1String("MNIST")) {
+        m_joinPending = false;
+        return;
+    }
+    joinMyDigits();
+    emit dataChanged(m_data);
+    const bool fresh = m_freshWeights;
+    configure(m_setup, m_snapshot.network ? m_snapshot.network : initialNetworkFor(m_setup));
+    m_freshWeights = fresh; // the same weights: nothing learned, nothing lost
+    emit dataReady();
+}
+
+QString LabSession::trainOnMyDigits(int epochs)
+{
+    if (m_myDigits->count() == 0)
+        return tr("There are none of your digits yet: draw one, set \"This is a\" to its digit and "
+                  "press Add to training set.");
+    if (m_data.name != QLatin1String("MNIST"))
+        return tr("Your digits join MNIST's training set: choose MNIST handwritten digits as the "
+                  "data first.");
+    if (m_controller->isRunning())
+        return tr("Training is under way: pause it (Space) or stop it first.");
+    if (m_joinPending) {
+        joinMyDigits();
+        emit dataChanged(m_data);
+    }
+    TrainingSetup next = m_setup;
+    next.epochs = std::max(1, epochs);
+    next.training.trainingSize = SIZE_MAX; // all of MNIST and all of yours
+    if (!configure(next, m_snapshot.network ? m_snapshot.network : initialNetworkFor(next)))
+        return tr("These settings cannot train.");
+    m_controller->start();
+    return {};
 }
 
 QStringList LabSession::classNames() const
@@ -148,6 +221,9 @@ void LabSession::begin(std::optional<TrainingSetup> remembered, int rememberedDa
         m_snapshot = NetworkSnapshot{0, m_defaultModel, 0, 0};
     if (m_snapshot.network == nullptr || !(m_snapshot.network->architecture() == m_setup.architecture))
         m_snapshot = {};
+    if (!m_myDigits->loadError().isEmpty())
+        emit dataWarning(tr("Your digits could not be read, so they are left out of the training "
+                            "set: %1").arg(m_myDigits->loadError()));
 }
 
 QString LabSession::whyNotFit(const engine::Architecture& a, const QString& name) const
@@ -191,7 +267,13 @@ bool LabSession::configure(const TrainingSetup& setup, NetworkPtr initial)
         return false;
     }
     m_freshWeights = !initial;
-    m_controller->configure(m_setup, m_data, initial);
+    // The run's legend names the learner's digits it trains on (they follow the set's own).
+    DataPair data = m_data;
+    const std::size_t used = std::min(m_setup.training.trainingSize, m_data.train->size());
+    const std::size_t own = m_ownTrain ? m_ownTrain->size() : used;
+    if (used > own)
+        data.name += tr(" + %n of yours", nullptr, int(used - own));
+    m_controller->configure(m_setup, data, initial);
     emit configured();
     return true;
 }

@@ -5,6 +5,7 @@
 
 #include "app/bridge/data_loading.h"
 #include "app/bridge/training_controller.h"
+#include "app/lab/my_digits.h"
 
 #include "engine/model_file.h"
 
@@ -38,6 +39,14 @@ public:
     // call replaces an older one still loading. Then: dataChanged, a configure, dataReady; or
     // dataFailed (the current data stays; with none yet, the bundled MNIST is loaded instead).
     void loadData(int index, const QStringList& files = {});
+    // The learner's digits (my-digits.csv, read at construction): on MNIST they join the
+    // training set after its 60,000 images, marked ImageOrigin::Mine; a digit added while idle
+    // joins at once (the trainer is rebuilt on the same weights), during a run when it ends.
+    MyDigits* myDigits() const { return m_myDigits; }
+    // One run of `epochs` on all of MNIST and the learner's digits from the current weights
+    // (the lesson's "other training set", to fine-tune): returns why not (no digits of theirs,
+    // other data, a run under way), or empty once the run is asked to start.
+    QString trainOnMyDigits(int epochs);
     // Where the next configure after loaded data takes its settings from (the controls).
     void setSetupSource(std::function<TrainingSetup()> source) { m_setupSource = std::move(source); }
 
@@ -95,6 +104,7 @@ signals:
     void dataChanged(const nnlab::app::DataPair& data); // new sets: views forget the old ones
     void dataReady();                                   // ... and the worker is configured
     void dataFailed(const QString& why);
+    void dataWarning(const QString& why); // the data loaded, but teaches little (smallSetWarning)
     void dataIndexChanged(int index); // the source in use (after a load, or kept after a failure)
     void configured();
     void setupRefused(const QString& why);
@@ -104,11 +114,17 @@ signals:
 private:
     void onLoaded(const DataPair& data);
     void setSetup(const TrainingSetup& setup);
+    void joinMyDigits(); // m_data.train: m_ownTrain, plus the learner's digits on MNIST
+    void rejoinMyDigits(); // ... and the trainer rebuilt on the same weights
+
 
     TrainingController* m_controller;
     TrainingSetup m_setup; // what the worker was last configured with, plus live settings
     std::function<TrainingSetup()> m_setupSource;
     DataPair m_data;
+    std::shared_ptr<const engine::Dataset> m_ownTrain; // the training set as loaded
+    MyDigits* m_myDigits;
+    bool m_joinPending = false; // digits added during a run join when it ends
     std::vector<DataSource> m_dataSources;
     int m_dataIndex = 0;
     int m_loadGeneration = 0;
