@@ -53,7 +53,14 @@ void PredictionScheduler::setData(const DataPair& data)
     m_galleryRefresh->stop();
     m_requestLater->stop();
     m_epochAnswersSeen = false;
-    m_inspected.reset();
+    // The inspector keeps tracing an image, of the new data now (its first, if the set is
+    // smaller), so that it never goes on showing the old data's trace.
+    const auto& set = m_inspectedTest ? m_data.test : m_data.train;
+    if (m_inspected && set && *m_inspected >= set->size())
+        m_inspected = 0;
+    if (m_inspected && (!set || set->size() == 0))
+        m_inspected.reset();
+    m_inspectorStale = m_inspected.has_value();
     m_network.reset();
 }
 

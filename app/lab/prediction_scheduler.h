@@ -61,7 +61,8 @@ public:
     // Asked at every decision (the views' visibility); without it nothing is wanted.
     void setDemand(std::function<Demand()> demand) { m_demand = std::move(demand); }
 
-    // New data: answers and requests about the old sets (and the old network) are dropped.
+    // New data: answers and requests about the old sets (and the old network) are dropped;
+    // the inspector's image is the same index of the new set, traced with the next network.
     void setData(const DataPair& data);
     // The newest network: the views on screen ask for its answers (the inspector at once;
     // force: the sets whatever the interval). Answers are shown newest network first: those of

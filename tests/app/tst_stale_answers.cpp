@@ -108,6 +108,31 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(gallery.count(), 3, 5000);
         QCOMPARE(lossAt(gallery, 2, 1), engine::evaluate(*later, *m_data.test).loss);
     }
+
+    void inspectorFollowsNewData()
+    {
+        PredictionScheduler s(intervals());
+        s.setDemand([] { return PredictionScheduler::Demand{false, false, true}; });
+        QSignalSpy traced(&s, &PredictionScheduler::inspected);
+        s.setData(m_data);
+        s.setNetwork(network(7));
+        s.inspect(false, 42); // a training image
+        QCOMPARE(traced.count(), 1);
+        // Other data (here the test set as training set): the inspector traces its image 42
+        // with the next network, rather than keep the old data's trace.
+        app::DataPair other = m_data;
+        other.train = m_data.test;
+        s.setData(other);
+        const auto next = network(8);
+        s.setNetwork(next);
+        QCOMPARE(traced.count(), 2);
+        const auto sample = traced.last().at(0).value<app::InspectedSample>();
+        QCOMPARE(sample.set, m_data.test);
+        QCOMPARE(sample.index, std::size_t(0)); // the set has 10 images: its first
+        const engine::LessonTrace expected =
+            engine::traceSample(*next, m_data.test->image(0), m_data.test->labels[0], false);
+        QVERIFY(sample.trace.outputOutput.isApprox(expected.outputOutput));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStaleAnswers)
