@@ -1,6 +1,7 @@
 #include "file_commands.h"
 
 #include "control_panel.h"
+#include "discard_question.h"
 
 #include "app/lab/lab_session.h"
 #include "app/lab/model_document.h"
@@ -149,19 +150,24 @@ bool FileCommands::openModel(const QString& path)
                         .arg(ControlPanel::kMaxHiddenNodes));
         return false;
     }
-    app::TrainingSetup next = m_controls->setup();
-    next.architecture = a; // the controls follow the model
-    m_controls->setSetup(next);
-    // `a` refers into the network, which adopt() takes: describe the copy in `next`.
-    m_session->adopt(std::make_shared<const engine::Network>(std::move(model->network)), next);
-    m_document->opened(path);
-    status(tr("Opened %1: %2%3")
-               .arg(name, QString::fromStdString(next.architecture.describe()),
-                    model->info.testAccuracy
-                        ? tr(", %1% on its test set").arg(100.0 * *model->info.testAccuracy, 0, 'f', 2)
-                        : QString()),
-           8000);
-    emit modelChanged();
+    auto network = std::make_shared<const engine::Network>(std::move(model->network));
+    const auto accuracy = model->info.testAccuracy;
+    auto adopt = [this, network, accuracy, path, name] {
+        app::TrainingSetup next = m_controls->setup();
+        next.architecture = network->architecture(); // the controls follow the model
+        m_controls->setSetup(next);
+        m_session->adopt(network, next);
+        m_document->opened(path);
+        status(tr("Opened %1: %2%3")
+                   .arg(name, QString::fromStdString(next.architecture.describe()),
+                        accuracy ? tr(", %1% on its test set").arg(100.0 * *accuracy, 0, 'f', 2) : QString()),
+               8000);
+        emit modelChanged();
+    };
+    if (m_question)
+        m_question->ask(tr("Opening %1 replaces the network's weights.").arg(name), adopt, {}, false);
+    else
+        adopt();
     return true;
 }
 
@@ -177,6 +183,7 @@ bool FileCommands::saveModel(const QString& path)
         emit failed(tr("Could not save"), why);
         return false;
     }
+    m_session->markKept();
     status(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 5000);
     emit modelChanged();
     return true;

@@ -20,6 +20,7 @@ class ModelDocument;
 namespace nnlab::ui {
 
 class ControlPanel;
+class DiscardQuestion;
 
 class FileCommands : public QObject
 {
@@ -40,9 +41,13 @@ public:
 
     // Fills the File menu (Quit last).
     void addTo(QMenu* file);
+    // Asked before an opened model replaces trained weights (none: it never asks).
+    void setDiscardQuestion(DiscardQuestion* question) { m_question = question; }
 
     // Open: a bad or foreign file, or one that does not fit the data or the controls, shows why
-    // and keeps the current model. Save: QSaveFile, so a failed save never harms an old file.
+    // and keeps the current model; a good one replaces the weights once the discard question
+    // lets it (true: opened, or waiting for that answer). Save: QSaveFile, so a failed save
+    // never harms an old file.
     bool openModel(const QString& path);
     bool saveModel(const QString& path);
     bool save();
@@ -72,6 +77,7 @@ private:
     ControlPanel* m_controls;
     Views m_views;
     QMenu* m_recentMenu = nullptr;
+    DiscardQuestion* m_question = nullptr;
 };
 
 } // namespace nnlab::ui

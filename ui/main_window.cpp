@@ -3,6 +3,7 @@
 #include "confusion_matrix.h"
 #include "control_panel.h"
 #include "digit_gallery.h"
+#include "discard_question.h"
 #include "draw_panel.h"
 #include "file_commands.h"
 #include "learning_curves.h"
@@ -58,6 +59,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     buildViews();
     buildActions();
     buildMenus();
+    m_question->setEnabled(options.askBeforeDiscard);
     m_status = new TrainingStatus(statusBar());
     connectSession();
     connectController();
@@ -238,8 +240,10 @@ void MainWindow::buildActions()
                            "initialiser and seed."));
     m_reset->setEnabled(false);
     connect(m_reset, &QAction::triggered, this, [this] {
-        m_session->resetWeights(m_controls->setup());
-        statusBar()->showMessage(tr("New random weights (seed %1)").arg(m_session->setup().weightSeed), 4000);
+        m_question->ask(tr("Reset weights replaces what was learned by new random weights."), [this] {
+            m_session->resetWeights(m_controls->setup());
+            statusBar()->showMessage(tr("New random weights (seed %1)").arg(m_session->setup().weightSeed), 4000);
+        });
     });
 
     m_logLoss = new QAction(tr("&Logarithmic loss axis"), this);
@@ -265,6 +269,8 @@ void MainWindow::buildMenus()
     m_files = new FileCommands(this, m_settings.get(), m_session, m_document, m_controls,
                                {m_heatmaps, m_gallery, [this](const QString& path) { return m_curves->savePlot(path); },
                                 [this] { return m_curves->toCsv(); }, [this] { return m_confusion->toCsv(); }});
+    m_question = new DiscardQuestion(this, m_settings.get(), m_session, [this] { return m_files->save(); });
+    m_files->setDiscardQuestion(m_question);
     connect(m_files, &FileCommands::failed, this, &MainWindow::showMessage);
     connect(m_files, &FileCommands::modelChanged, this, &MainWindow::updateTitle);
     connect(m_files, &FileCommands::newModelRequested, this, &MainWindow::newModel);
@@ -341,6 +347,10 @@ void MainWindow::connectSession()
     connect(m_session, &L::setupRefused, this,
             [this](const QString& why) { showMessage(tr("These settings cannot train"), why); });
     connect(m_session, &L::dataReady, this, &MainWindow::onDataReady);
+    connect(m_session, &L::networkReplaced, this, [this] {
+        m_status->clearMeasurements(); // they were of the replaced network
+        m_scheduler->networkReplaced();
+    });
     connect(m_session, &L::snapshotChanged, this, [this](const app::NetworkSnapshot& s) {
         if (isDataReady())
             m_heatmaps->setNetwork(s.network, data().train->rows, data().train->cols);
@@ -379,6 +389,8 @@ void MainWindow::connectController()
     });
     connect(controller(), &C::epochEnded, this, [this](const app::EpochReport& r) {
         m_curves->addTest(r.run, r.epochFraction, r.testLoss, r.testAccuracy);
+        if (m_session->awaitsNewNetwork())
+            return; // a replaced network's last epoch
         m_scheduler->takeEpochAnswers(r.test);
         m_status->showTestAccuracy(r.testAccuracy);
     });
@@ -416,36 +428,10 @@ void MainWindow::connectControls()
     connect(m_controls, &P::datasetChosen, this, &MainWindow::onDatasetChosen);
 }
 
-void MainWindow::askToRestart(const QString& why, const std::function<void()>& restart,
-                              const std::function<void()>& keep)
-{
-    if (!controller()->isRunning()) {
-        restart();
-        return;
-    }
-    controller()->pause();
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Restart training?"),
-                                why + QStringLiteral("\n\n") +
-                                    tr("Restart training with the new settings? The current run "
-                                       "ends; its curves stay on the plot."),
-                                QMessageBox::Yes | QMessageBox::No, this);
-    box->setObjectName(QStringLiteral("restartQuestion"));
-    box->setDefaultButton(QMessageBox::Yes);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, restart, keep] {
-        if (box->clickedButton() == box->button(QMessageBox::Yes))
-            restart();
-        else
-            keep();
-        controller()->start();
-    });
-    box->open();
-}
-
 void MainWindow::onShapeChanged()
 {
     const app::TrainingSetup next = m_session->fitToData(m_controls->setup());
-    askToRestart(
+    m_question->ask(
         tr("The network's shape changed to %1, so it needs new weights.")
             .arg(QString::fromStdString(next.architecture.describe())),
         [this, next] { m_session->configure(next, m_session->initialNetworkFor(next)); },
@@ -487,7 +473,7 @@ void MainWindow::openDataFiles(const QStringList& files)
 
 void MainWindow::switchData(int index, const QStringList& files)
 {
-    askToRestart(
+    m_question->ask(
         tr("Different data needs a new network."), [this, index, files] { m_session->loadData(index, files); },
         [this] { m_controls->setDatasets(m_dataChoices, m_session->dataIndex()); });
 }
@@ -499,7 +485,7 @@ bool MainWindow::applyPreset(const QString& name)
         return false;
     const app::TrainingSetup next = m_session->fitToData(app::TrainingSetup::fromPreset(*preset));
     m_controls->setSetup(next);
-    askToRestart(
+    m_question->ask(
         tr("The preset sets up a new network."),
         [this, next] {
             m_controls->setSetup(next);
@@ -534,13 +520,11 @@ void MainWindow::showMessage(const QString& title, const QString& text)
 void MainWindow::newModel()
 {
     const app::TrainingSetup next = m_session->fitToData(m_controls->setup());
-    askToRestart(tr("A new network starts from fresh random weights."),
-                 [this, next] {
-                     m_document->clear();
-                     m_session->configure(next, {});
-                     updateTitle();
-                 },
-                 [] {});
+    m_question->ask(tr("A new network starts from fresh random weights."), [this, next] {
+        m_document->clear();
+        m_session->configure(next, {});
+        updateTitle();
+    });
 }
 
 bool MainWindow::openModel(const QString& path)
@@ -577,20 +561,9 @@ void MainWindow::writeSettings()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (m_askToSave && isModelDirty()) {
-        if (controller()->isRunning())
-            controller()->pause();
-        QMessageBox box(QMessageBox::Question, tr("Save the trained model?"),
-                        tr("The network has learned since it was last saved. Save it before "
-                           "closing?"),
-                        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
-        box.setObjectName(QStringLiteral("saveOnQuitQuestion"));
-        box.setDefaultButton(QMessageBox::Save);
-        const int answer = box.exec();
-        if (answer == QMessageBox::Cancel || (answer == QMessageBox::Save && !m_files->save())) {
-            event->ignore();
-            return;
-        }
+    if (m_askToSave && !m_question->askBeforeQuit()) {
+        event->ignore();
+        return;
     }
     writeSettings();
     controller()->shutdown(); // stops mid-epoch and joins within 0.5 s

@@ -23,6 +23,7 @@ namespace nnlab::ui {
 class ConfusionMatrix;
 class ControlPanel;
 class DigitGallery;
+class DiscardQuestion;
 class DrawPanel;
 class FileCommands;
 class LearningCurves;
@@ -40,6 +41,7 @@ public:
         QString settingsFile;      // empty: the user's QSettings; tests pass a temporary file
         bool restoreSettings = true;
         bool askToSaveOnQuit = true; // a trained, unsaved model asks before the window closes
+        bool askBeforeDiscard = true; // ... and before a shape, preset, data, Reset, New or Open replaces it
         int trainerThreads = 0;    // 0 = every core
     };
 
@@ -104,8 +106,6 @@ private:
     void connectControls();
     void connectScheduler();
     void onDataReady();
-    void askToRestart(const QString& why, const std::function<void()>& restart,
-                      const std::function<void()>& keep);
     void onShapeChanged();
     void onRunSettingsChanged();
     void onDatasetChosen(int index);
@@ -122,6 +122,7 @@ private:
     app::ModelDocument* m_document;
     app::PredictionScheduler* m_scheduler;
     FileCommands* m_files = nullptr;
+    DiscardQuestion* m_question = nullptr;
     ControlPanel* m_controls;
     LearningCurves* m_curves;
     QDockWidget* m_controlsDock = nullptr;

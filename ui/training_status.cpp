@@ -54,6 +54,8 @@ TrainingStatus::TrainingStatus(QStatusBar* bar)
     : QObject(bar), m_epochBar(new FlatProgressBar), m_epochLabel(new QLabel), m_speedLabel(new QLabel),
       m_etaLabel(new QLabel), m_testLabel(new QLabel)
 {
+    m_testLabel->setObjectName(QStringLiteral("testAccuracyLabel"));
+    m_epochLabel->setObjectName(QStringLiteral("epochLabel"));
     m_epochBar->setRange(0, 1000);
     m_epochBar->setTextVisible(false);
     m_epochBar->setToolTip(tr("Progress through the current epoch"));
@@ -103,6 +105,15 @@ void TrainingStatus::clearTimeLeft()
 void TrainingStatus::clearEpoch()
 {
     m_epochBar->setValue(0);
+}
+
+void TrainingStatus::clearMeasurements()
+{
+    m_latest.reset();
+    m_epochBar->setValue(0);
+    m_epochLabel->clear();
+    m_etaLabel->clear();
+    m_testLabel->clear();
 }
 
 void TrainingStatus::showTestAccuracy(double accuracy)

@@ -32,6 +32,8 @@ public:
     void clearTimeLeft();
     void clearEpoch(); // a new trainer: no progress through an epoch yet
     void showTestAccuracy(double accuracy); // 0..1
+    // The network was replaced: its epoch, progress and test accuracy are no longer shown.
+    void clearMeasurements();
 
 private:
     void draw();

@@ -31,11 +31,12 @@ void DatasetPredictions::invalidate()
     m_waiting[1].reset();
 }
 
-void DatasetPredictions::request(NetworkPtr network, std::shared_ptr<const engine::Dataset> data, bool test)
+void DatasetPredictions::request(NetworkPtr network, std::shared_ptr<const engine::Dataset> data, bool test,
+                                 std::uint64_t networkSerial)
 {
     if (!network || !data || data->size() == 0)
         return;
-    Request r{std::move(network), std::move(data)};
+    Request r{std::move(network), std::move(data), networkSerial};
     if (m_running[test ? 0 : 1])
         m_waiting[test ? 0 : 1] = std::move(r);
     else
@@ -59,12 +60,13 @@ void DatasetPredictions::launch(bool test, Request request)
         }
     });
     auto* watcher = new QFutureWatcher<void>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, test, slot, generation, result] {
+    const std::uint64_t serial = request.networkSerial;
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, test, slot, generation, result, serial] {
         watcher->deleteLater();
         m_running[slot] = false;
         m_futures.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
         if (generation == m_generation && *result)
-            emit ready(test, *result);
+            emit ready(test, serial, *result);
         if (m_waiting[slot]) {
             Request next = std::move(*m_waiting[slot]);
             m_waiting[slot].reset();

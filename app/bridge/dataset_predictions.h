@@ -13,6 +13,7 @@
 #include <QThreadPool>
 
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -26,8 +27,10 @@ public:
     explicit DatasetPredictions(QObject* parent = nullptr);
     ~DatasetPredictions() override;
 
-    // test: which of the two sets `data` is (the result says it back).
-    void request(NetworkPtr network, std::shared_ptr<const engine::Dataset> data, bool test);
+    // test: which of the two sets `data` is; networkSerial: the caller's number for `network`
+    // (the result says both back, so that answers of an older network can be told apart).
+    void request(NetworkPtr network, std::shared_ptr<const engine::Dataset> data, bool test,
+                 std::uint64_t networkSerial = 0);
     // Forget running and waiting jobs (new data, closing): running ones stop within a few
     // milliseconds and their results are never delivered.
     void invalidate();
@@ -36,13 +39,14 @@ public:
     void waitForIdle();
 
 signals:
-    void ready(bool test, std::shared_ptr<const nnlab::engine::Evaluation> result);
+    void ready(bool test, std::uint64_t networkSerial, std::shared_ptr<const nnlab::engine::Evaluation> result);
 
 private:
     struct Request
     {
         NetworkPtr network;
         std::shared_ptr<const engine::Dataset> data;
+        std::uint64_t networkSerial = 0;
     };
     void launch(bool test, Request request);
 

@@ -84,6 +84,7 @@ int main(int argc, char** argv)
     if (scripted || args.isSet(QStringLiteral("no-settings"))) {
         options.restoreSettings = false; // the same picture on every machine
         options.askToSaveOnQuit = false;
+        options.askBeforeDiscard = false;
         options.settingsFile = scratch.filePath(QStringLiteral("settings.ini"));
     }
     if (scripted) // nor the user's digits (my-digits.csv joins MNIST's training set otherwise)

@@ -26,12 +26,17 @@ LabSession::LabSession(QObject* parent)
         m_freshWeights = false;
         m_runInitialWeights[info.run] = info.initial;
     });
-    connect(m_controller, &TrainingController::snapshotReady, this, [this](const NetworkSnapshot& s) {
-        m_snapshot = s;
-        emit snapshotChanged(s);
+    connect(m_controller, &TrainingController::snapshotReady, this, &LabSession::onSnapshot);
+    connect(m_controller, &TrainingController::sampleStepped, this, [this] {
+        if (!awaitsNewNetwork())
+            ++m_samplesSinceKept; // one lesson update on one image
     });
-    connect(m_controller, &TrainingController::epochEnded, this,
-            [this](const EpochReport& r) { m_lastTestAccuracy = r.testAccuracy; });
+    connect(m_controller, &TrainingController::epochEnded, this, [this](const EpochReport& r) {
+        if (!awaitsNewNetwork())
+            m_lastTestAccuracy = r.testAccuracy;
+    });
+    // A new trainer that could not be built sends no weights: stop waiting for them.
+    connect(m_controller, &TrainingController::failed, this, [this] { m_pendingReplacements = 0; });
     connect(m_myDigits, &MyDigits::added, this, [this] {
         if (m_controller->state() == WorkerState::Idle)
             rejoinMyDigits();
@@ -42,6 +47,37 @@ LabSession::LabSession(QObject* parent)
         if (state == WorkerState::Idle && m_joinPending)
             rejoinMyDigits();
     });
+}
+
+// Every new trainer (configure, reset, stop) first sends its weights with samplesSeen 0, and
+// commands and snapshots keep their order across the threads: until the trainer asked for by the
+// newest replacement has sent its first snapshot, snapshots are of the replaced network.
+void LabSession::onSnapshot(const NetworkSnapshot& s)
+{
+    if (m_pendingReplacements > 0 && (s.samplesSeen != 0 || --m_pendingReplacements > 0))
+        return;
+    // A drop in samplesSeen is a new trainer on the same weights (Stop, a run setting).
+    m_samplesSinceKept += s.samplesSeen >= m_samplesCounted ? s.samplesSeen - m_samplesCounted : s.samplesSeen;
+    m_samplesCounted = s.samplesSeen;
+    m_snapshot = s;
+    emit snapshotChanged(s);
+}
+
+void LabSession::replacingNetwork()
+{
+    ++m_pendingReplacements;
+    m_samplesSinceKept = 0;
+    m_samplesCounted = 0;
+    m_lastTestAccuracy.reset();
+    emit networkReplaced();
+}
+
+bool LabSession::hasWorkWorthKeeping() const
+{
+    if (!m_data.isValid())
+        return false;
+    const std::uint64_t epoch = std::min<std::uint64_t>(m_setup.training.trainingSize, m_data.train->size());
+    return m_samplesSinceKept >= std::min(kWorthKeepingSamples, std::max<std::uint64_t>(1, epoch));
 }
 
 LabSession::~LabSession()
@@ -259,6 +295,12 @@ std::optional<engine::Model> LabSession::currentModel() const
 
 bool LabSession::configure(const TrainingSetup& setup, NetworkPtr initial)
 {
+    const bool replacing = !initial || initial != m_snapshot.network;
+    return configure(setup, std::move(initial), replacing);
+}
+
+bool LabSession::configure(const TrainingSetup& setup, NetworkPtr initial, bool replacing)
+{
     setSetup(setup);
     if (!m_data.isValid())
         return false;
@@ -267,6 +309,8 @@ bool LabSession::configure(const TrainingSetup& setup, NetworkPtr initial)
         return false;
     }
     m_freshWeights = !initial;
+    if (replacing)
+        replacingNetwork();
     // The run's legend names the learner's digits it trains on (they follow the set's own).
     DataPair data = m_data;
     const std::size_t used = std::min(m_setup.training.trainingSize, m_data.train->size());
@@ -283,12 +327,15 @@ void LabSession::adopt(NetworkPtr network, const TrainingSetup& setup)
     if (m_controller->isRunning())
         m_controller->pause();
     m_snapshot = NetworkSnapshot{0, network, 0, 0};
-    configure(setup, network);
+    configure(setup, network, true);
 }
 
 void LabSession::resetWeights(const TrainingSetup& setup)
 {
     setSetup(setup);
+    if (!m_data.isValid())
+        return; // the worker has nothing to reset
+    replacingNetwork();
     m_controller->reset(m_setup.weightSeed);
     m_freshWeights = true;
 }

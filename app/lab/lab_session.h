@@ -12,6 +12,7 @@
 #include <QObject>
 #include <QThreadPool>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -92,6 +93,28 @@ public:
     enum class RunSettings { Applied, UsedByReset, FromNextRun };
     RunSettings changeRunSettings(const TrainingSetup& next);
 
+    // --- What was learned since the weights were kept: the one rule before replacing them --
+    // Samples trained into the current weights since they were last kept: fresh random weights,
+    // a model opened, the default model, or a save (markKept). Counted from the worker's
+    // snapshots (its trainer's samplesSeen) and from one-image steps.
+    std::uint64_t samplesSinceKept() const { return m_samplesSinceKept; }
+    void markKept() { m_samplesSinceKept = 0; } // the weights were saved
+    // Below this, what was learned is not worth a question: a thousand images (or one epoch of a
+    // smaller training set, as Lesson: 100 samples has) take the lesson's network a second or
+    // two to learn again, while a question every time a few Steps were tried would only teach
+    // the learner to click it away.
+    static constexpr std::uint64_t kWorthKeepingSamples = 1000;
+    bool hasWorkWorthKeeping() const;
+    // THE rule for every action that replaces the weights (a new shape, a preset, other data,
+    // Reset weights, New network, Open model, Quit): ask first (Save / Discard / Cancel) when
+    // work worth keeping would be lost, unless the learner chose "Don't ask again".
+    bool needsAskingBeforeDiscard() const { return m_askBeforeDiscard && hasWorkWorthKeeping(); }
+    bool asksBeforeDiscard() const { return m_askBeforeDiscard; }
+    void setAskBeforeDiscard(bool ask) { m_askBeforeDiscard = ask; }
+    // Other weights were asked of the worker and have not arrived yet: snapshots and epoch
+    // reports meanwhile are about the replaced network (the views ignore them).
+    bool awaitsNewNetwork() const { return m_pendingReplacements > 0; }
+
     // Live settings: the setup's one copy, then one command to the worker.
     void setLearningRate(float learningRate);
     void setOptimizer(const engine::OptimizerSettings& settings);
@@ -109,14 +132,20 @@ signals:
     void configured();
     void setupRefused(const QString& why);
     void snapshotChanged(const nnlab::app::NetworkSnapshot& snapshot);
+    // Other weights replace the network (a new shape, a preset, other data, Reset weights, a
+    // model opened): what was measured on the old one (its test accuracy, its answers) is void.
+    void networkReplaced();
     void setupChanged(const nnlab::app::TrainingSetup& setup);
 
 private:
     void onLoaded(const DataPair& data);
+    void onSnapshot(const NetworkSnapshot& snapshot);
     void setSetup(const TrainingSetup& setup);
     void joinMyDigits(); // m_data.train: m_ownTrain, plus the learner's digits on MNIST
     void rejoinMyDigits(); // ... and the trainer rebuilt on the same weights
 
+    bool configure(const TrainingSetup& setup, NetworkPtr initial, bool replacing);
+    void replacingNetwork();
 
     TrainingController* m_controller;
     TrainingSetup m_setup; // what the worker was last configured with, plus live settings
@@ -135,6 +164,10 @@ private:
     bool m_freshWeights = true; // untrained since the last configure or reset
     std::optional<double> m_lastTestAccuracy;
     std::map<int, NetworkPtr> m_runInitialWeights;
+    std::uint64_t m_samplesSinceKept = 0;
+    std::uint64_t m_samplesCounted = 0; // the current trainer's samplesSeen, as counted
+    int m_pendingReplacements = 0;      // new weights asked of the worker, not arrived yet
+    bool m_askBeforeDiscard = true;
 };
 
 } // namespace nnlab::app

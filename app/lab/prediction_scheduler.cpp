@@ -2,6 +2,8 @@
 
 #include <QTimer>
 
+#include <utility>
+
 namespace nnlab::app {
 
 namespace engine = nnlab::engine;
@@ -14,13 +16,23 @@ PredictionScheduler::PredictionScheduler(Intervals intervals, QObject* parent)
     connect(m_requestLater, &QTimer::timeout, this, [this] { request(false); });
     m_galleryRefresh->setSingleShot(true);
     connect(m_galleryRefresh, &QTimer::timeout, this, &PredictionScheduler::showPendingTestAnswers);
-    connect(m_predictions, &DatasetPredictions::ready, this,
-            [this](bool test, std::shared_ptr<const engine::Evaluation> e) {
-                emit galleryAnswers(test, e);
-                // While training, the confusion matrix shows the epoch ends' answers.
-                if (test && (!m_training || !m_epochAnswersSeen) && m_data.test)
-                    emit confusionAnswers(e);
-            });
+    connect(m_predictions, &DatasetPredictions::ready, this, &PredictionScheduler::onAnswers);
+}
+
+void PredictionScheduler::onAnswers(bool test, std::uint64_t serial, std::shared_ptr<const engine::Evaluation> e)
+{
+    // An evaluation of an older network that ended after newer answers came (an epoch's end
+    // meanwhile) would put older answers back.
+    std::uint64_t& shown = m_gallerySerial[test ? 0 : 1];
+    if (serial < shown)
+        return;
+    shown = serial;
+    emit galleryAnswers(test, e);
+    // While training, the confusion matrix shows the epoch ends' answers.
+    if (test && serial >= m_confusionSerial && (!m_training || !m_epochAnswersSeen) && m_data.test) {
+        m_confusionSerial = serial;
+        emit confusionAnswers(e);
+    }
 }
 
 PredictionScheduler::~PredictionScheduler() = default;
@@ -41,18 +53,39 @@ void PredictionScheduler::setData(const DataPair& data)
     m_galleryRefresh->stop();
     m_requestLater->stop();
     m_epochAnswersSeen = false;
-    m_inspected.reset();
+    // The inspector keeps tracing an image, of the new data now (its first, if the set is
+    // smaller), so that it never goes on showing the old data's trace.
+    const auto& set = m_inspectedTest ? m_data.test : m_data.train;
+    if (m_inspected && set && *m_inspected >= set->size())
+        m_inspected = 0;
+    if (m_inspected && (!set || set->size() == 0))
+        m_inspected.reset();
+    m_inspectorStale = m_inspected.has_value();
     m_network.reset();
 }
 
 void PredictionScheduler::setNetwork(NetworkPtr network, bool force)
 {
+    if (network != m_network)
+        ++m_networkSerial;
     m_network = std::move(network);
+    force = force || std::exchange(m_forceNext, false);
     if (demand().inspector)
         refreshInspector();
     else
         m_inspectorStale = true;
     request(force);
+}
+
+void PredictionScheduler::networkReplaced()
+{
+    m_predictions->invalidate();
+    m_pendingTestAnswers.reset();
+    m_galleryRefresh->stop();
+    m_requestLater->stop();
+    m_epochAnswersSeen = false;
+    m_sinceEpochAnswers.invalidate();
+    m_forceNext = true;
 }
 
 void PredictionScheduler::setTraining(bool training)
@@ -107,16 +140,19 @@ void PredictionScheduler::request(bool force, bool testKnown)
     m_requestLater->stop();
     m_sinceRequest.start();
     if (wantTest)
-        m_predictions->request(m_network, m_data.test, true);
+        m_predictions->request(m_network, m_data.test, true, m_networkSerial);
     if (wantTrain)
-        m_predictions->request(m_network, m_data.train, false);
+        m_predictions->request(m_network, m_data.train, false, m_networkSerial);
 }
 
 void PredictionScheduler::takeEpochAnswers(std::shared_ptr<const engine::Evaluation> test)
 {
+    const std::uint64_t serial = m_networkSerial + 1;
+    m_confusionSerial = serial;
     emit confusionAnswers(test);
     m_epochAnswersSeen = true;
     m_pendingTestAnswers = std::move(test);
+    m_pendingSerial = serial;
     m_sinceEpochAnswers.start();
     const qint64 refresh = m_intervals.galleryRefresh.count();
     const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : refresh;
@@ -132,6 +168,11 @@ void PredictionScheduler::showPendingTestAnswers()
     if (!m_pendingTestAnswers)
         return;
     m_sinceGalleryRefresh.start();
+    if (m_pendingSerial < m_gallerySerial[0]) {
+        m_pendingTestAnswers.reset();
+        return; // newer answers are shown already
+    }
+    m_gallerySerial[0] = m_pendingSerial;
     emit galleryAnswers(true, std::move(m_pendingTestAnswers));
     m_pendingTestAnswers.reset();
 }

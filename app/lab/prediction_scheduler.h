@@ -13,6 +13,7 @@
 #include <QObject>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -60,11 +61,17 @@ public:
     // Asked at every decision (the views' visibility); without it nothing is wanted.
     void setDemand(std::function<Demand()> demand) { m_demand = std::move(demand); }
 
-    // New data: answers and requests about the old sets (and the old network) are dropped.
+    // New data: answers and requests about the old sets (and the old network) are dropped;
+    // the inspector's image is the same index of the new set, traced with the next network.
     void setData(const DataPair& data);
     // The newest network: the views on screen ask for its answers (the inspector at once;
-    // force: the sets whatever the interval).
+    // force: the sets whatever the interval). Answers are shown newest network first: those of
+    // an older network that arrive later (an evaluation that ran long) are dropped.
     void setNetwork(NetworkPtr network, bool force = false);
+    // Other weights replace the network (new shape, preset, Reset, data, a model opened):
+    // answers about the old one, waiting or being computed, are dropped, and the next network's
+    // are asked for whatever the interval.
+    void networkReplaced();
     // The worker's state: training evaluates less often, and the step inspector says so.
     void setTraining(bool training);
     // The setup decides whether an image may be stepped on and how errors are traced.
@@ -74,6 +81,8 @@ public:
     void request(bool force = false);
     // The worker tested the whole test set at an epoch's end: the confusion matrix shows it at
     // once, the gallery at most every Intervals::galleryRefresh; the set is not evaluated again.
+    // They are the answers of the network setNetwork gets next (the worker sends the epoch's
+    // report, then its weights).
     void takeEpochAnswers(std::shared_ptr<const engine::Evaluation> test);
 
     // The step inspector: which image, and tracing it again (now, or when it comes on screen).
@@ -94,6 +103,7 @@ signals:
 private:
     void request(bool force, bool testKnown);
     void showPendingTestAnswers();
+    void onAnswers(bool test, std::uint64_t serial, std::shared_ptr<const engine::Evaluation> answers);
     Demand demand() const { return m_demand ? m_demand() : Demand{}; }
 
     Intervals m_intervals;
@@ -101,6 +111,12 @@ private:
     DatasetPredictions* m_predictions;
     DataPair m_data;
     NetworkPtr m_network;
+    // Networks are numbered as they come (setNetwork); answers carry their network's number.
+    std::uint64_t m_networkSerial = 0;
+    std::uint64_t m_gallerySerial[2] = {0, 0}; // of the answers the gallery shows: test, training
+    std::uint64_t m_confusionSerial = 0;
+    std::uint64_t m_pendingSerial = 0;         // of m_pendingTestAnswers
+    bool m_forceNext = false;                  // the network was replaced: ask for the next one's at once
     bool m_training = false;
     bool m_lessonErrors = false;
     bool m_perSampleSgd = false; // batch 1 and SGD: the lesson's per-sample update

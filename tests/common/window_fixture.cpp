@@ -12,7 +12,13 @@ std::unique_ptr<ui::MainWindow> openMainWindow(const QString& settingsFile, bool
     o.settingsFile = settingsFile;
     o.restoreSettings = restore;
     o.askToSaveOnQuit = false;
-    auto w = std::make_unique<ui::MainWindow>(o);
+    o.askBeforeDiscard = false;
+    return openMainWindow(o);
+}
+
+std::unique_ptr<ui::MainWindow> openMainWindow(const ui::MainWindow::Options& options)
+{
+    auto w = std::make_unique<ui::MainWindow>(options);
     QSignalSpy ready(w.get(), &ui::MainWindow::dataReady);
     w->show();
     w->activateWindow();

@@ -12,9 +12,12 @@ class QAbstractSpinBox;
 namespace nnlab::test {
 
 // The main window with its settings in `settingsFile` (read only if `restore`; no question on
-// quit), shown and active, once its data has loaded (waits up to 20 s; the bundled data, see
-// useBundledDataAndModel()). isDataReady() says whether it did.
+// quit or before trained weights are replaced), shown and active, once its data has loaded
+// (waits up to 20 s; the bundled data, see useBundledDataAndModel()). isDataReady() says
+// whether it did.
 std::unique_ptr<ui::MainWindow> openMainWindow(const QString& settingsFile, bool restore = false);
+// The same with `options` as given (the tests of those questions).
+std::unique_ptr<ui::MainWindow> openMainWindow(const ui::MainWindow::Options& options);
 
 // Types a value into a spin box as a person would: focus, select all, type, Enter.
 void typeInto(QAbstractSpinBox* box, const QString& text);

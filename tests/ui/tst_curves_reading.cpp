@@ -191,6 +191,7 @@ private slots:
         o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
         o.restoreSettings = false;
         o.askToSaveOnQuit = false;
+        o.askBeforeDiscard = false; // the trained lesson net is replaced without a question
         ui::MainWindow w(o);
         QSignalSpy ready(&w, &ui::MainWindow::dataReady);
         w.show();

@@ -104,25 +104,31 @@ private slots:
 
     void shapeChangeWhileTrainingAsksFirst()
     {
-        auto w = open(false);
+        MainWindow::Options o;
+        o.settingsFile = m_dir.filePath(QStringLiteral("asks.ini"));
+        o.restoreSettings = false;
+        o.askToSaveOnQuit = false;
+        auto w = nnlab::test::openMainWindow(o); // asks before trained weights are replaced
         QVERIFY(w->applyPreset(QStringLiteral("keras-sgd")));
         typeInto(w->controls()->epochs(), QStringLiteral("100"));
         QTest::keyClick(w.get(), Qt::Key_Space);
         QTRY_VERIFY(w->curves()->runCount() == 1);
+        QTRY_VERIFY(w->session()->hasWorkWorthKeeping()); // a few steps would not ask
         typeInto(w->controls()->hiddenNodes(0), QStringLiteral("64"));
         QMessageBox* box = nullptr;
-        QTRY_VERIFY((box = w->findChild<QMessageBox*>(QStringLiteral("restartQuestion"))) != nullptr);
+        QTRY_VERIFY((box = w->findChild<QMessageBox*>(QStringLiteral("discardQuestion"))) != nullptr);
         QTRY_COMPARE(w->controller()->state(), app::WorkerState::Paused); // waits for the answer
         QCOMPARE(w->snapshot().network->architecture().hidden, (std::vector<int>{90}));
-        QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
+        QTest::mouseClick(box->button(QMessageBox::Discard), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(w->curves()->runCount() == 2, 10000);
         QTRY_COMPARE(w->snapshot().network->architecture().hidden, (std::vector<int>{64}));
         QTRY_VERIFY(w->controller()->isRunning());
 
-        // Answering No keeps the shape and the run, and puts the control back.
+        // Answering Cancel keeps the shape and the run, and puts the control back.
+        QTRY_VERIFY(w->session()->hasWorkWorthKeeping());
         typeInto(w->controls()->hiddenNodes(0), QStringLiteral("32"));
-        QTRY_VERIFY((box = w->findChild<QMessageBox*>(QStringLiteral("restartQuestion"))) != nullptr);
-        QTest::mouseClick(box->button(QMessageBox::No), Qt::LeftButton);
+        QTRY_VERIFY((box = w->findChild<QMessageBox*>(QStringLiteral("discardQuestion"))) != nullptr);
+        QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton);
         QTRY_COMPARE(w->controls()->hiddenNodes(0)->value(), 64);
         QTRY_VERIFY(w->controller()->isRunning());
         QCOMPARE(w->curves()->runCount(), 2);
@@ -255,8 +261,10 @@ private slots:
         QSignalSpy ready(&w, &MainWindow::dataReady);
         w.show();
         QVERIFY(ready.wait(20000));
-        QTest::keyClick(&w, Qt::Key_Right, Qt::ControlModifier); // Step: it learns
+        for (int i = 0; i < 10; ++i) // Step (a batch of 100): it learns from 1,000 images
+            QTest::keyClick(&w, Qt::Key_Right, Qt::ControlModifier);
         QTRY_VERIFY(w.isModelDirty());
+        QTRY_COMPARE(w.session()->samplesSinceKept(), std::uint64_t(1000));
         auto answer = [&](QMessageBox::StandardButton button) {
             QTimer::singleShot(0, &w, [&w, button] {
                 auto* box = w.findChild<QMessageBox*>(QStringLiteral("saveOnQuitQuestion"));
