@@ -11,6 +11,8 @@
 
 #include <Eigen/Core>
 
+#include <cmath>
+
 namespace nnlab::engine {
 
 // sigmoid(z) = 1 / (1 + exp(-z)), the lesson's activation function.
@@ -64,12 +66,19 @@ void multiplyBySlope(KernelActivation f, Eigen::ArrayBase<E>& errors,
 
 // softmax(z)_i = exp(z_i - max z) / sum_j exp(z_j - max z), for each column of z in place; the
 // shift by the column's maximum keeps exp from overflowing and does not change the result.
+// Written element by element (std::exp, a sum in order), so a column's result does not depend on
+// where it sits in memory: SIMD exp and sums would change its last bits with the alignment, and
+// training would then depend on how a batch is split over threads.
 template <typename Derived>
-void softmaxColumns(Eigen::ArrayBase<Derived>& z)
+void softmaxColumns(Eigen::DenseBase<Derived>& z)
 {
     for (Eigen::Index j = 0; j < z.cols(); ++j) {
-        z.col(j) = (z.col(j) - z.col(j).maxCoeff()).exp();
-        z.col(j) /= z.col(j).sum();
+        const float top = z.col(j).maxCoeff();
+        float sum = 0.0f;
+        for (Eigen::Index i = 0; i < z.rows(); ++i)
+            sum += (z(i, j) = std::exp(z(i, j) - top));
+        for (Eigen::Index i = 0; i < z.rows(); ++i)
+            z(i, j) /= sum;
     }
 }
 
