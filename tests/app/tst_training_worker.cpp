@@ -67,8 +67,7 @@ private slots:
     {
         nnlab::test::useBundledDataAndModel();
         const nnlab::test::Mnist mnist = nnlab::test::loadBundledMnist();
-        m_small = DataPair{std::make_shared<const engine::Dataset>(mnist.train->head(2000)),
-                           std::make_shared<const engine::Dataset>(mnist.test->head(500)), "MNIST 2000"};
+        m_small = nnlab::test::smallMnist(mnist);
         m_full = DataPair{mnist.train, mnist.test, "MNIST"};
     }
 

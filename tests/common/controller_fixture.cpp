@@ -48,4 +48,10 @@ app::TrainingSetup presetSetup(const char* name)
     return app::TrainingSetup::fromPreset(*engine::findPreset(name));
 }
 
+app::DataPair smallMnist(const Mnist& mnist)
+{
+    return app::DataPair{std::make_shared<const engine::Dataset>(mnist.train->head(2000)),
+                         std::make_shared<const engine::Dataset>(mnist.test->head(500)), "MNIST 2000"};
+}
+
 } // namespace nnlab::test

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "app/bridge/training_controller.h"
+#include "tests/common/test_support.h"
 
 #include <QSignalSpy>
 
@@ -27,5 +28,9 @@ struct ControllerFixture
 
 // A setup from one of the engine's presets ("lesson", "keras-rmsprop", ...).
 app::TrainingSetup presetSetup(const char* name);
+
+// The first 2,000 training and 500 test images of the bundled MNIST, as "MNIST 2000"
+// (useBundledDataAndModel() first).
+app::DataPair smallMnist(const Mnist& mnist);
 
 } // namespace nnlab::test
