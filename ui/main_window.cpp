@@ -214,6 +214,11 @@ void MainWindow::buildActions()
     connect(m_start, &QAction::triggered, this, [this] {
         if (controller()->isRunning())
             controller()->pause();
+        else if (controller()->state() == WorkerState::Idle && controller()->startBeginsNewRun())
+            m_question->ask(tr("Start begins a new run from the last run's initial weights, so that only "
+                               "the settings you changed differ. Continue training "
+                               "(Ctrl+Shift+Space) trains these weights further instead."),
+                            [this] { controller()->start(); }, {}, false);
         else
             controller()->start();
     });

@@ -17,6 +17,8 @@ TrainingController::TrainingController(QObject* parent)
     connect(m_worker, &TrainingWorker::testEstimated, this, &TrainingController::testEstimated);
     connect(m_worker, &TrainingWorker::snapshotReady, this, &TrainingController::snapshotReady);
     connect(m_worker, &TrainingWorker::sampleStepped, this, &TrainingController::sampleStepped);
+    connect(m_worker, &TrainingWorker::runRestarted, this, &TrainingController::runRestarted);
+    connect(m_worker, &TrainingWorker::runEndedChanged, this, [this](bool ended) { m_runEnded = ended; });
     connect(m_worker, &TrainingWorker::finished, this, &TrainingController::finished);
     connect(m_worker, &TrainingWorker::diverged, this, &TrainingController::diverged);
     connect(m_worker, &TrainingWorker::failed, this, &TrainingController::failed);

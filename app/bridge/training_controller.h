@@ -40,6 +40,9 @@ public:
     // As last reported by the worker (queued, so a command's effect shows a moment later).
     WorkerState state() const { return m_state; }
     bool isRunning() const { return m_state == WorkerState::Running; }
+    // The last run ended: start() begins a new run from its initial weights, replacing the
+    // trained ones (TrainingWorker::runEndedChanged).
+    bool startBeginsNewRun() const { return m_runEnded; }
 
     // Interrupts the current slice, ends the thread's event loop and joins it. Returns false if
     // the thread did not end within `timeout` (it is then waited for without limit).
@@ -54,6 +57,7 @@ signals:
     void snapshotReady(const nnlab::app::NetworkSnapshot& snapshot);
     void sampleStepped(const nnlab::app::SampleStep& step);
     void stateChanged(nnlab::app::WorkerState state);
+    void runRestarted(); // start() began a new run: the ended run's weights are gone
     void finished();
     void diverged(const QString& why);
     void failed(const QString& why);
@@ -65,6 +69,7 @@ private:
     QThread* m_thread = nullptr;
     TrainingWorker* m_worker = nullptr;
     WorkerState m_state = WorkerState::Idle;
+    bool m_runEnded = false;
 };
 
 } // namespace nnlab::app

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <optional>
 
 namespace nnlab::app {
 
@@ -30,6 +31,9 @@ void TrainingWorker::setState(WorkerState state)
 
 void TrainingWorker::configure(const TrainingSetup& setup, const DataPair& data, NetworkPtr initial)
 {
+    std::optional<engine::Network> ended;
+    if (m_trainer && m_runEnded)
+        ended = m_trainer->snapshot();
     m_setup = setup;
     m_data = data;
     m_trainer.reset();
@@ -46,7 +50,14 @@ void TrainingWorker::configure(const TrainingSetup& setup, const DataPair& data,
         engine::Network net = initial ? *initial : engine::Network(setup.architecture);
         if (!initial)
             net.initialize(setup.init, setup.weightSeed);
+        // The ended run's weights, with other run settings or data (shuffling, training size,
+        // seed, the learner's digits): the next Start still begins from that run's initial
+        // weights, so only what was changed differs; Continue trains these weights further.
+        const bool keepsEndedRun = m_runEnded && m_runInitial && ended.has_value() &&
+                                   m_runInitial->architecture() == net.architecture() && *ended == net;
         newTrainer(std::move(net));
+        if (keepsEndedRun)
+            setRunEnded(true);
     } catch (const std::exception& e) {
         m_trainer.reset();
         emit failed(QString::fromUtf8(e.what()));
@@ -62,7 +73,7 @@ void TrainingWorker::newTrainer(engine::Network network)
     m_trainer->setProgressCallback(
         [this](const engine::TrainingProgress& p) { meterProgress(p); }, std::chrono::milliseconds(0));
     m_meter.restart();
-    m_runEnded = false;
+    setRunEnded(false);
     m_epochsDone = 0;
     m_epochsThisStart = 0;
     m_runAnnounced = false;
@@ -76,7 +87,7 @@ void TrainingWorker::beginRunIfNeeded()
     if (m_runAnnounced)
         return;
     m_runAnnounced = true;
-    m_runEnded = false;
+    setRunEnded(false);
     ++m_run;
     m_runInitial = std::make_shared<const engine::Network>(m_trainer->snapshot());
     m_shownConfig = liveConfig();
@@ -120,6 +131,7 @@ void TrainingWorker::start()
     if (m_state == WorkerState::Idle && m_runEnded && m_runInitial) {
         // The same initial weights, the settings now in use (m_setup.training: the last
         // commands, before any l_r decay): only what was changed differs.
+        emit runRestarted(); // the ended run's weights go
         try {
             newTrainer(*m_runInitial);
         } catch (const std::exception& e) {
@@ -142,7 +154,7 @@ void TrainingWorker::continueRun()
     }
     if (m_state == WorkerState::Running)
         return;
-    m_runEnded = false;
+    setRunEnded(false);
     if (m_state == WorkerState::Idle)
         m_epochsThisStart = 0;
     setState(WorkerState::Running);
@@ -166,7 +178,7 @@ void TrainingWorker::stop()
         // The weights stay; the next start is a new run from this run's initial weights, a
         // continueRun trains these further.
         reportPosition(true);
-        m_runEnded = true;
+        setRunEnded(true);
         emitSnapshot();
     }
     setState(WorkerState::Idle);
@@ -177,7 +189,7 @@ void TrainingWorker::step()
     if (!m_trainer || m_state == WorkerState::Running)
         return;
     beginRunIfNeeded();
-    m_runEnded = false; // a step trains these weights further, in this run
+    setRunEnded(false); // a step trains these weights further, in this run
     markChanges();
     try {
         const engine::SliceResult r = m_trainer->step();
@@ -221,7 +233,7 @@ void TrainingWorker::trainOnSample(std::size_t index)
         return;
     }
     beginRunIfNeeded();
-    m_runEnded = false;
+    setRunEnded(false);
     try {
         auto before = std::make_shared<const engine::Network>(m_trainer->snapshot());
         engine::Network net = *before;
@@ -401,10 +413,18 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
             m_shownConfig.optimizer.learningRate = learningRate();
     }
     if (m_state == WorkerState::Running && m_epochsThisStart >= m_setup.epochs) {
-        m_runEnded = true; // the next start is a new run; continueRun trains on in this one
+        setRunEnded(true); // the next start is a new run; continueRun trains on in this one
         setState(WorkerState::Idle);
         emit finished();
     }
+}
+
+void TrainingWorker::setRunEnded(bool ended)
+{
+    if (ended == m_runEnded)
+        return;
+    m_runEnded = ended;
+    emit runEndedChanged(ended);
 }
 
 void TrainingWorker::emitSnapshot()

@@ -145,6 +145,10 @@ signals:
     void snapshotReady(const nnlab::app::NetworkSnapshot& snapshot);
     void sampleStepped(const nnlab::app::SampleStep& step);
     void stateChanged(nnlab::app::WorkerState state);
+    // ended: the run's epochs are done or it was stopped, so the next start() begins a new run
+    // from its initial weights (runRestarted, just before) and continueRun() trains on in it.
+    void runEndedChanged(bool ended);
+    void runRestarted();
     void finished();                  // the run's epochs are done
     void diverged(const QString& why); // stopped; the last finite weights are back
     void failed(const QString& why);   // a command could not be carried out
@@ -165,6 +169,7 @@ private:
     void afterBatches(const engine::SliceResult& result);
     void finishEpoch(const engine::EpochSummary& summary);
     void emitSnapshot();
+    void setRunEnded(bool ended); // emits runEndedChanged
     // Every trainer report goes through m_meter, the one place progress is averaged and
     // rate-limited; what it lets through is emitted as a ProgressReport.
     void meterProgress(const engine::TrainingProgress& progress, bool force = false);

@@ -27,6 +27,14 @@ LabSession::LabSession(QObject* parent)
         m_runInitialWeights[info.run] = info.initial;
     });
     connect(m_controller, &TrainingController::snapshotReady, this, &LabSession::onSnapshot);
+    // Start after an ended run: its weights give way to its initial ones (asked about first,
+    // needsAskingBeforeDiscard); what the new run learns is counted from zero.
+    connect(m_controller, &TrainingController::runRestarted, this, [this] {
+        m_samplesSinceKept = 0;
+        m_samplesCounted = 0;
+        m_lastTestAccuracy.reset();
+        emit networkReplaced();
+    });
     connect(m_controller, &TrainingController::sampleStepped, this, [this] {
         if (!awaitsNewNetwork())
             ++m_samplesSinceKept; // one lesson update on one image

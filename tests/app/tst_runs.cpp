@@ -75,6 +75,54 @@ private slots:
         QCOMPARE(f.lastEpoch().epochFraction, 5.0);
     }
 
+    // What the window asks about before Start replaces trained weights (issue 20, items 1-2).
+    void theControllerKnowsWhenStartBeginsANewRun()
+    {
+        ControllerFixture f;
+        QSignalSpy restarted(&f.controller, &TrainingController::runRestarted);
+        f.controller.configure(lesson100(), m_small);
+        QVERIFY(!f.controller.startBeginsNewRun());
+        f.controller.start();
+        QVERIFY(f.finished.wait(20000));
+        QTRY_VERIFY(f.controller.startBeginsNewRun());
+        f.controller.continueRun(); // trains these weights on: no new run
+        QVERIFY(f.finished.wait(20000));
+        QCOMPARE(f.runs.count(), 1);
+        QTRY_VERIFY(f.controller.startBeginsNewRun());
+        QCOMPARE(restarted.count(), 0);
+        f.controller.start();
+        QTRY_COMPARE_WITH_TIMEOUT(f.finished.count(), 3, 20000);
+        QCOMPARE(restarted.count(), 1);
+        QCOMPARE(f.runs.count(), 2);
+        // New weights (a preset, a shape, Reset): Start trains them, nothing is replaced.
+        f.controller.configure(lesson100(), m_small);
+        QTRY_VERIFY(!f.controller.startBeginsNewRun());
+    }
+
+    // Shuffling, the training-set size or the learner's digits changed after a run ended keep
+    // the trained weights for Continue, and Start still begins from the run's initial weights.
+    void otherRunSettingsAfterARunEndedKeepItsStart()
+    {
+        ControllerFixture f;
+        f.controller.configure(lesson100(), m_small);
+        f.controller.start();
+        QVERIFY(f.finished.wait(20000));
+        QTRY_VERIFY(f.controller.startBeginsNewRun());
+        const NetworkPtr trained = f.lastSnapshot().network;
+        TrainingSetup other = lesson100();
+        other.training.trainingSize = 50;
+        other.training.shuffle = !other.training.shuffle;
+        f.controller.configure(other, m_small, trained); // as LabSession::changeRunSettings does
+        QTRY_VERIFY(*f.lastSnapshot().network == *trained);
+        QVERIFY(f.controller.startBeginsNewRun());
+        f.controller.start();
+        QVERIFY(f.finished.wait(20000));
+        QCOMPARE(f.runs.count(), 2);
+        QVERIFY(*firstWeightsOf(f.snapshots, 2) == *firstWeightsOf(f.snapshots, 1));
+        QCOMPARE(runInfo(f.runs, 1).setup.training.trainingSize, std::size_t(50));
+        QTRY_COMPARE(f.lastSnapshot().samplesSeen, std::uint64_t(5 * 50)); // 5 epochs of 50 images
+    }
+
     void startAfterStopIsANewRunFromTheSameInitialWeights()
     {
         ControllerFixture f;

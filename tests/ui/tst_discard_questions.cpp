@@ -215,6 +215,46 @@ private slots:
         QVERIFY(!next->session()->asksBeforeDiscard());
     }
 
+    // Start after a run ended begins a new run from its initial weights (item 1), so it asks
+    // like every other action that replaces trained weights; Continue trains them on unasked.
+    void startAfterAnEndedRunAsks()
+    {
+        auto w = openLesson100(options());
+        QVERIFY(w);
+        typeInto(w->controls()->epochs(), QStringLiteral("2"));
+        QTest::keyClick(w.get(), Qt::Key_Space);
+        QTRY_VERIFY_WITH_TIMEOUT(w->controller()->state() == app::WorkerState::Idle &&
+                                     w->controller()->startBeginsNewRun(), 20000);
+        QVERIFY(w->session()->needsAskingBeforeDiscard());
+        const app::NetworkPtr trained = w->snapshot().network;
+        const int run = w->snapshot().run;
+
+        QTest::keyClick(w.get(), Qt::Key_Space); // Start
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = openQuestion()) != nullptr);
+        QVERIFY(box->text().contains(QLatin1String("learned from")));
+        QVERIFY(box->text().contains(QLatin1String("Continue training")));
+        answer(box, QMessageBox::Cancel);
+        QCOMPARE(w->controller()->state(), app::WorkerState::Idle);
+        QCOMPARE(w->snapshot().network, trained);
+
+        QTest::keyClick(w.get(), Qt::Key_Space, Qt::ControlModifier | Qt::ShiftModifier); // Continue
+        QTRY_VERIFY_WITH_TIMEOUT(w->controller()->state() == app::WorkerState::Idle &&
+                                     w->controller()->startBeginsNewRun() && w->snapshot().network != trained,
+                                 20000);
+        QVERIFY(QApplication::activeModalWidget() == nullptr);
+        QCOMPARE(w->snapshot().run, run); // the same run, trained further
+        QVERIFY(!(*w->snapshot().network == *trained));
+
+        QTest::keyClick(w.get(), Qt::Key_Space);
+        QTRY_VERIFY((box = openQuestion()) != nullptr);
+        answer(box, QMessageBox::Discard);
+        QTRY_VERIFY_WITH_TIMEOUT(w->controller()->state() == app::WorkerState::Idle &&
+                                     w->snapshot().run == run + 1 && w->controller()->startBeginsNewRun(),
+                                 20000);
+        QVERIFY(*w->session()->runInitialWeights(run + 1) == *w->session()->runInitialWeights(run));
+    }
+
     void aFewStepsAskNowhere()
     {
         auto w = test::openMainWindow(options());
