@@ -249,9 +249,48 @@ void LearningCurves::nameLossAxis()
     m_lossRect->axis(QCPAxis::atLeft)->setLabel(label);
 }
 
+namespace {
+
+// `label` in lines no wider than `width`, broken after its " · " parts (and inside a part at
+// spaces only when it alone is wider): a long entry wraps instead of running off the plot.
+QString wrapped(const QString& label, const QFontMetrics& fm, int width)
+{
+    QStringList words;
+    const QStringList parts = label.split(QStringLiteral(" · "));
+    for (int i = 0; i < parts.size(); ++i) {
+        if (fm.horizontalAdvance(parts[i]) <= width) {
+            words << (i ? QStringLiteral("· ") : QString()) + parts[i];
+            continue;
+        }
+        const QStringList pieces = parts[i].split(QLatin1Char(' '));
+        for (int k = 0; k < pieces.size(); ++k)
+            words << (i && !k ? QStringLiteral("· ") : QString()) + pieces[k];
+    }
+    QStringList lines;
+    QString line;
+    for (const QString& word : words) {
+        const QString longer = line.isEmpty() ? word : line + QLatin1Char(' ') + word;
+        if (!line.isEmpty() && fm.horizontalAdvance(longer) > width) {
+            lines << line;
+            line = word;
+        } else {
+            line = longer;
+        }
+    }
+    lines << line;
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
 void LearningCurves::arrangeLegend(int plotWidth)
 {
     QCPLegend* legend = m_plot->legend;
+    const QFontMetrics fm(legend->font());
+    const int textWidth = std::max(120, plotWidth - 40 - legend->iconSize().width() - legend->iconTextPadding());
+    for (auto& [id, r] : m_runs)
+        if (const QString name = wrapped(r.label, fm, textWidth); name != r.running.lossGraph->name())
+            r.running.lossGraph->setName(name);
     int widest = 1, entries = 0;
     for (int i = 0; i < legend->itemCount(); ++i)
         if (const QCPAbstractLegendItem* item = legend->item(i)) { // a grid cell may be empty

@@ -237,7 +237,7 @@ void MainWindow::buildActions()
                           "per-sample mode."));
     m_step->setEnabled(false);
     connect(m_step, &QAction::triggered, this, [this] { controller()->step(); });
-    m_runs = new RunCommands(m_start, controller(), m_curves, this);
+    m_runs = new RunCommands(m_start, m_session, m_curves, this);
 
     m_reset = new QAction(QIcon::fromTheme(QStringLiteral("view-refresh")), tr("&Reset weights"), this);
     m_reset->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));

@@ -3,13 +3,13 @@
 #include "learning_curves.h"
 
 #include "app/bridge/training_controller.h"
+#include "app/lab/lab_session.h"
 
 #include <QAction>
 
 namespace nnlab::ui {
 
-RunCommands::RunCommands(QAction* start, app::TrainingController* controller, LearningCurves* curves,
-                         QObject* parent)
+RunCommands::RunCommands(QAction* start, app::LabSession* session, LearningCurves* curves, QObject* parent)
     : QObject(parent), m_continue(new QAction(QIcon::fromTheme(QStringLiteral("media-seek-forward")),
                                               tr("&Continue training"), this))
 {
@@ -20,7 +20,13 @@ RunCommands::RunCommands(QAction* start, app::TrainingController* controller, Le
                               "from the same initial weights instead."));
     m_continue->setEnabled(start->isEnabled());
     connect(start, &QAction::enabledChanged, m_continue, &QAction::setEnabled);
+    app::TrainingController* controller = session->controller();
     connect(m_continue, &QAction::triggered, controller, &app::TrainingController::continueRun);
+    const auto name = [this](const app::TrainingSetup& s) {
+        m_continue->setText(tr("&Continue training: %n more epoch(s)", nullptr, s.epochs));
+    };
+    name(session->setup());
+    connect(session, &app::LabSession::setupChanged, this, name);
     connect(controller, &app::TrainingController::runChanged, curves,
             [curves](const app::RunChange& c) { curves->markChange(c.run, c.epochFraction, c.change); });
 }

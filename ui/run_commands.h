@@ -7,7 +7,7 @@
 class QAction;
 
 namespace nnlab::app {
-class TrainingController;
+class LabSession;
 }
 
 namespace nnlab::ui {
@@ -19,8 +19,9 @@ class RunCommands : public QObject
     Q_OBJECT
 
 public:
-    // The Continue action is enabled whenever `start` is.
-    RunCommands(QAction* start, app::TrainingController* controller, LearningCurves* curves, QObject* parent);
+    // The Continue action is enabled whenever `start` is; its text says how many epochs it adds
+    // (the session's Epochs setting).
+    RunCommands(QAction* start, app::LabSession* session, LearningCurves* curves, QObject* parent);
 
     QAction* continueAction() const { return m_continue; }
 

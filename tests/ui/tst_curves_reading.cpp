@@ -154,6 +154,37 @@ private slots:
         }
     }
 
+    // A run continued with several changes: its entry wraps and stays whole inside the plot.
+    void aLongEntryWrapsInsideThePlot()
+    {
+        LearningCurves curves;
+        curves.resize(520, 560);
+        curves.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&curves));
+        curves.beginRun(1, QStringLiteral("784-90-10 sigmoid · SGD l_r 0.3 · batch 1 · 100 images · MNIST"));
+        for (int i = 0; i <= 40; ++i)
+            curves.addRunning(1, 0.25 * i, 0.5 - 0.01 * i, 0.5);
+        const QStringList changes = {QStringLiteral("l_r 0.3 → 0.03"), QStringLiteral("batch 1 → 10"),
+                                     QStringLiteral("SGD → RMSprop"), QStringLiteral("l_r 0.03 → 0.001")};
+        for (int k = 0; k < changes.size(); ++k)
+            curves.markChange(1, 2.0 * (k + 1), changes[k]);
+        settle(curves);
+        QCustomPlot* plot = curves.plot();
+        QCOMPARE(plot->legend->itemCount(), 1);
+        QCPAbstractLegendItem* entry = plot->legend->item(0);
+        QVERIFY2(QRectF(plot->rect()).contains(QRectF(entry->outerRect())),
+                 qPrintable(QStringLiteral("entry %1 wide in a %2 wide plot")
+                                .arg(entry->outerRect().width()).arg(plot->width())));
+        const QString shown = qobject_cast<QCPPlottableLegendItem*>(entry)->plottable()->name();
+        QVERIFY(shown.count(QLatin1Char('\n')) >= 2); // wrapped...
+        const QFontMetrics fm(plot->legend->font());
+        for (const QString& line : shown.split(QLatin1Char('\n')))
+            QVERIFY2(plot->legend->iconSize().width() + fm.horizontalAdvance(line) < plot->width(), qPrintable(line));
+        for (const QString& c : changes) // ... and nothing left out
+            QVERIFY2(QString(shown).replace(QLatin1Char('\n'), QLatin1Char(' ')).contains(c), qPrintable(c));
+        QCOMPARE(curves.runLabel(1).count(QLatin1Char('\n')), 0); // the label itself is one line
+    }
+
     void lossAxisNamesEachRunsLoss()
     {
         LearningCurves curves;
