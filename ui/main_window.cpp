@@ -329,6 +329,7 @@ void MainWindow::connectSession()
     using L = app::LabSession;
     m_session->setSetupSource([this] { return m_controls->setup(); });
     connect(m_session, &L::setupChanged, m_scheduler, &app::PredictionScheduler::setSetup);
+    connect(m_session, &L::setupChanged, this, &MainWindow::updateTitle); // l_r moved mid-run too
     connect(m_session, &L::dataLoading, this, [this] { statusBar()->showMessage(tr("Loading data…")); });
     connect(m_session, &L::dataFailed, this,
             [this](const QString& why) { showMessage(tr("The data could not be loaded"), why); });
@@ -361,6 +362,7 @@ void MainWindow::connectSession()
             m_heatmaps->setNetwork(s.network, data().train->rows, data().train->cols);
         m_scheduler->setNetwork(s.network);
         m_draw->setNetwork(s.network);
+        updateTitle(); // "default model" until its weights are replaced
         emit snapshotChanged(s);
     });
 }

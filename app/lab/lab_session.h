@@ -56,7 +56,13 @@ public:
     QString loadDefaultModel();
     NetworkPtr defaultModel() const { return m_defaultModel; }
     std::optional<float> defaultModelAccuracy() const { return m_defaultModelAccuracy; }
-    bool showsDefaultModel() const { return m_snapshot.network && m_snapshot.network == m_defaultModel; }
+    // The newest weights are the default model's, untrained (the worker sends them as a copy).
+    bool showsDefaultModel() const
+    {
+        return m_snapshot.network && m_defaultModel &&
+               (m_snapshot.network == m_defaultModel ||
+                (m_snapshot.samplesSeen == 0 && *m_snapshot.network == *m_defaultModel));
+    }
     // The default model when it fits `setup` on MNIST, else null (fresh random weights).
     NetworkPtr initialNetworkFor(const TrainingSetup& setup) const;
 

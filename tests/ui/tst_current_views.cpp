@@ -8,10 +8,12 @@
 #include "tests/common/test_support.h"
 #include "tests/common/window_fixture.h"
 #include "ui/control_panel.h"
+#include "ui/log_slider.h"
 #include "ui/main_window.h"
 #include "ui/step_inspector.h"
 
 #include <QDockWidget>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -122,6 +124,16 @@ private slots:
         QTRY_COMPARE(w->snapshot().samplesSeen, std::uint64_t(0));
         QCOMPARE(testAccuracyText(w.get()), QString());
         QVERIFY(!w->session()->lastTestAccuracy()); // nor is it saved with the new one
+    }
+
+    // The window's title describes the setup now in use: a learning rate typed mid-run too.
+    void titleFollowsTheLearningRate()
+    {
+        auto w = open();
+        QVERIFY(w->applyPreset(QStringLiteral("lesson-100")));
+        QTRY_VERIFY2(w->windowTitle().contains(QLatin1String("l_r 0.3")), qPrintable(w->windowTitle()));
+        typeInto(w->controls()->learningRate()->spinBox(), QStringLiteral("0.05"));
+        QTRY_VERIFY2(w->windowTitle().contains(QLatin1String("l_r 0.05")), qPrintable(w->windowTitle()));
     }
 };
 

@@ -57,6 +57,9 @@ private slots:
         QCOMPARE(w->snapshot().network->architecture().layerSizes(), (std::vector<int>{784, 256, 10}));
         QCOMPARE(w->controls()->hiddenNodes(0)->value(), 256);
         QVERIFY(w->windowTitle().contains(QLatin1String("default model")));
+        // Still, once the worker has sent its copy of the default model's weights.
+        QTRY_VERIFY(w->snapshot().network != w->session()->defaultModel());
+        QVERIFY2(w->windowTitle().contains(QLatin1String("default model")), qPrintable(w->windowTitle()));
     }
 
     void controlsStartCurvesStop()
