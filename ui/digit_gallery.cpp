@@ -364,6 +364,11 @@ void DigitGallery::applyFilter()
     f.predicted = m_predicted->currentData().toInt();
     f.wrongOnly = m_wrongOnly->isChecked();
     f.leastConfidentFirst = m_leastConfident->isChecked();
+    const engine::Dataset* shown = m_model->dataset();
+    if (m_mineOnly->isChecked() && (!shown || shown->countFrom(engine::ImageOrigin::Mine) == 0)) {
+        const QSignalBlocker quiet(m_mineOnly); // none of yours here: off, not an empty gallery
+        m_mineOnly->setChecked(false);
+    }
     f.mineOnly = m_mineOnly->isChecked();
     m_model->setFilter(f);
     updateCount();
@@ -378,7 +383,7 @@ void DigitGallery::updateCount()
         m_count->setText(tr("%n digit(s)", nullptr, m_model->rowCount()));
     const engine::Dataset* shown = m_model->dataset();
     const int mine = shown ? int(shown->countFrom(engine::ImageOrigin::Mine)) : 0;
-    m_mineOnly->setEnabled(mine > 0 || m_mineOnly->isChecked());
+    m_mineOnly->setEnabled(mine > 0);
     if (mine > 0)
         m_count->setText(m_count->text() + tr(" · %n of yours", nullptr, mine));
 }

@@ -104,6 +104,36 @@ private slots:
         QCOMPARE(activated.first().at(1).value<std::size_t>(), std::size_t(2));
     }
 
+    // "Mine only" filters the training set, where the learner's digits are: on the test set
+    // (chosen, or by a confusion-matrix cell) it is off and greyed, not an empty gallery.
+    void mineOnlyNeverEmptiesTheTestSet()
+    {
+        engine::Dataset one = *m_test;
+        one.pixels.resize(std::size_t(one.pixelsPerImage()));
+        one.labels.resize(1);
+        const auto train = std::make_shared<const engine::Dataset>(engine::joined(*m_train, one));
+        ui::DigitGallery g;
+        g.resize(800, 400);
+        g.show();
+        g.setData(train, m_test);
+        g.setPredictions(true, m_eval.predictions, m_eval.confidence);
+        QVERIFY(!g.mineOnly()->isEnabled()); // the test set has none of yours
+        g.setChoice()->setCurrentIndex(1);
+        QVERIFY(g.mineOnly()->isEnabled());
+        QTest::mouseClick(g.mineOnly(), Qt::LeftButton);
+        QCOMPARE(g.count(), 1);
+        g.showPair(4, 9); // a confusion-matrix cell: test images
+        QVERIFY(g.showsTestSet());
+        QVERIFY(!g.mineOnly()->isChecked());
+        QVERIFY(!g.mineOnly()->isEnabled());
+        QCOMPARE(std::int64_t(g.count()), m_eval.confusionAt(4, 9));
+        g.setChoice()->setCurrentIndex(1);
+        QTest::mouseClick(g.mineOnly(), Qt::LeftButton);
+        g.setChoice()->setCurrentIndex(0); // chosen by hand
+        QVERIFY(!g.mineOnly()->isChecked());
+        QCOMPARE(std::int64_t(g.count()), m_eval.confusionAt(4, 9)); // the cell's filters stay
+    }
+
     // New predictions at an epoch's end: the model names only the digits whose reading changed,
     // the view repaints them (green tick -> red arrow) and keeps every digit where it was.
     void newPredictionsRepaintOnlyWhatChanged()
