@@ -5,7 +5,7 @@
 // the inspector traces the newest network when it is on screen.
 #include "app/lab/prediction_scheduler.h"
 
-#include "app/bridge/data_loading.h"
+#include "tests/common/controller_fixture.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -22,14 +22,7 @@ class TestPredictionScheduler : public QObject
 
     app::DataPair m_data;
 
-    app::NetworkPtr network(std::uint64_t seed) const
-    {
-        engine::Architecture a;
-        a.hidden = {20};
-        engine::Network n(a);
-        n.initialize(engine::Init::Lesson, seed);
-        return std::make_shared<const engine::Network>(std::move(n));
-    }
+    static app::NetworkPtr network(std::uint64_t seed) { return test::lessonNetwork({20}, seed); }
     double testLoss(const app::NetworkPtr& n) const { return engine::evaluate(*n, *m_data.test).loss; }
     static PredictionScheduler::Intervals shortIntervals()
     {
@@ -49,8 +42,7 @@ class TestPredictionScheduler : public QObject
 private slots:
     void initTestCase()
     {
-        m_data = app::loadData(app::DataSource::Files, {QStringLiteral(NNLAB_SOURCE_DIR "/data/mnist_train_100.csv"),
-                                                         QStringLiteral(NNLAB_SOURCE_DIR "/data/mnist_test_10.csv")});
+        m_data = test::lessonCsvData();
         QVERIFY(m_data.isValid());
     }
 

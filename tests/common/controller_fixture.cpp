@@ -1,5 +1,6 @@
 #include "controller_fixture.h"
 
+#include "app/bridge/data_loading.h"
 #include "engine/presets.h"
 
 #include <QtTest>
@@ -46,6 +47,12 @@ void ControllerFixture::start(const app::TrainingSetup& setup, const app::DataPa
 app::TrainingSetup presetSetup(const char* name)
 {
     return app::TrainingSetup::fromPreset(*engine::findPreset(name));
+}
+
+app::DataPair lessonCsvData()
+{
+    return app::loadData(app::DataSource::Files, {sourceFile(QStringLiteral("data/mnist_train_100.csv")),
+                                                  sourceFile(QStringLiteral("data/mnist_test_10.csv"))});
 }
 
 app::DataPair smallMnist(const Mnist& mnist)

@@ -29,6 +29,9 @@ struct ControllerFixture
 // A setup from one of the engine's presets ("lesson", "keras-rmsprop", ...).
 app::TrainingSetup presetSetup(const char* name);
 
+// The lesson's CSV files: its first 100 training and 10 test images (data/mnist_*.csv).
+app::DataPair lessonCsvData();
+
 // The first 2,000 training and 500 test images of the bundled MNIST, as "MNIST 2000"
 // (useBundledDataAndModel() first).
 app::DataPair smallMnist(const Mnist& mnist);

@@ -10,6 +10,15 @@
 
 namespace nnlab::test {
 
+std::shared_ptr<const engine::Network> lessonNetwork(std::vector<int> hidden, std::uint64_t seed)
+{
+    engine::Architecture a;
+    a.hidden = std::move(hidden);
+    engine::Network n(a);
+    n.initialize(engine::Init::Lesson, seed);
+    return std::make_shared<const engine::Network>(std::move(n));
+}
+
 engine::Model makeModel(std::vector<int> hidden, bool biases, engine::Activation f, engine::Output out,
                         engine::Loss loss, int inputs)
 {

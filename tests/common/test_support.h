@@ -20,6 +20,10 @@ namespace nnlab::test {
 engine::Model makeModel(std::vector<int> hidden, bool biases, engine::Activation f, engine::Output out,
                         engine::Loss loss, int inputs = 784);
 
+// The lesson's 784-h-10 sigmoid network (no biases) with the lesson's N(0, h_n^-0.5) weights
+// drawn from `seed`.
+std::shared_ptr<const engine::Network> lessonNetwork(std::vector<int> hidden, std::uint64_t seed);
+
 // A saved file as it was before a save that must fail. verifyUnchanged() QCOMPAREs: the file
 // keeps every byte and its folder holds the same names (no temporary file left beside it).
 // After it, QTest::currentTestFailed() says whether the check held.

@@ -1,6 +1,9 @@
 #include "window_fixture.h"
 
+#include "ui/digit_canvas.h"
+
 #include <QAbstractSpinBox>
+#include <QMouseEvent>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -33,6 +36,20 @@ void typeInto(QAbstractSpinBox* box, const QString& text)
     QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
     QTest::keyClicks(box, text);
     QTest::keyClick(box, Qt::Key_Return);
+}
+
+void drawStroke(ui::DigitCanvas* canvas, QPointF from, QPointF to)
+{
+    const QRect s = canvas->square();
+    auto at = [&](QPointF p) { return QPointF(s.left() + p.x() * s.width(), s.top() + p.y() * s.height()); };
+    QTest::mousePress(canvas, Qt::LeftButton, {}, at(from).toPoint());
+    for (int i = 1; i <= 10; ++i) {
+        const QPointF p = at(from + (to - from) * (i / 10.0));
+        QMouseEvent move(QEvent::MouseMove, p, canvas->mapToGlobal(p), Qt::NoButton, Qt::LeftButton,
+                         Qt::NoModifier);
+        QCoreApplication::sendEvent(canvas, &move);
+    }
+    QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(to).toPoint());
 }
 
 } // namespace nnlab::test

@@ -8,6 +8,11 @@
 #include <memory>
 
 class QAbstractSpinBox;
+class QPointF;
+
+namespace nnlab::ui {
+class DigitCanvas;
+}
 
 namespace nnlab::test {
 
@@ -21,5 +26,9 @@ std::unique_ptr<ui::MainWindow> openMainWindow(const ui::MainWindow::Options& op
 
 // Types a value into a spin box as a person would: focus, select all, type, Enter.
 void typeInto(QAbstractSpinBox* box, const QString& text);
+
+// A straight stroke with the left button held, from `from` to `to` given in fractions of the
+// canvas's square (0,0 its top left, 1,1 its bottom right), in ten mouse moves.
+void drawStroke(ui::DigitCanvas* canvas, QPointF from, QPointF to);
 
 } // namespace nnlab::test

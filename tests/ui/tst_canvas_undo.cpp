@@ -1,6 +1,7 @@
 // Clear on the draw canvas can be undone: Clear (button or Esc) then Ctrl+Z brings the drawing
 // back, and the network reads it again; strokes drawn after a Clear are undone first.
 #include "tests/common/test_support.h"
+#include "tests/common/window_fixture.h"
 #include "ui/digit_canvas.h"
 #include "ui/draw_panel.h"
 
@@ -14,23 +15,6 @@ class TestCanvasUndo : public QObject
 {
     Q_OBJECT
 
-    // A straight stroke between two points given in fractions of the canvas square.
-    static void stroke(ui::DigitCanvas* canvas, QPointF from, QPointF to)
-    {
-        const QRect s = canvas->square();
-        auto at = [&](QPointF p) {
-            return QPointF(s.left() + p.x() * s.width(), s.top() + p.y() * s.height());
-        };
-        QTest::mousePress(canvas, Qt::LeftButton, {}, at(from).toPoint());
-        for (int i = 1; i <= 10; ++i) {
-            const QPointF p = at(from + (to - from) * (i / 10.0));
-            QMouseEvent move(QEvent::MouseMove, p, canvas->mapToGlobal(p), Qt::NoButton,
-                             Qt::LeftButton, Qt::NoModifier);
-            QCoreApplication::sendEvent(canvas, &move);
-        }
-        QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(to).toPoint());
-    }
-
 private slots:
     void clearCanBeUndone()
     {
@@ -41,8 +25,8 @@ private slots:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         ui::DigitCanvas* canvas = panel.canvas();
-        stroke(canvas, {0.3, 0.2}, {0.7, 0.2}); // a 7
-        stroke(canvas, {0.7, 0.2}, {0.4, 0.85});
+        test::drawStroke(canvas, {0.3, 0.2}, {0.7, 0.2}); // a 7
+        test::drawStroke(canvas, {0.7, 0.2}, {0.4, 0.85});
         QTRY_VERIFY(panel.result().seen.has_value());
         const QRectF drawn = canvas->inkBounds();
         const int digit = panel.result().digit;
@@ -69,7 +53,7 @@ private slots:
         // Esc, a new stroke, then Ctrl+Z twice: the new stroke goes, then the drawing returns.
         QTest::keyClick(canvas, Qt::Key_Escape);
         QVERIFY(canvas->isEmpty());
-        stroke(canvas, {0.5, 0.15}, {0.5, 0.85});
+        test::drawStroke(canvas, {0.5, 0.15}, {0.5, 0.85});
         QCOMPARE(canvas->strokeCount(), 1);
         QTest::keyClick(canvas, Qt::Key_Z, Qt::ControlModifier);
         QVERIFY(canvas->isEmpty());

@@ -32,23 +32,6 @@ class TestMyDigitsWindow : public QObject
 
     QTemporaryDir m_dir;
 
-    // A straight stroke between two points given in fractions of the canvas square.
-    static void stroke(ui::DigitCanvas* canvas, QPointF from, QPointF to)
-    {
-        const QRect s = canvas->square();
-        auto at = [&](QPointF p) {
-            return QPointF(s.left() + p.x() * s.width(), s.top() + p.y() * s.height());
-        };
-        QTest::mousePress(canvas, Qt::LeftButton, {}, at(from).toPoint());
-        for (int i = 1; i <= 10; ++i) {
-            const QPointF p = at(from + (to - from) * (i / 10.0));
-            QMouseEvent move(QEvent::MouseMove, p, canvas->mapToGlobal(p), Qt::NoButton,
-                             Qt::LeftButton, Qt::NoModifier);
-            QCoreApplication::sendEvent(canvas, &move);
-        }
-        QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(to).toPoint());
-    }
-
     static void showDock(ui::MainWindow& w, const char* name)
     {
         auto* d = w.findChild<QDockWidget*>(QLatin1String(name));
@@ -77,8 +60,8 @@ private slots:
         QTRY_VERIFY(panel->isVisible());
         QVERIFY2(panel->userDatasetPath().startsWith(m_dir.path()),
                  qPrintable(panel->userDatasetPath()));
-        stroke(panel->canvas(), {0.3, 0.2}, {0.7, 0.2}); // a 7
-        stroke(panel->canvas(), {0.7, 0.2}, {0.45, 0.85});
+        test::drawStroke(panel->canvas(), {0.3, 0.2}, {0.7, 0.2}); // a 7
+        test::drawStroke(panel->canvas(), {0.7, 0.2}, {0.45, 0.85});
         QTRY_VERIFY(panel->result().seen.has_value());
         test::typeInto(panel->labelBox(), QStringLiteral("7"));
         QCOMPARE(panel->labelBox()->value(), 7);
