@@ -1,5 +1,7 @@
 #include "learning_curves.h"
 
+#include "plot_style.h"
+
 #include <qcustomplot.h>
 
 #include <QMouseEvent>
@@ -48,7 +50,6 @@ LearningCurves::LearningCurves(QWidget* parent)
                                    tr("Thin: running training value · dots: whole test set at each "
                                       "epoch end\ndashed: quick test on 1,000 images"),
                                    small);
-    m_caption->setTextColor(QColor(60, 60, 60));
     layout->addElement(3, 0, m_caption);
     layout->setRowStretchFactor(0, 0.001); // legend and caption: their own height, no more
     layout->setRowStretchFactor(1, 1.4);   // the loss plot a little taller: its axis names losses
@@ -90,6 +91,7 @@ LearningCurves::LearningCurves(QWidget* parent)
                           "Click a run in the legend to hide or show it."));
     m_plot->setMouseTracking(true); // hover tooltips
     m_plot->installEventFilter(this);
+    followPalette(m_plot);
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
         if (!QRectF(m_plot->legend->outerRect()).contains(event->position()))
             m_follow = false;
@@ -192,7 +194,7 @@ void LearningCurves::setRunVisible(int run, bool visible)
     for (QCPAbstractItem* mark : r.marks)
         mark->setVisible(visible);
     if (QCPPlottableLegendItem* entry = m_plot->legend->itemWithPlottable(r.running.lossGraph))
-        entry->setTextColor(visible ? QColor(Qt::black) : kHiddenRunText);
+        entry->setTextColor(visible ? m_plot->legend->textColor() : kHiddenRunText);
     scheduleReplot();
 }
 
