@@ -142,7 +142,7 @@ void MainWindow::buildViews()
     gallery->raise();
     resizeDocks({weights}, {600}, Qt::Horizontal);
     resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
-    resizeDocks({gallery}, {330}, Qt::Vertical);
+    resizeDocks({gallery}, {m_draw->minimumSizeHint().height() + 20}, Qt::Vertical); // Draw whole
 
     connect(m_gallery, &DigitGallery::digitActivated, this, &MainWindow::inspect);
     connect(m_gallery, &DigitGallery::predictionsWanted, this, [this] { m_scheduler->request(true); });
