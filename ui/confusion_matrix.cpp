@@ -2,6 +2,7 @@
 
 #include "pictures.h"
 
+#include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -98,7 +99,11 @@ void ConfusionMatrix::paintEvent(QPaintEvent*)
     }
     const int n = classes();
     QFont small = font();
-    small.setPointSizeF(std::max(6.0, small.pointSizeF() * std::min(1.0, grid().width() / (n * 34.0))));
+    // Smaller in small cells, and never so large that a count of four digits leaves its cell
+    // (presentation mode's larger font).
+    const double fits = (grid().width() / double(n) - 4) /
+                        std::max(1.0, QFontMetricsF(small).horizontalAdvance(QStringLiteral("8888")));
+    small.setPointSizeF(std::max(6.0, small.pointSizeF() * std::min({1.0, grid().width() / (n * 34.0), fits})));
     painter.setFont(small);
     for (int t = 0; t < n; ++t) {
         std::int64_t rowTotal = 0;
