@@ -2,6 +2,7 @@
 
 #include "pictures.h"
 
+#include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -13,7 +14,7 @@ namespace nnlab::ui {
 
 namespace {
 constexpr int kTitle = 16;  // pixels for "predicted" above and "true" left of the class names
-constexpr int kHeader = 22; // pixels for the class names above and left of the grid
+constexpr int kHeader = 22; // pixels for the class names above and left of the grid (9 pt text)
 
 // Right answers: white (share 0) to deep green (share 1); green means "correct" in every view.
 QColor correctColor(float share)
@@ -52,9 +53,19 @@ std::int64_t ConfusionMatrix::count(int t, int p) const
     return m_counts[std::size_t(t) * std::size_t(classes()) + std::size_t(p)];
 }
 
+int ConfusionMatrix::titleSize() const
+{
+    return std::max(kTitle, fontMetrics().height() + 2);
+}
+
+int ConfusionMatrix::headerSize() const
+{
+    return std::max(kHeader, fontMetrics().height() * 3 / 2);
+}
+
 QRect ConfusionMatrix::grid() const
 {
-    const int margin = kTitle + kHeader + 2;
+    const int margin = titleSize() + headerSize() + 2;
     const int side = std::max(0, std::min(width(), height()) - margin - 2);
     return {margin, margin, side, side};
 }
@@ -88,7 +99,11 @@ void ConfusionMatrix::paintEvent(QPaintEvent*)
     }
     const int n = classes();
     QFont small = font();
-    small.setPointSizeF(std::max(6.0, small.pointSizeF() * std::min(1.0, grid().width() / (n * 34.0))));
+    // Smaller in small cells, and never so large that a count of four digits leaves its cell
+    // (presentation mode's larger font).
+    const double fits = (grid().width() / double(n) - 4) /
+                        std::max(1.0, QFontMetricsF(small).horizontalAdvance(QStringLiteral("8888")));
+    small.setPointSizeF(std::max(6.0, small.pointSizeF() * std::min({1.0, grid().width() / (n * 34.0), fits})));
     painter.setFont(small);
     for (int t = 0; t < n; ++t) {
         std::int64_t rowTotal = 0;
@@ -117,9 +132,9 @@ void ConfusionMatrix::paintEvent(QPaintEvent*)
     painter.setPen(palette().text().color());
     for (int k = 0; k < n; ++k) {
         const QRect col = cellRect(0, k), row = cellRect(k, 0);
-        painter.drawText(QRect(col.left(), kTitle, col.width(), kHeader), Qt::AlignCenter,
+        painter.drawText(QRect(col.left(), titleSize(), col.width(), headerSize()), Qt::AlignCenter,
                          m_names[k].left(3));
-        painter.drawText(QRect(kTitle, row.top(), kHeader, row.height()), Qt::AlignCenter,
+        painter.drawText(QRect(titleSize(), row.top(), headerSize(), row.height()), Qt::AlignCenter,
                          m_names[k].left(3));
     }
     // Axis titles: "predicted" over the columns, "true" (turned) beside the rows.
@@ -127,11 +142,11 @@ void ConfusionMatrix::paintEvent(QPaintEvent*)
     QFont bold = small;
     bold.setBold(true);
     painter.setFont(bold);
-    painter.drawText(QRect(g.left(), 0, g.width(), kTitle), Qt::AlignCenter, tr("predicted"));
+    painter.drawText(QRect(g.left(), 0, g.width(), titleSize()), Qt::AlignCenter, tr("predicted"));
     painter.save();
     painter.translate(0, g.top() + g.height() / 2);
     painter.rotate(-90);
-    painter.drawText(QRect(-g.height() / 2, 0, g.height(), kTitle), Qt::AlignCenter, tr("true"));
+    painter.drawText(QRect(-g.height() / 2, 0, g.height(), titleSize()), Qt::AlignCenter, tr("true"));
     painter.restore();
 }
 

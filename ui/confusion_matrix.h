@@ -41,6 +41,10 @@ protected:
 
 private:
     QRect grid() const;
+    // Pixels for "predicted" above and "true" left of the class names, and for the class names
+    // above and left of the grid: at least 16 and 22, more for a larger font (presentation mode).
+    int titleSize() const;
+    int headerSize() const;
     bool cellAt(const QPoint& p, int& trueClass, int& predicted) const;
 
     std::vector<std::int64_t> m_counts;

@@ -1,6 +1,7 @@
 #include "digit_gallery.h"
 
 #include "pictures.h"
+#include "plot_style.h"
 #include "wording.h"
 
 #include <QCheckBox>
@@ -204,7 +205,7 @@ void DigitDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
     QColor color = option.palette.text().color();
     if (predicted.isValid()) {
         const bool right = predicted.toInt() == label;
-        color = right ? QColor(0, 130, 0) : QColor(200, 0, 0);
+        color = answerColor(right, option.palette);
         text = right ? QStringLiteral("%1 ✓").arg(label)
                      : QStringLiteral("%1 → %2").arg(label).arg(predicted.toInt());
     }

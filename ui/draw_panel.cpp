@@ -3,6 +3,7 @@
 #include "digit_canvas.h"
 #include "on_screen.h"
 #include "pictures.h"
+#include "plot_style.h"
 #include "wording.h"
 
 #include <qcustomplot.h>
@@ -81,7 +82,7 @@ DrawPanel::DrawPanel(QWidget* parent)
     m_top = new QCPBars(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
     // The answer: outlined, not green (nobody has said what the drawing is; green means "correct").
     m_top->setBrush(QColor(31, 119, 180));
-    m_top->setPen(QPen(QColor(20, 20, 20), 2.5));
+    m_top->setPen(QPen(m_plot->palette().color(QPalette::Text), 2.5)); // follows the palette
     auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
     ticker->setTickStep(1);
     rect->axis(QCPAxis::atBottom)->setTicker(ticker);
@@ -90,6 +91,7 @@ DrawPanel::DrawPanel(QWidget* parent)
     rect->axis(QCPAxis::atLeft)->setRange(0, 1);
     rect->axis(QCPAxis::atLeft)->setLabel(tr("network output"));
     m_plot->setMinimumSize(260, 180);
+    followPalette(m_plot);
 
     auto* tools = new QHBoxLayout;
     tools->addWidget(m_clear);
@@ -262,7 +264,7 @@ void DrawPanel::classifyNow()
         return;
     }
     const QImage seen = digitImage(m_result.seen->data(), 28, 28);
-    m_seen->setPixmap(QPixmap::fromImage(seen.scaled(28 * kSeenScale, 28 * kSeenScale)));
+    m_seen->setPixmap(pixelPixmap(seen, kSeenScale, m_seen->devicePixelRatioF()));
     m_answer->setText(QString::number(m_result.digit));
     const bool softmax = m_network->architecture().output == engine::Output::Softmax;
     m_detail->setText((softmax ? tr("%1% probability (softmax output)").arg(100.0 * m_result.confidence, 0, 'f', 1)

@@ -1,5 +1,7 @@
 #include "learning_curves.h"
 
+#include "plot_style.h"
+
 #include <qcustomplot.h>
 
 #include <QMouseEvent>
@@ -44,11 +46,7 @@ LearningCurves::LearningCurves(QWidget* parent)
     layout->addElement(2, 0, m_accuracyRect);
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
-    m_caption = new QCPTextElement(m_plot,
-                                   tr("Thin: running training value · dots: whole test set at each "
-                                      "epoch end\ndashed: quick test on 1,000 images"),
-                                   small);
-    m_caption->setTextColor(QColor(60, 60, 60));
+    m_caption = new QCPTextElement(m_plot, captionText(), small);
     layout->addElement(3, 0, m_caption);
     layout->setRowStretchFactor(0, 0.001); // legend and caption: their own height, no more
     layout->setRowStretchFactor(1, 1.4);   // the loss plot a little taller: its axis names losses
@@ -90,6 +88,7 @@ LearningCurves::LearningCurves(QWidget* parent)
                           "Click a run in the legend to hide or show it."));
     m_plot->setMouseTracking(true); // hover tooltips
     m_plot->installEventFilter(this);
+    followPalette(m_plot);
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
         if (!QRectF(m_plot->legend->outerRect()).contains(event->position()))
             m_follow = false;
@@ -109,6 +108,8 @@ LearningCurves::LearningCurves(QWidget* parent)
 bool LearningCurves::eventFilter(QObject* watched, QEvent* event)
 {
     // A resting mouse over a point keeps the point's tooltip rather than the plot's own.
+    if (watched == m_plot && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange))
+        scheduleReplot(); // the legend's and caption's lines for the new width or font
     if (watched == m_plot && event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const QString text = describePointAt(help->pos());
@@ -192,7 +193,7 @@ void LearningCurves::setRunVisible(int run, bool visible)
     for (QCPAbstractItem* mark : r.marks)
         mark->setVisible(visible);
     if (QCPPlottableLegendItem* entry = m_plot->legend->itemWithPlottable(r.running.lossGraph))
-        entry->setTextColor(visible ? QColor(Qt::black) : kHiddenRunText);
+        entry->setTextColor(visible ? m_plot->legend->textColor() : kHiddenRunText);
     scheduleReplot();
 }
 
@@ -283,8 +284,20 @@ QString wrapped(const QString& label, const QFontMetrics& fm, int width)
 
 } // namespace
 
+QString LearningCurves::captionText()
+{
+    return tr("Thin: running training value · dots: whole test set at each epoch end\n"
+              "dashed: quick test on 1,000 images");
+}
+
 void LearningCurves::arrangeLegend(int plotWidth)
 {
+    // The caption too, so that larger text (presentation mode) or a narrow plot wraps it.
+    QStringList caption;
+    for (const QString& line : captionText().split(QLatin1Char('\n')))
+        caption << wrapped(line, QFontMetrics(m_caption->font()), std::max(120, plotWidth - 20));
+    if (const QString text = caption.join(QLatin1Char('\n')); text != m_caption->text())
+        m_caption->setText(text);
     QCPLegend* legend = m_plot->legend;
     const QFontMetrics fm(legend->font());
     const int textWidth = std::max(120, plotWidth - 40 - legend->iconSize().width() - legend->iconTextPadding());

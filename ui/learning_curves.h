@@ -96,7 +96,8 @@ private:
     void showPointTip(QMouseEvent* event);
     void toggleRun(QCPAbstractLegendItem* item);
     void nameLossAxis();
-    void arrangeLegend(int plotWidth); // as many columns as the width holds
+    static QString captionText(); // what the line styles mean, unwrapped
+    void arrangeLegend(int plotWidth); // as many columns as the width holds; the caption's lines
     Series& series(Run& run, Kind kind);
     void add(int run, Kind kind, double x, double loss, double accuracy);
     void thin(Series& s);

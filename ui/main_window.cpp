@@ -12,6 +12,7 @@
 #include "pictures.h"
 #include "step_inspector.h"
 #include "training_status.h"
+#include "view_options.h"
 #include "weight_heatmaps.h"
 
 #include "app/bridge/setup_settings.h"
@@ -51,13 +52,14 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     scroll->setWidget(m_controls);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(m_controls->sizeHint().width() + 24);
+    ViewOptions::keepWideEnough(scroll); // wider with presentation mode's larger text
     m_controlsDock = new QDockWidget(tr("Controls"), this);
     m_controlsDock->setObjectName(QStringLiteral("controlsDock"));
     m_controlsDock->setWidget(scroll);
     addDockWidget(Qt::LeftDockWidgetArea, m_controlsDock);
     buildViews();
     buildActions();
+    m_viewOptions = new ViewOptions(m_settings.get(), options.restoreSettings, options.darkColours, this);
     buildMenus();
     m_question->setEnabled(options.askBeforeDiscard);
     m_status = new TrainingStatus(statusBar());
@@ -105,7 +107,7 @@ void MainWindow::buildViews()
     auto makeDock = [this](const QString& title, const char* name, QWidget* widget, const QString& shortcut) {
         auto* d = new QDockWidget(title, this);
         d->setObjectName(QLatin1String(name));
-        d->setWidget(widget);
+        d->setWidget(ViewOptions::scrollable(widget)); // scrolls on a small screen
         d->toggleViewAction()->setShortcut(QKeySequence(shortcut));
         m_viewDocks.push_back(d);
         return d;
@@ -140,7 +142,7 @@ void MainWindow::buildViews()
     gallery->raise();
     resizeDocks({weights}, {600}, Qt::Horizontal);
     resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
-    resizeDocks({gallery}, {330}, Qt::Vertical);
+    resizeDocks({gallery}, {m_draw->minimumSizeHint().height() + 20}, Qt::Vertical); // Draw whole
 
     connect(m_gallery, &DigitGallery::digitActivated, this, &MainWindow::inspect);
     connect(m_gallery, &DigitGallery::predictionsWanted, this, [this] { m_scheduler->request(true); });
@@ -312,6 +314,7 @@ void MainWindow::buildMenus()
     view->addAction(m_logLoss);
     view->addAction(m_clearRuns);
     view->addAction(tr("&Follow the data"), m_curves, &LearningCurves::resetView);
+    m_viewOptions->addTo(view); // dark colours, presentation mode
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About nnlab"), this, [this] {

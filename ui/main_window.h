@@ -29,6 +29,7 @@ class FileCommands;
 class LearningCurves;
 class StepInspector;
 class TrainingStatus;
+class ViewOptions;
 class WeightHeatmaps;
 
 class MainWindow : public QMainWindow
@@ -43,6 +44,7 @@ public:
         bool askToSaveOnQuit = true; // a trained, unsaved model asks before the window closes
         bool askBeforeDiscard = true; // ... and before a shape, preset, data, Reset, New or Open replaces it
         int trainerThreads = 0;    // 0 = every core
+        bool darkColours = false;  // dark whatever the settings remember (nnlab --dark)
     };
 
     explicit MainWindow(const Options& options, QWidget* parent = nullptr);
@@ -59,6 +61,7 @@ public:
     ConfusionMatrix* confusion() const { return m_confusion; }
     StepInspector* inspector() const { return m_inspector; }
     DrawPanel* drawPanel() const { return m_draw; }
+    ViewOptions* viewOptions() const { return m_viewOptions; } // View ▸ Dark colours, Presentation mode
     QDockWidget* dock(const QString& objectName) const;
     // Shows digit `index` of the test or training set in the step inspector.
     void inspect(bool test, std::size_t index);
@@ -133,6 +136,7 @@ private:
     DrawPanel* m_draw = nullptr;
     std::vector<QDockWidget*> m_viewDocks;
     TrainingStatus* m_status = nullptr;
+    ViewOptions* m_viewOptions = nullptr;
     RunCommands* m_runs = nullptr; // Training ▸ Continue, the curves' change marks
     QStringList m_dataChoices; // the dataset combo's entries, one per session data source
 

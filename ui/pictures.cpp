@@ -17,6 +17,15 @@ QImage digitImage(const std::uint8_t* pixels, int rows, int cols)
     return image;
 }
 
+QPixmap pixelPixmap(const QImage& image, int scale, qreal devicePixelRatio)
+{
+    const qreal ratio = devicePixelRatio > 0 ? devicePixelRatio : 1.0;
+    const QSize device = (QSizeF(image.size()) * scale * ratio).toSize();
+    QPixmap pixmap = QPixmap::fromImage(image.scaled(device, Qt::IgnoreAspectRatio, Qt::FastTransformation));
+    pixmap.setDevicePixelRatio(ratio);
+    return pixmap;
+}
+
 QRgb divergingColor(float v)
 {
     if (!std::isfinite(v))

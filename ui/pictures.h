@@ -3,6 +3,7 @@
 
 #include <QColor>
 #include <QImage>
+#include <QPixmap>
 
 #include <cstdint>
 
@@ -10,6 +11,10 @@ namespace nnlab::ui {
 
 // A rows x cols image of 8-bit pixels (0 = background), ink dark on light, as on paper.
 QImage digitImage(const std::uint8_t* pixels, int rows, int cols);
+
+// `image` enlarged `scale` times in logical pixels with hard pixel edges, drawn in device pixels
+// (devicePixelRatio: 2 at 200%), so a QLabel shows it crisp rather than smoothed up.
+QPixmap pixelPixmap(const QImage& image, int scale, qreal devicePixelRatio);
 
 // Blue for negative, white for zero, red for positive; v is clamped to [-1, 1].
 QRgb divergingColor(float v);

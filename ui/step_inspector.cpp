@@ -1,5 +1,7 @@
 #include "step_inspector.h"
 
+#include "pictures.h"
+#include "plot_style.h"
 #include "weight_tiles.h"
 
 #include <qcustomplot.h>
@@ -140,9 +142,10 @@ StepInspector::StepInspector(QWidget* parent)
     m_predicted = bars(m_rects[2], kRightAnswer); // recoloured for each trace
     m_target = m_plot->addGraph(m_rects[2]->axis(QCPAxis::atBottom), m_rects[2]->axis(QCPAxis::atLeft));
     m_target->setLineStyle(QCPGraph::lsNone);
-    m_target->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(Qt::black, 2), Qt::NoBrush, 9));
+    m_target->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(m_plot->palette().color(QPalette::Text), 2), Qt::NoBrush, 9));
     m_oErrors = bars(m_rects[3], QColor(214, 39, 40, 170));
     m_plot->setMinimumSize(420, 220);
+    followPalette(m_plot);
 
     auto* digitColumn = new QVBoxLayout;
     digitColumn->addWidget(m_digit);
@@ -180,8 +183,7 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
 {
     m_trace = trace;
     m_hasTrace = true;
-    m_digit->setPixmap(QPixmap::fromImage(digit.scaled(digit.size() * kDigitScale, Qt::IgnoreAspectRatio,
-                                                       Qt::FastTransformation)));
+    m_digit->setPixmap(pixelPixmap(digit, kDigitScale, m_digit->devicePixelRatioF()));
     const double answerOutput = trace.outputOutput.size() ? trace.outputOutput[trace.predicted] : 0;
     m_caption->setText(tr("%1\nlabel %2, the network says %3 (o_output %4)")
                            .arg(caption)
@@ -211,7 +213,7 @@ void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& dig
     // The network's answer: green when it is the label, else outlined (green means "correct").
     const bool right = trace.predicted == trace.label;
     m_predicted->setBrush(right ? kRightAnswer : QColor(kOtherOutput.rgb()));
-    m_predicted->setPen(right ? QPen(Qt::NoPen) : QPen(QColor(20, 20, 20), 2.5));
+    m_predicted->setPen(right ? QPen(Qt::NoPen) : QPen(m_plot->palette().color(QPalette::Text), 2.5));
     m_oOutput->setData(keys, others);
     m_predicted->setData(predictedKey, predicted);
     m_target->setData(keys, t);

@@ -1,5 +1,6 @@
 #include "training_status.h"
 
+#include <QEvent>
 #include <QLabel>
 #include <QLocale>
 #include <QPainter>
@@ -63,9 +64,20 @@ TrainingStatus::TrainingStatus(QStatusBar* bar)
     m_etaLabel->setToolTip(tr("Time left until the last epoch of this Start ends"));
     m_testLabel->setToolTip(tr("Accuracy on the 10,000 test images the network never trains on, "
                                "at the last epoch end"));
-    // Fixed sizes, wide enough for the longest text each shows: a label whose width follows its
-    // text would re-lay out the status bar, and with it the whole window and its docks, every
-    // time the numbers change while training.
+    fitLabels();
+    m_epochLabel->installEventFilter(this);
+    bar->addPermanentWidget(m_epochLabel);
+    bar->addPermanentWidget(m_epochBar);
+    bar->addPermanentWidget(m_speedLabel);
+    bar->addPermanentWidget(m_etaLabel);
+    bar->addPermanentWidget(m_testLabel);
+}
+
+// Fixed sizes, wide enough for the longest text each shows: a label whose width follows its
+// text would re-lay out the status bar, and with it the whole window and its docks, every time
+// the numbers change while training. Again when the font changes (presentation mode).
+void TrainingStatus::fitLabels()
+{
     const auto fixWidth = [](QLabel* label, const QString& widest) {
         label->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
         label->setFixedSize(label->fontMetrics().horizontalAdvance(widest) + 8, label->sizeHint().height());
@@ -75,11 +87,13 @@ TrainingStatus::TrainingStatus(QStatusBar* bar)
     fixWidth(m_etaLabel, tr("%1 left").arg(tr("%1 h %2 min").arg(8888).arg(88)));
     fixWidth(m_testLabel, tr("test accuracy %1%").arg(100.0, 0, 'f', 2));
     m_epochBar->setFixedSize(160, m_epochLabel->height());
-    bar->addPermanentWidget(m_epochLabel);
-    bar->addPermanentWidget(m_epochBar);
-    bar->addPermanentWidget(m_speedLabel);
-    bar->addPermanentWidget(m_etaLabel);
-    bar->addPermanentWidget(m_testLabel);
+}
+
+bool TrainingStatus::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_epochLabel && event->type() == QEvent::FontChange) // queued: after QLabel's own
+        QMetaObject::invokeMethod(this, &TrainingStatus::fitLabels, Qt::QueuedConnection);
+    return QObject::eventFilter(watched, event);
 }
 
 // QProgressBar repaints at once on every change, and each paint is GUI time the training

@@ -35,8 +35,12 @@ public:
     // The network was replaced: its epoch, progress and test accuracy are no longer shown.
     void clearMeasurements();
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override; // a larger font: wider labels
+
 private:
     void draw();
+    void fitLabels();
 
     QProgressBar* m_epochBar;
     QLabel* m_epochLabel;

@@ -1,6 +1,7 @@
 #include "weight_heatmaps.h"
 
 #include "on_screen.h"
+#include "plot_style.h"
 #include "weight_tiles.h"
 
 #include <qcustomplot.h>
@@ -82,9 +83,12 @@ WeightHeatmaps::WeightHeatmaps(QWidget* parent)
     barRect->axis(QCPAxis::atLeft)->ticker()->setTickCount(4);
     barRect->axis(QCPAxis::atLeft)->setLabel(tr("outgoing weight"));
     m_plot->setMinimumHeight(180);
+    followPalette(m_plot);
 
     auto* top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("<b>First layer</b>: each hidden neuron's incoming weights as a picture")), 1);
+    auto* title = new QLabel(tr("<b>First layer</b>: each hidden neuron's incoming weights as a picture"));
+    title->setWordWrap(true); // two lines in a narrow dock
+    top->addWidget(title, 1);
     top->addWidget(m_perTile);
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(new QLabel(tr("<b>Later layer:</b>")));

@@ -62,6 +62,11 @@ int main(int argc, char** argv)
         {QStringLiteral("threads"), QStringLiteral("Trainer threads (0 = every core)."), QStringLiteral("n"),
          QStringLiteral("0")},
         {QStringLiteral("no-settings"), QStringLiteral("Neither read nor write remembered settings.")},
+        {QStringLiteral("dark"), QStringLiteral("Dark colours (View > Dark colours): light text on dark grey.")},
+        {QStringLiteral("window-size"),
+         QStringLiteral("Open the window at this size in pixels, e.g. 1366x768 (a small laptop screen); "
+                        "with --screenshot, the picture's size."),
+         QStringLiteral("WxH")},
     });
     args.process(app);
     bool ok = true;
@@ -76,11 +81,25 @@ int main(int argc, char** argv)
         return nnlab::app::kExitUsage;
     }
 
+    QSize windowSize;
+    if (args.isSet(QStringLiteral("window-size"))) {
+        const QStringList wh = args.value(QStringLiteral("window-size")).split(QLatin1Char('x'));
+        bool okW = false, okH = false;
+        if (wh.size() == 2)
+            windowSize = QSize(wh[0].toInt(&okW), wh[1].toInt(&okH));
+        if (!okW || !okH || windowSize.width() < 200 || windowSize.height() < 200 || windowSize.width() > 16384 ||
+            windowSize.height() > 16384) {
+            std::fprintf(stderr, "nnlab: --window-size needs a width and a height in pixels, e.g. 1366x768\n");
+            return nnlab::app::kExitUsage;
+        }
+    }
+
     const bool scripted = args.isSet(QStringLiteral("screenshot")) || args.isSet(QStringLiteral("measure")) ||
                           args.isSet(QStringLiteral("view-screenshots"));
     QTemporaryDir scratch;
     MainWindow::Options options;
     options.trainerThreads = threads;
+    options.darkColours = args.isSet(QStringLiteral("dark"));
     if (scripted || args.isSet(QStringLiteral("no-settings"))) {
         options.restoreSettings = false; // the same picture on every machine
         options.askToSaveOnQuit = false;
@@ -93,6 +112,8 @@ int main(int argc, char** argv)
     std::unique_ptr<nnlab::app::WindowScript> script;
     if (scripted)
         script = std::make_unique<nnlab::app::WindowScript>(&window, args, sinceStart);
+    if (windowSize.isValid())
+        window.resize(windowSize);
     window.show();
     return app.exec();
 }
