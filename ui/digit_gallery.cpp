@@ -4,6 +4,8 @@
 #include "plot_style.h"
 #include "wording.h"
 
+#include "app/common/counted.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFontMetrics>
@@ -381,7 +383,7 @@ void DigitGallery::updateCount()
     if (needsPredictions && !m_model->hasPredictions())
         m_count->setText(tr("waiting for the network's predictions…"));
     else
-        m_count->setText(tr("%n digit(s)", nullptr, m_model->rowCount()));
+        m_count->setText(app::counted(m_model->rowCount(), tr("digit"), tr("digits")));
     const engine::Dataset* shown = m_model->dataset();
     const int mine = shown ? int(shown->countFrom(engine::ImageOrigin::Mine)) : 0;
     m_mineOnly->setEnabled(mine > 0);

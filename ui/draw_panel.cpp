@@ -68,7 +68,9 @@ DrawPanel::DrawPanel(QWidget* parent)
     m_addStatus->setWordWrap(true);
     m_mine->setWordWrap(true);
     m_trainEpochs->setRange(1, 20);
-    m_trainEpochs->setSuffix(tr(" epoch(s)"));
+    const auto suffix = [this](int n) { m_trainEpochs->setSuffix(n == 1 ? tr(" epoch") : tr(" epochs")); };
+    suffix(m_trainEpochs->value());
+    connect(m_trainEpochs, &QSpinBox::valueChanged, this, suffix);
     m_trainEpochs->setToolTip(tr("How many epochs Train on my digits walks through MNIST's "
                                  "training images and yours"));
     m_train->setToolTip(tr("Go on training this network, from its current weights, on MNIST's "

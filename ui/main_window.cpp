@@ -16,6 +16,7 @@
 #include "weight_heatmaps.h"
 
 #include "app/bridge/setup_settings.h"
+#include "app/common/counted.h"
 
 #include <QAction>
 #include <QApplication>
@@ -414,8 +415,10 @@ void MainWindow::connectController()
     });
     connect(controller(), &C::stateChanged, this, &MainWindow::onStateChanged);
     connect(controller(), &C::finished, this, [this] {
-        statusBar()->showMessage(tr("Done: %1 epochs trained. Space: a new run from the same initial weights; "
-                                    "Ctrl+Shift+Space: train these further").arg(setup().epochs), 10000);
+        statusBar()->showMessage(tr("Done: %1 trained. Space: a new run from the same initial weights; "
+                                    "Ctrl+Shift+Space: train these further")
+                                     .arg(app::counted(setup().epochs, tr("epoch"), tr("epochs"))),
+                                 10000);
         m_status->clearTimeLeft();
         emit trainingFinished();
     });

@@ -3,6 +3,7 @@
 #include "learning_curves.h"
 
 #include "app/bridge/training_controller.h"
+#include "app/common/counted.h"
 #include "app/lab/lab_session.h"
 
 #include <QAction>
@@ -23,7 +24,7 @@ RunCommands::RunCommands(QAction* start, app::LabSession* session, LearningCurve
     app::TrainingController* controller = session->controller();
     connect(m_continue, &QAction::triggered, controller, &app::TrainingController::continueRun);
     const auto name = [this](const app::TrainingSetup& s) {
-        m_continue->setText(tr("&Continue training: %n more epoch(s)", nullptr, s.epochs));
+        m_continue->setText(tr("&Continue training: %1 more").arg(app::counted(s.epochs, tr("epoch"), tr("epochs"))));
     };
     name(session->setup());
     connect(session, &app::LabSession::setupChanged, this, name);

@@ -1,5 +1,6 @@
 #include "my_digits.h"
 
+#include "app/common/counted.h"
 #include "engine/csv_reader.h"
 
 #include <QDir>
@@ -92,8 +93,9 @@ QString smallSetWarning(const engine::Dataset& train)
     if (!few && !oneClass) return {};
     const QString name = QString::fromStdString(train.name);
     QString text =
-        few ? MyDigits::tr("%1 holds only %n training image(s)", nullptr, int(train.size()))
-                  .arg(name)
+        few ? MyDigits::tr("%1 holds only %2")
+                  .arg(name, app::counted(qint64(train.size()), MyDigits::tr("training image"),
+                                          MyDigits::tr("training images")))
             : MyDigits::tr("%1 holds %n training images", nullptr, int(train.size())).arg(name);
     if (oneClass) {
         const QString c = QString::fromStdString(train.classNames[*classes.begin()]);

@@ -1,5 +1,6 @@
 // The views' sentences about a digit: "an 8", not "a 8"; and a sigmoid output is never called a
 // percentage or a probability (the gallery does not know whether the net ends in softmax).
+#include "app/common/counted.h"
 #include "engine/dataset.h"
 #include "tests/common/test_support.h"
 #include "ui/digit_canvas.h"
@@ -7,6 +8,7 @@
 #include "ui/draw_panel.h"
 #include "ui/wording.h"
 
+#include <QComboBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
@@ -75,6 +77,33 @@ private slots:
             QVERIFY2(!tip(row).contains(QLatin1String("probab"), Qt::CaseInsensitive),
                      qPrintable(tip(row)));
         }
+    }
+
+    // "1 digit" and "2 digits", never "digit(s)": counts read as English.
+    void countsAreSingularOnlyForOne()
+    {
+        QCOMPARE(app::counted(1, QStringLiteral("epoch"), QStringLiteral("epochs")), QStringLiteral("1 epoch"));
+        QVERIFY(app::counted(5, QStringLiteral("epoch"), QStringLiteral("epochs")).endsWith(QLatin1String("5 epochs")));
+        auto two = std::make_shared<engine::Dataset>();
+        two->labels = {8, 7};
+        two->pixels.assign(2 * 784, 0);
+        for (int k = 0; k < 10; ++k)
+            two->classNames.push_back(std::to_string(k));
+        ui::DigitGallery g;
+        g.setData(two, two);
+        QVERIFY2(labelText(&g, QStringLiteral("2 ")) == QLatin1String("2 digits"), qPrintable(labelText(&g, QStringLiteral("2"))));
+        g.trueLabelChoice()->setCurrentIndex(8 + 1);
+        QCOMPARE(labelText(&g, QStringLiteral("1 ")), QStringLiteral("1 digit"));
+        ui::DrawPanel panel;
+        QSpinBox* trainEpochs = nullptr;
+        for (auto* box : panel.findChildren<QSpinBox*>())
+            if (box->suffix().contains(QLatin1String("epoch")))
+                trainEpochs = box;
+        QVERIFY(trainEpochs);
+        trainEpochs->setValue(1);
+        QCOMPARE(trainEpochs->suffix(), QStringLiteral(" epoch"));
+        trainEpochs->setValue(3);
+        QCOMPARE(trainEpochs->suffix(), QStringLiteral(" epochs"));
     }
 
     void drawPanelSaysAnEight()
