@@ -37,8 +37,6 @@ public:
 
     QSize sizeHint() const override { return {360, 360}; }
     QSize minimumSizeHint() const override { return {kMinimumSide, kMinimumSide}; }
-    bool hasHeightForWidth() const override { return true; }
-    int heightForWidth(int width) const override { return width; }
 
 public slots:
     void clear(); // can be undone

@@ -143,7 +143,7 @@ void MainWindow::buildViews()
     gallery->raise();
     resizeDocks({weights}, {600}, Qt::Horizontal);
     resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
-    resizeDocks({gallery}, {m_draw->minimumSizeHint().height() + 20}, Qt::Vertical); // Draw whole
+    resizeDocks({gallery}, {m_draw->sizeHint().height() + 20}, Qt::Vertical); // the Draw view whole
 
     connect(m_gallery, &DigitGallery::digitActivated, this, &MainWindow::inspect);
     connect(m_gallery, &DigitGallery::predictionsWanted, this, [this] { m_scheduler->request(true); });

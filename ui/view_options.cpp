@@ -134,13 +134,40 @@ void ViewOptions::keepWideEnough(QScrollArea* scroll)
     new WidthKeeper(scroll);
 }
 
+namespace {
+
+// Holds a view at the scroll area's whole size, and asks only for the view's minimum: a scroll
+// area sizes a widget with a height-for-width layout (wrapped labels, a square canvas) by that
+// height, so the view would scroll even where its minimum fits.
+class ViewHolder : public QWidget
+{
+public:
+    explicit ViewHolder(QWidget* view) : m_view(view) { view->setParent(this); }
+    QSize minimumSizeHint() const override { return m_view->minimumSizeHint(); }
+    QSize sizeHint() const override { return m_view->sizeHint(); }
+
+protected:
+    void resizeEvent(QResizeEvent*) override { m_view->setGeometry(rect()); }
+    bool event(QEvent* e) override
+    {
+        if (e->type() == QEvent::LayoutRequest)
+            updateGeometry(); // the view's minimum changed (a larger font)
+        return QWidget::event(e);
+    }
+
+private:
+    QWidget* m_view;
+};
+
+} // namespace
+
 QScrollArea* ViewOptions::scrollable(QWidget* view)
 {
     auto* scroll = new QScrollArea;
     scroll->setObjectName(view->objectName() + QStringLiteral("Scroll"));
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidgetResizable(true);
-    scroll->setWidget(view);
+    scroll->setWidget(new ViewHolder(view));
     return scroll;
 }
 

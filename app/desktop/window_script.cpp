@@ -17,6 +17,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMouseEvent>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QTimer>
 
@@ -216,7 +217,10 @@ bool WindowScript::saveViews()
         QCoreApplication::processEvents();
         QCoreApplication::processEvents();
         const QString path = m_viewsDir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png");
-        if (!d->widget()->grab().save(path)) {
+        // A view in a scroll area (ui/view docks): the whole view, not the part in sight.
+        auto* scroll = qobject_cast<QScrollArea*>(d->widget());
+        QWidget* view = scroll && scroll->widget() ? scroll->widget() : d->widget();
+        if (!view->grab().save(path)) {
             std::fprintf(stderr, "nnlab: could not write %s\n", qPrintable(path));
             ok = false;
         }

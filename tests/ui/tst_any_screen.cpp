@@ -149,6 +149,29 @@ private slots:
         QVERIFY(w->curves()->height() >= w->curves()->minimumSizeHint().height());
     }
 
+    // At the window's own size (1600x1000) no view scrolls: the Draw view is whole, its canvas,
+    // Add to training set and Train on my digits in sight (the views' scroll areas are for small
+    // screens only).
+    void noViewScrollsAtTheDefaultSize()
+    {
+        auto w = test::openMainWindow(m_dir.filePath(QStringLiteral("default.ini")));
+        QVERIFY(w->isDataReady());
+        QCOMPARE(w->size(), QSize(1600, 1000));
+        for (const char* name : {"drawDock", "galleryDock", "inspectorDock", "confusionDock", "weightsDock"}) {
+            QDockWidget* d = w->dock(QLatin1String(name));
+            d->raise();
+            QCoreApplication::processEvents();
+            auto* scroll = qobject_cast<QScrollArea*>(d->widget());
+            QVERIFY2(scroll, name);
+            QTRY_VERIFY(scroll->isVisible());
+            QVERIFY2(scroll->verticalScrollBar()->maximum() == 0 && scroll->horizontalScrollBar()->maximum() == 0,
+                     qPrintable(QStringLiteral("%1 scrolls: %2 x %3 in a %4 x %5 dock")
+                                    .arg(QLatin1String(name))
+                                    .arg(scroll->widget()->width()).arg(scroll->widget()->height())
+                                    .arg(scroll->viewport()->width()).arg(scroll->viewport()->height())));
+        }
+    }
+
     // The same with presentation mode's larger text: the controls stay whole (wider, scrolled).
     void controlsStayWholeWithLargerText()
     {
