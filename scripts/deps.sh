@@ -11,6 +11,7 @@ packages=(
     python3 python3-numpy                                  # data and benchmark scripts
     dataset-fashion-mnist                                  # nnlab-train --dataset fashion
     xvfb xdotool                                           # driving the GUI in checks
+    help2man desktop-file-utils appstream                  # man pages; checking the install
     clang libclang-rt-14-dev                               # scripts/fuzz.sh: clang's libFuzzer
 )
 missing=()

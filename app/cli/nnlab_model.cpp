@@ -25,9 +25,9 @@ constexpr Eigen::Index kPredictBatch = 256; // images per forward pass
 constexpr std::string_view kHelp = R"help(nnlab-model: look inside a saved network, convert it, run it on images.
 
 Usage: nnlab-model info FILE [--json]
-       nnlab-model convert IN OUT [--compress]
-       nnlab-model predict FILE --csv IMAGES.csv [--json]
-       nnlab-model --help | --version
+   or: nnlab-model convert IN OUT [--compress]
+   or: nnlab-model predict FILE --csv IMAGES.csv [--json]
+   or: nnlab-model --help | --version
 
 FILE is an nnlab model (.nnlab, written by nnlab-train --save) or a NumPy archive (.npz); the
 extension tells which. docs/model-format.md describes both.
@@ -51,11 +51,11 @@ extension tells which. docs/model-format.md describes both.
 
 Exit status: 0 done, 1 a missing or bad file, 2 bad arguments.
 
-Examples
-  nnlab-model info resources/models/default.nnlab
-  nnlab-model convert resources/models/default.nnlab default.npz
-  python3 -c "import numpy as np; print(np.load('default.npz')['W1'].shape)"
-  nnlab-model predict default.npz --csv data/mnist_test_10.csv
+Examples:
+  $ nnlab-model info resources/models/default.nnlab
+  $ nnlab-model convert resources/models/default.nnlab default.npz
+  $ python3 -c "import numpy as np; print(np.load('default.npz')['W1'].shape)"
+  $ nnlab-model predict default.npz --csv data/mnist_test_10.csv
 )help";
 
 struct Arguments

@@ -29,15 +29,16 @@ constexpr std::string_view kHelp = R"(nnlab-predict: which digit is in an image?
 MNIST's digits were prepared and asks a trained network.
 
 Usage: nnlab-predict IMAGE [--model FILE] [--json]
-       nnlab-predict --help | --version
+   or: nnlab-predict --help | --version
 
   IMAGE          a PNG, JPEG, BMP, GIF... of one handwritten digit, any size, either way round:
                  dark ink on light paper or light ink on dark (told apart by the image's border).
                  It is cropped to the ink, scaled so its long side is 20 pixels and placed in a
                  28x28 field with its centre of mass at the middle, as in MNIST
   --model FILE   a model saved by nnlab-train --save or the GUI (784 inputs, 10 outputs); default
-                 resources/models/default.nnlab (784-256-10, 98.17% on the MNIST test set),
-                 found above the executable; NNLAB_MODEL overrides where that is
+                 the bundled default.nnlab (784-256-10, 98.17% on the MNIST test set): in
+                 share/nnlab/models of the install prefix, or resources/models of the source tree
+                 the program was built in; NNLAB_MODEL overrides where that is
   --json         one JSON object on stdout: {"confidence":0.998,"digit":7,"probabilities":[ten
                  numbers, 0 to 9]}
   --help, --version
@@ -46,9 +47,9 @@ The probabilities are the model's outputs: softmax outputs as they are, a sigmoi
 ten values (the lesson's network) divided by their sum. Exit status: 0 done, 1 the image is
 missing, unreadable or blank, or the model file is bad, 2 a bad flag.
 
-Examples
-  nnlab-predict digit.png
-  nnlab-predict photo.jpg --model best.nnlab --json
+Examples:
+  $ nnlab-predict digit.png
+  $ nnlab-predict photo.jpg --model best.nnlab --json
 )";
 
 struct Options

@@ -18,7 +18,7 @@ namespace {
 constexpr std::string_view kHelp = R"(nnlab-train: train the lesson's neural network on MNIST, without the GUI.
 
 Usage: nnlab-train [--preset NAME] [flags]        (flags override the preset wherever they stand)
-       nnlab-train --list-presets | --help | --version
+   or: nnlab-train --list-presets | --help | --version
 
 Presets (--list-presets shows what each sets):
   lesson         the lesson from scratch: 784-90-10 sigmoid, squared error, no biases,
@@ -31,7 +31,7 @@ Presets (--list-presets shows what each sets):
   best           a bigger modern MLP (two ReLU layers, Adam) that aims at 98% on the test set
   default        the trained model the nnlab window opens with: 784-256-10 ReLU, Adam, about 98%
 
-The network (a loaded model keeps its own)
+The network (a loaded model keeps its own):
   --hidden N[,N...]     nodes in each hidden layer: the lesson's h_n = 90; 512,256 is two layers;
                         "none" connects the inputs straight to the outputs. 1 to 65536 each
   --activation F        the hidden nodes' activation function: sigmoid (the lesson: squashes
@@ -51,7 +51,7 @@ The network (a loaded model keeps its own)
                         unit (pixel/255)
   --seed N              seed of the initial random weights (same seed, same network)
 
-Learning
+Learning:
   --optimizer O         how the errors change the weights: sgd (the lesson's
                         w += l_r * (errors * slope) . input^T), momentum, rmsprop or adam
   --lr X                the learning rate l_r: how far each update moves the weights; the lesson
@@ -78,22 +78,24 @@ Learning
                         are multiplied: 19% of MNIST's), dense (every pixel), or auto (sparse
                         when at most 30% of the training pixels are nonzero; the default)
 
-Data (default: the bundled MNIST in data/mnist; NNLAB_DATA_DIR overrides where that is)
+Data (default: the bundled MNIST; NNLAB_DATA_DIR overrides where that is):
   --dataset D           mnist, or fashion (Fashion-MNIST from Debian's dataset-fashion-mnist in
                         /usr/share/datasets/fashion-mnist)
-  --data-dir DIR        a folder with the four IDX files (train-images-idx3-ubyte[.gz], ...)
+  --data-dir DIR        a folder with the four IDX files (train-images-idx3-ubyte[.gz], ...);
+                        the bundled MNIST is in share/nnlab/mnist of the install prefix, or
+                        data/mnist of the source tree the program was built in
   --train-images F, --train-labels F, --test-images F, --test-labels F
                         single IDX files, raw or .gz (the rest come from the folder)
   --train-csv F --test-csv F
                         the lesson's CSV files (each line: the label, then 784 pixels 0-255),
                         e.g. data/mnist_train_100.csv and data/mnist_test_10.csv
 
-Model files (docs/model-format.md)
+Model files (docs/model-format.md):
   --load FILE           start from a saved model; its architecture wins over the flags above
   --save FILE           save the trained model; written to a temporary file and renamed, so an
                         old model is never left half-written
 
-Output
+Output:
   --json                one JSON object per line on stdout: {"type":"epoch", epoch, train_loss,
                         train_accuracy, test_loss, test_accuracy, seconds (the training loop's
                         alone), samples_per_second} per epoch, then {"type":"summary", ...}
@@ -106,14 +108,14 @@ On a terminal a progress bar shows the running loss and accuracy, images per sec
 time left. Ctrl-C stops at the next batch. Exit status: 0 done, 1 a file or training failed,
 2 a bad flag or value, 130 interrupted.
 
-Examples
-  nnlab-train                                     the lesson: 2 epochs, about 0.96
-  nnlab-train --preset lesson-100 --seed 3
-  nnlab-train --preset lesson --hidden 150 --epochs 1
-  nnlab-train --preset keras-rmsprop --json
-  nnlab-train --preset best --save best.nnlab
-  nnlab-train --load best.nnlab --epochs 1 --lr 0.0001
-  nnlab-train --train-csv data/mnist_train_100.csv --test-csv data/mnist_test_10.csv --epochs 5
+Examples:
+  $ nnlab-train                                   # the lesson: 2 epochs, about 0.96
+  $ nnlab-train --preset lesson-100 --seed 3
+  $ nnlab-train --preset lesson --hidden 150 --epochs 1
+  $ nnlab-train --preset keras-rmsprop --json
+  $ nnlab-train --preset best --save best.nnlab
+  $ nnlab-train --load best.nnlab --epochs 1 --lr 0.0001
+  $ nnlab-train --train-csv data/mnist_train_100.csv --test-csv data/mnist_test_10.csv --epochs 5
 )";
 
 [[noreturn]] void fail(const std::string& message) { throw UsageError(message); }

@@ -3,6 +3,12 @@
 #include <cstdlib>
 #include <stdexcept>
 
+// The installed data folder relative to the installed programs' folder: CMake computes it from
+// GNUInstallDirs' bin and share folders.
+#ifndef NNLAB_INSTALLED_DATA
+#define NNLAB_INSTALLED_DATA "../share/nnlab"
+#endif
+
 namespace nnlab::app {
 
 namespace fs = std::filesystem;
@@ -12,6 +18,7 @@ namespace {
 struct Where
 {
     const char* relative;      // what is found, relative to a folder searched
+    const char* installed;     // what `cmake --install` made of it, relative to share/nnlab
     const char* probe;         // a file in it that must be there (relative itself if empty)
     const char* variable;      // the environment variable that overrides the search, if any
     const char* description;   // for the message when it is missing
@@ -22,15 +29,18 @@ Where whereOf(Bundled what)
 {
     switch (what) {
     case Bundled::Mnist:
-        return {"data/mnist", "train-images-idx3-ubyte.gz", "NNLAB_DATA_DIR", "the bundled MNIST"};
+        return {"data/mnist", "mnist", "train-images-idx3-ubyte.gz", "NNLAB_DATA_DIR",
+                "the bundled MNIST"};
     case Bundled::DefaultModel:
-        return {"resources/models/default.nnlab", "", "NNLAB_MODEL", "the default model"};
+        return {"resources/models/default.nnlab", "models/default.nnlab", "", "NNLAB_MODEL",
+                "the default model"};
     case Bundled::LessonTestCsv:
-        return {"data/mnist_test_10.csv", "", nullptr, "the lesson's test file"};
+        return {"data/mnist_test_10.csv", "mnist_test_10.csv", "", nullptr,
+                "the lesson's test file"};
     case Bundled::FashionMnist:
         break;
     }
-    return {"/usr/share/datasets/fashion-mnist", "train-images-idx3-ubyte.gz", nullptr,
+    return {"/usr/share/datasets/fashion-mnist", "", "train-images-idx3-ubyte.gz", nullptr,
             "Fashion-MNIST", true};
 }
 
@@ -74,6 +84,10 @@ BundledPath findBundled(Bundled what, fs::path programFolder)
         return {value, {}};
     if (programFolder.empty())
         programFolder = runningProgramFolder();
+    const fs::path installed =
+        (programFolder / NNLAB_INSTALLED_DATA / w.installed).lexically_normal();
+    if (holds(installed, w.probe))
+        return {installed.string(), {}};
     for (fs::path dir = programFolder; dir.has_relative_path(); dir = dir.parent_path())
         if (holds(dir / w.relative, w.probe))
             return {(dir / w.relative).string(), {}};
@@ -82,8 +96,8 @@ BundledPath findBundled(Bundled what, fs::path programFolder)
     if (!ec && holds(current / w.relative, w.probe))
         return {w.relative, {}};
     return {{},
-            std::string(w.description) + " (" + w.relative + ") is not in " +
-                programFolder.string() + ", a folder above it or the current folder " +
+            std::string(w.description) + " (" + w.relative + ") is not in " + installed.string() +
+                ", " + programFolder.string() + ", a folder above it or the current folder " +
                 current.string() +
                 (w.variable ? "; set " + std::string(w.variable) + " to where it is" : "")};
 }

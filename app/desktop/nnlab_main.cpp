@@ -29,6 +29,8 @@ int main(int argc, char** argv)
     QApplication::setOrganizationName(QStringLiteral("nnlab"));
     QApplication::setApplicationName(QStringLiteral("nnlab"));
     QApplication::setApplicationVersion(QStringLiteral(NNLAB_VERSION));
+    // The launcher entry installed with it (packaging/): Wayland docks take its name and icon.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.nnlab.nnlab"));
 
     QCommandLineParser args;
     args.setApplicationDescription(QStringLiteral(

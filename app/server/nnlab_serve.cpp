@@ -26,17 +26,18 @@ namespace {
 constexpr std::string_view kHelp = R"help(nnlab-serve: a trained network over HTTP. POST a 28x28 digit, get the digit back.
 
 Usage: nnlab-serve [--model FILE] [--host ADDRESS] [--port N]
-       nnlab-serve --help | --version
+   or: nnlab-serve --help | --version
 
   --model FILE     the network: an nnlab model (.nnlab) or a NumPy archive (.npz), with 784
-                   inputs. Default: resources/models/default.nnlab, the 784-256-10 ReLU/softmax
-                   net that scores 98.17% on the MNIST test set (found in a folder above this
-                   program, else in the current folder; NNLAB_MODEL overrides)
+                   inputs. Default: the bundled default.nnlab, the 784-256-10 ReLU/softmax net
+                   that scores 98.17% on the MNIST test set (in share/nnlab/models of the install
+                   prefix, or resources/models of the source tree the program was built in;
+                   NNLAB_MODEL overrides)
   --host ADDRESS   where to listen: 127.0.0.1 (default, this machine only), ::1, localhost, or
                    0.0.0.0 for every network interface (anyone who can reach it can use it)
   --port N         1 to 65535 (default 8080); 0 picks a free port, printed at start
 
-Endpoints (every answer is JSON)
+Endpoints (every answer is JSON):
   GET  /health     {"status": "ok"}
   GET  /model      the architecture, layer sizes, parameter count and test accuracy
   POST /predict    {"pixels": [784 numbers 0..255]}: the image row by row, 0 = background,
@@ -50,13 +51,13 @@ Endpoints (every answer is JSON)
   number; an image that cannot be read or has no ink), 404 (unknown path), 405 (wrong method),
   413 (a body over 1 MiB), 415 (an image format nnlab-serve cannot read).
 
-Example
-  nnlab-serve &
-  curl -s 127.0.0.1:8080/predict -H 'Content-Type: application/json' \
-       -d "{\"pixels\": [$(head -n 1 data/mnist_test_10.csv | cut -d, -f2-)]}"
-  curl -s 127.0.0.1:8080/predict -H 'Content-Type: image/png' --data-binary @digit.png
-
 Ctrl-C stops the server. Exit status: 0 stopped, 1 the model or the port failed, 2 bad flags.
+
+Examples:
+  $ nnlab-serve &
+  $ curl -s 127.0.0.1:8080/predict -H 'Content-Type: application/json' \
+  > -d "{\"pixels\": [$(head -n 1 data/mnist_test_10.csv | cut -d, -f2-)]}"
+  $ curl -s 127.0.0.1:8080/predict -H 'Content-Type: image/png' --data-binary @digit.png
 )help";
 
 struct Options

@@ -1,5 +1,5 @@
-// Finding the bundled files: from a program in the build tree, through the environment variable,
-// and one clear sentence when they are nowhere to be found.
+// Finding the bundled files: from a program in the build tree, from one installed in a prefix,
+// through the environment variable, and one clear sentence when they are nowhere to be found.
 #include "app/common/bundled_files.h"
 
 #include <QDir>
@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 using nnlab::app::Bundled;
@@ -30,12 +31,25 @@ class TestBundledFiles : public QObject
         QTest::addColumn<Bundled>("what");
         QTest::addColumn<QString>("relative");
         QTest::addColumn<QString>("variable");
+        QTest::addColumn<QString>("installed"); // below <prefix>/share/nnlab
+        QTest::addColumn<QString>("probe");     // the file in it that must be there, if a folder
         QTest::newRow("MNIST") << Bundled::Mnist << "data/mnist"
-                               << "NNLAB_DATA_DIR";
+                               << "NNLAB_DATA_DIR"
+                               << "mnist"
+                               << "train-images-idx3-ubyte.gz";
         QTest::newRow("default model") << Bundled::DefaultModel << "resources/models/default.nnlab"
-                                       << "NNLAB_MODEL";
+                                       << "NNLAB_MODEL"
+                                       << "models/default.nnlab" << QString();
         QTest::newRow("lesson's test CSV") << Bundled::LessonTestCsv << "data/mnist_test_10.csv"
-                                           << QString();
+                                           << QString() << "mnist_test_10.csv" << QString();
+    }
+
+    static fs::path testProgramFolder() { return fs::read_symlink("/proc/self/exe").parent_path(); }
+
+    static void touch(const fs::path& file)
+    {
+        fs::create_directories(file.parent_path());
+        std::ofstream(file) << "x";
     }
 
 private slots:
@@ -53,6 +67,43 @@ private slots:
         QVERIFY(found.missing.empty());
         QVERIFY(fs::equivalent(found.path, fs::path(NNLAB_SOURCE_DIR) / relative.toStdString()));
         QCOMPARE(found.require(), found.path);
+    }
+
+    // A program in <prefix>/bin (cmake --install) takes <prefix>/share/nnlab's copy, never the
+    // source tree's, even with the prefix inside the build tree, from where a search upwards
+    // would reach the source tree; the variable still wins.
+    void findsThemUnderTheInstallPrefix_data() { rows(); }
+    void findsThemUnderTheInstallPrefix()
+    {
+        QFETCH(Bundled, what);
+        QFETCH(QString, relative);
+        QFETCH(QString, variable);
+        QFETCH(QString, installed);
+        QFETCH(QString, probe);
+        QTemporaryDir dir(QString::fromStdString(testProgramFolder().string()) +
+                          QStringLiteral("/prefix-XXXXXX"));
+        QVERIFY(dir.isValid());
+        const fs::path prefix = dir.path().toStdString();
+        const fs::path bin = prefix / "bin";
+        const fs::path source = fs::path(NNLAB_SOURCE_DIR) / relative.toStdString();
+        fs::create_directories(bin);
+
+        // Nothing installed yet: the search upwards from <prefix>/bin reaches the source tree.
+        const nnlab::app::BundledPath before = findBundled(what, bin);
+        QVERIFY2(before, before.missing.c_str());
+        QVERIFY(fs::equivalent(before.path, source));
+
+        const fs::path copy = prefix / "share/nnlab" / installed.toStdString();
+        touch(probe.isEmpty() ? copy : copy / probe.toStdString());
+        const nnlab::app::BundledPath found = findBundled(what, bin);
+        QVERIFY2(found, found.missing.c_str());
+        QCOMPARE(found.path, copy.string());
+        QVERIFY(!fs::equivalent(found.path, source));
+
+        if (!variable.isEmpty()) {
+            qputenv(variable.toUtf8().constData(), "/nowhere/else");
+            QCOMPARE(findBundled(what, bin).path, std::string("/nowhere/else"));
+        }
     }
 
     // The variable is taken as given: a missing file there is reported by whoever opens it.
@@ -73,6 +124,7 @@ private slots:
         QFETCH(Bundled, what);
         QFETCH(QString, relative);
         QFETCH(QString, variable);
+        QFETCH(QString, installed);
         QTemporaryDir program, current;
         QVERIFY(program.isValid() && current.isValid());
         const QString before = QDir::currentPath();
@@ -82,10 +134,14 @@ private slots:
         QVERIFY(!found);
         QVERIFY(found.path.empty());
         const QString missing = QString::fromStdString(found.missing);
-        // "the default model (resources/models/default.nnlab) is not in /tmp/x, a folder above it
-        // or the current folder /tmp/y; set NNLAB_MODEL to where it is"
+        // "the default model (resources/models/default.nnlab) is not in
+        // /tmp/share/nnlab/models/default.nnlab, /tmp/x, a folder above it or the current folder
+        // /tmp/y; set NNLAB_MODEL to where it is"
         QVERIFY2(missing.contains(QLatin1Char('(') + relative + QLatin1Char(')')),
                  qPrintable(missing));
+        const QString prefixCopy =
+            QDir::cleanPath(program.path() + QStringLiteral("/../share/nnlab/") + installed);
+        QVERIFY2(missing.contains(prefixCopy + QStringLiteral(", ")), qPrintable(missing));
         QVERIFY2(missing.contains(program.path()), qPrintable(missing));
         QVERIFY2(missing.contains(current.path()), qPrintable(missing));
         if (!variable.isEmpty())
