@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QEvent>
 #include <QMenu>
+#include <QPointer>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStyle>
@@ -31,24 +32,26 @@ const Normal& normal()
 class WidthKeeper : public QObject
 {
 public:
-    explicit WidthKeeper(QScrollArea* scroll) : QObject(scroll), m_scroll(scroll)
+    explicit WidthKeeper(QScrollArea* scroll) : QObject(scroll), m_scroll(scroll), m_view(scroll->widget())
     {
-        scroll->widget()->installEventFilter(this);
+        m_view->installEventFilter(this);
         fit();
     }
 
+    // Only the view's own layout and font changes: while the scroll area is being destroyed
+    // (its children go first) it is no longer a QScrollArea, so nothing here may ask it.
     bool eventFilter(QObject* watched, QEvent* event) override
     {
-        if (watched == m_scroll->widget() &&
-            (event->type() == QEvent::LayoutRequest || event->type() == QEvent::FontChange))
+        if ((event->type() == QEvent::LayoutRequest || event->type() == QEvent::FontChange) && watched == m_view)
             fit();
         return QObject::eventFilter(watched, event);
     }
 
 private:
-    void fit() { m_scroll->setMinimumWidth(m_scroll->widget()->sizeHint().width() + 24); } // + scroll bar
+    void fit() { m_scroll->setMinimumWidth(m_view->sizeHint().width() + 24); } // + scroll bar
 
     QScrollArea* m_scroll;
+    QWidget* m_view;
 };
 
 } // namespace
@@ -143,11 +146,15 @@ class ViewHolder : public QWidget
 {
 public:
     explicit ViewHolder(QWidget* view) : m_view(view) { view->setParent(this); }
-    QSize minimumSizeHint() const override { return m_view->minimumSizeHint(); }
-    QSize sizeHint() const override { return m_view->sizeHint(); }
+    QSize minimumSizeHint() const override { return m_view ? m_view->minimumSizeHint() : QSize(); }
+    QSize sizeHint() const override { return m_view ? m_view->sizeHint() : QSize(); }
 
 protected:
-    void resizeEvent(QResizeEvent*) override { m_view->setGeometry(rect()); }
+    void resizeEvent(QResizeEvent*) override
+    {
+        if (m_view)
+            m_view->setGeometry(rect());
+    }
     bool event(QEvent* e) override
     {
         if (e->type() == QEvent::LayoutRequest)
@@ -156,7 +163,7 @@ protected:
     }
 
 private:
-    QWidget* m_view;
+    QPointer<QWidget> m_view;
 };
 
 } // namespace
