@@ -22,6 +22,17 @@ class TestDigitWording : public QObject
 {
     Q_OBJECT
 
+    // Two blank digits labelled 8 and 7, with the digits' class names.
+    static std::shared_ptr<engine::Dataset> eightAndSeven()
+    {
+        auto data = std::make_shared<engine::Dataset>();
+        data->labels = {8, 7};
+        data->pixels.assign(2 * 784, 0);
+        for (int k = 0; k < 10; ++k)
+            data->classNames.push_back(std::to_string(k));
+        return data;
+    }
+
     static QString labelText(QWidget* parent, const QString& start)
     {
         for (auto* label : parent->findChildren<QLabel*>())
@@ -57,11 +68,7 @@ private slots:
 
     void galleryTooltipSaysAnEightAndNoPercentage()
     {
-        auto data = std::make_shared<engine::Dataset>();
-        data->labels = {8, 7};
-        data->pixels.assign(2 * 784, 0);
-        for (int k = 0; k < 10; ++k)
-            data->classNames.push_back(std::to_string(k));
+        const auto data = eightAndSeven();
         ui::DigitListModel model;
         model.setDataset(data);
         auto tip = [&](int row) {
@@ -84,11 +91,7 @@ private slots:
     {
         QCOMPARE(app::counted(1, QStringLiteral("epoch"), QStringLiteral("epochs")), QStringLiteral("1 epoch"));
         QVERIFY(app::counted(5, QStringLiteral("epoch"), QStringLiteral("epochs")).endsWith(QLatin1String("5 epochs")));
-        auto two = std::make_shared<engine::Dataset>();
-        two->labels = {8, 7};
-        two->pixels.assign(2 * 784, 0);
-        for (int k = 0; k < 10; ++k)
-            two->classNames.push_back(std::to_string(k));
+        const auto two = eightAndSeven();
         ui::DigitGallery g;
         g.setData(two, two);
         QVERIFY2(labelText(&g, QStringLiteral("2 ")) == QLatin1String("2 digits"), qPrintable(labelText(&g, QStringLiteral("2"))));
