@@ -148,17 +148,9 @@ void TrainingWorker::start()
 
 void TrainingWorker::continueRun()
 {
-    if (!m_trainer) {
-        emit failed(QStringLiteral("Nothing to train: choose a network and data first."));
-        return;
-    }
-    if (m_state == WorkerState::Running)
-        return;
-    setRunEnded(false);
-    if (m_state == WorkerState::Idle)
-        m_epochsThisStart = 0;
-    setState(WorkerState::Running);
-    scheduleSlice();
+    if (m_trainer && m_state != WorkerState::Running)
+        setRunEnded(false); // these weights further, in this run: start() builds no new trainer
+    start();
 }
 
 void TrainingWorker::pause()

@@ -29,12 +29,7 @@ LabSession::LabSession(QObject* parent)
     connect(m_controller, &TrainingController::snapshotReady, this, &LabSession::onSnapshot);
     // Start after an ended run: its weights give way to its initial ones (asked about first,
     // needsAskingBeforeDiscard); what the new run learns is counted from zero.
-    connect(m_controller, &TrainingController::runRestarted, this, [this] {
-        m_samplesSinceKept = 0;
-        m_samplesCounted = 0;
-        m_lastTestAccuracy.reset();
-        emit networkReplaced();
-    });
+    connect(m_controller, &TrainingController::runRestarted, this, &LabSession::forgetLearned);
     connect(m_controller, &TrainingController::sampleStepped, this, [this] {
         if (!awaitsNewNetwork())
             ++m_samplesSinceKept; // one lesson update on one image
@@ -74,6 +69,11 @@ void LabSession::onSnapshot(const NetworkSnapshot& s)
 void LabSession::replacingNetwork()
 {
     ++m_pendingReplacements;
+    forgetLearned();
+}
+
+void LabSession::forgetLearned()
+{
     m_samplesSinceKept = 0;
     m_samplesCounted = 0;
     m_lastTestAccuracy.reset();

@@ -151,7 +151,10 @@ private:
     void rejoinMyDigits(); // ... and the trainer rebuilt on the same weights
 
     bool configure(const TrainingSetup& setup, NetworkPtr initial, bool replacing);
-    void replacingNetwork();
+    void replacingNetwork(); // a new trainer was asked for: snapshots until its first are ignored
+    // What was learned since the last save is gone (new weights, or Start after an ended run
+    // went back to its initial ones): nothing to keep, no test accuracy.
+    void forgetLearned();
 
     TrainingController* m_controller;
     TrainingSetup m_setup; // what the worker was last configured with, plus live settings
