@@ -448,9 +448,11 @@ void TrainingWorker::meterProgress(const engine::TrainingProgress& progress, boo
 
 void TrainingWorker::quickTest()
 {
-    m_lastQuickTest = Clock::now();
     const auto e = engine::evaluateUnlessStopped(m_trainer->network(), *m_data.test, kQuickTestSize,
                                                  [this] { return !interrupted(); }, m_threads);
+    // Counted from the answer, as at an epoch's end: the next estimate comes a second after
+    // this one is sent, however long the evaluation took.
+    m_lastQuickTest = Clock::now();
     if (!e)
         return;
     emit testEstimated(TestEstimate{m_run, epochFraction(), e->loss, e->accuracy});
