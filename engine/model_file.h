@@ -3,6 +3,7 @@
 #pragma once
 
 #include "network.h"
+#include "provenance.h"
 
 #include <cstdint>
 #include <iosfwd>
@@ -20,6 +21,7 @@ struct ModelInfo
     std::optional<float> testAccuracy; // 0..1 on the test set, if it was measured
     std::uint64_t samplesSeen = 0;     // training samples the network has learned from
     std::string note;                  // free text, e.g. the preset name ("lesson")
+    Provenance provenance;             // version 2; empty when read from a version-1 file
 };
 
 struct Model

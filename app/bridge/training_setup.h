@@ -6,6 +6,7 @@
 #include "engine/dataset.h"
 #include "engine/network.h"
 #include "engine/presets.h"
+#include "engine/provenance.h"
 #include "engine/trainer.h"
 
 #include <QString>
@@ -40,6 +41,7 @@ struct DataPair
     std::shared_ptr<const engine::Dataset> train;
     std::shared_ptr<const engine::Dataset> test;
     QString name; // "MNIST", "Fashion-MNIST", "my_digits.csv"
+    std::vector<engine::FileDigest> files = {}; // the files read, with their SHA-256 (provenance)
 
     bool isValid() const { return train && test && train->size() > 0 && test->size() > 0; }
 };

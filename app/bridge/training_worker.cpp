@@ -103,7 +103,7 @@ void TrainingWorker::markChanges()
     const QString change = describeChange(m_shownConfig, now);
     m_shownConfig = now;
     if (!change.isEmpty())
-        emit runChanged(RunChange{m_run, epochFraction(), change});
+        emit runChanged(RunChange{m_run, epochFraction(), m_trainer->samplesSeen(), change});
 }
 
 double TrainingWorker::epochFraction() const

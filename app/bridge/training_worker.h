@@ -7,6 +7,7 @@
 #pragma once
 
 #include "engine/evaluation.h"
+#include "engine/provenance.h"
 #include "engine/step_trace.h"
 #include "app/lab/progress_meter.h"
 #include "training_setup.h"
@@ -20,14 +21,28 @@ namespace nnlab::app {
 
 enum class WorkerState { Idle, Running, Paused };
 
-// A new coloured series in the plots: a fresh trainer on new or loaded weights, or a Start
-// after a run ended (from that run's initial weights).
+// How a run's first weights came about.
+enum class RunOrigin
+{
+    New,       // a fresh trainer on new or loaded weights
+    Restart,   // Start after a run ended: that run's start again, with the settings now in use
+    SameStart, // Training > Again from the same start: the previous run's start, on purpose
+    Branch     // Training > Branch here: the paused run's weights, optimizer state and position
+};
+
+// A new coloured series in the plots: a fresh trainer on new or loaded weights, a Start after a
+// run ended, a same-start run or a branch.
 struct RunInfo
 {
     int run = 0;
     TrainingSetup setup; // with the l_r in use at the run's first batch
     QString dataName;
     NetworkPtr initial;  // the weights before the run's first batch (never null)
+    RunOrigin origin = RunOrigin::New;
+    int parent = 0;      // the run it started from (Restart, SameStart, Branch), else 0
+    // Where its curve begins: 0 for a run from epoch 0, the parent's position for a branch.
+    double startEpochFraction = 0;
+    std::uint64_t startSamples = 0;
 };
 
 // A training setting changed within a run, live or before a Continue: the curve marks it, so a
@@ -36,7 +51,9 @@ struct RunChange
 {
     int run = 0;
     double epochFraction = 0; // where on the curve (epochs) the new settings begin
+    std::uint64_t samplesSeen = 0; // samples trained before the first batch with them
     QString change;           // "l_r 0.3 → 0.03", "SGD → Adam", "batch 1 → 32"
+    std::vector<engine::KnobChange> knobs = {}; // the same, one entry per setting
 };
 
 // At most every TrainingWorker::kProgressInterval, metered by ProgressMeter (its comments say
