@@ -108,7 +108,9 @@ public:
 
     // Trains batch after batch until the deadline passes, the epoch ends, shouldContinue() says
     // false (checked before every batch), or the loss turns non-finite (then the weights and
-    // optimizer state are restored to the start of this slice). Progress is reported at most
+    // optimizer state are restored to the start of this slice). The per-sample path checks the
+    // deadline only between its blocks (which end at multiples of 32 samples in the epoch), so
+    // the bits never depend on timing; a deadline already past trains exactly one batch. Progress is reported at most
     // every progressInterval; callbacks run between batches on this thread and may call the
     // setters below.
     SliceResult trainUntil(std::chrono::steady_clock::time_point deadline,

@@ -159,6 +159,23 @@ private slots:
         QVERIFY2(first.contains(QLatin1String(",training,0.3,")), qPrintable(first));
     }
 
+    // The branch's first point is its parent's last running value at or before the branch point.
+    void aBranchsCurveLeavesItsParentsAtTheBranchPoint()
+    {
+        LearningCurves curves;
+        curves.beginRun(1, QStringLiteral("parent"));
+        curves.addRunning(1, 0.1, 2.0, 0.1);
+        curves.addRunning(1, 0.2, 1.5, 0.4);
+        curves.addRunning(1, 0.4, 1.0, 0.6);
+        curves.beginRun(2, QStringLiteral("branch"), 1, 0.3);
+        QCOMPARE(curves.pointCount(2, LearningCurves::Kind::Running), 1);
+        QVERIFY2(curves.toCsv().contains(QLatin1String("2,\"Run 2: branch\",training,0.3,1.5,0.4\n")), qPrintable(curves.toCsv()));
+        curves.beginRun(3, QStringLiteral("from the start"), 1, 0.0);
+        QCOMPARE(curves.pointCount(3, LearningCurves::Kind::Running), 0);
+        curves.markChange(2, 0.35, QStringLiteral("batch 1 → 10"), 35);
+        QVERIFY(curves.toCsv().endsWith(QStringLiteral("2,\"Run 2: branch · from epoch 0.35: batch 1 → 10\",change,0.35,35,\"batch 1 → 10\"\n")));
+    }
+
     // A change while paused is marked at the sample where it takes effect, and the CSV says it.
     void theCsvCarriesTheMarks()
     {
