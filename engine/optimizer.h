@@ -39,6 +39,8 @@ public:
     Optimizer(OptimizerSettings settings, std::vector<std::int64_t> tensorSizes);
 
     const OptimizerSettings& settings() const { return m_settings; }
+    const std::vector<std::int64_t>& tensorSizes() const { return m_sizes; }
+    std::int64_t stepCount() const { return m_step; } // batches applied (Adam's bias correction)
     // Learning rate and decay constants change in place; a change of kind resets the state.
     void setSettings(const OptimizerSettings& settings);
     void resetState();

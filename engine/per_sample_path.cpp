@@ -67,17 +67,26 @@ std::size_t Trainer::runLessonBlock(Clock::time_point deadline,
 {
     Impl& im = *m_impl;
     const int rows0 = int(m_network.weights(0).rows());
-    const int block = int(std::min<std::size_t>(kLessonBlock, m_order.size() - m_cursor));
+    // Blocks end at multiples of kLessonBlock in the epoch (or after one sample for step()),
+    // and a deadline ends a slice only between blocks: how the samples are grouped, and so
+    // every rounding, depends on the position alone, never on timing, so a run and its same-start
+    // or branch twin agree bit for bit.
+    const std::size_t toBoundary = kLessonBlock - m_cursor % kLessonBlock;
+    const int block = m_oneBatch ? 1
+                                 : int(std::min<std::size_t>(toBoundary, m_order.size() - m_cursor));
     startLessonBlock(block);
     const float biasTerm = m_network.architecture().biases ? 1.0f : 0.0f; // b moves by -s_i too
 
     int done = 0;
     for (; done < block; ++done) {
-        if (done > 0 || !mustRunOne) {
+        if (done == 0 && !mustRunOne) {
             if ((shouldContinue && !shouldContinue()) || Clock::now() >= deadline) {
                 stopped = shouldContinue && !shouldContinue();
                 break;
             }
+        } else if (done > 0 && shouldContinue && !shouldContinue()) {
+            stopped = true;
+            break;
         }
         const std::size_t sample = m_order[m_cursor];
         const int label = m_train.labels[sample];

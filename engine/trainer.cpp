@@ -59,7 +59,46 @@ Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
     checkpoint();
 }
 
+Trainer::Trainer(const TrainerState& state, const Dataset& train, TrainingConfig config)
+    : Trainer(state.network, train, config)
+{
+    std::vector<std::uint32_t> expected = epochOrder(state.epoch);
+    if (state.atStart()) {
+        // Only the weights and the optimizer's state: the data order follows config.
+    } else if (state.order != expected) {
+        const std::size_t n = expected.size();
+        if (state.order.size() != n)
+            throw std::invalid_argument(
+                "this start point walks " + std::to_string(state.order.size()) +
+                " training samples per epoch, the settings now in use " + std::to_string(n) +
+                "; set the training size back to go on from it");
+        throw std::invalid_argument(
+            "this start point walks the data in another order (shuffling or its seed changed); "
+            "set them back to go on from it");
+    } else {
+        m_epoch = state.epoch;
+        m_cursor = state.cursor;
+        m_samplesSeen = state.samplesSeen;
+        m_epochLoss = state.epochLoss;
+        m_epochCorrect = state.epochCorrect;
+        m_epochCount = state.epochCount;
+        m_epochSeconds = state.epochSeconds;
+        m_order = std::move(expected);
+    }
+    if (state.optimizer.tensorSizes() != tensorSizes())
+        throw std::invalid_argument("the optimizer's state belongs to another network");
+    m_optimizer = state.optimizer;
+    m_optimizer.setSettings(m_config.optimizer);
+    checkpoint();
+}
+
 Trainer::~Trainer() = default;
+
+TrainerState Trainer::state() const
+{
+    return TrainerState{m_network, m_optimizer, m_order, m_epoch, m_cursor, m_samplesSeen,
+                        m_epochLoss, m_epochCorrect, m_epochCount, m_epochSeconds};
+}
 
 void Trainer::setNetwork(Network network)
 {
@@ -82,18 +121,24 @@ std::vector<std::int64_t> Trainer::tensorSizes() const
     return sizes;
 }
 
-void Trainer::startEpoch()
+std::vector<std::uint32_t> Trainer::epochOrder(int epoch) const
 {
     const std::size_t n = std::min(m_config.trainingSize, m_train.size());
-    m_order.resize(n);
-    std::iota(m_order.begin(), m_order.end(), 0u);
+    std::vector<std::uint32_t> order(n);
+    std::iota(order.begin(), order.end(), 0u);
     if (m_config.shuffle) {
         // Fisher-Yates from (seed, epoch): the same order on every run and every platform.
-        std::seed_seq seq{std::uint64_t(m_config.seed), std::uint64_t(m_epoch)};
+        std::seed_seq seq{std::uint64_t(m_config.seed), std::uint64_t(epoch)};
         std::mt19937_64 rng(seq);
         for (std::size_t i = n; i > 1; --i)
-            std::swap(m_order[i - 1], m_order[rng() % i]);
+            std::swap(order[i - 1], order[rng() % i]);
     }
+    return order;
+}
+
+void Trainer::startEpoch()
+{
+    m_order = epochOrder(m_epoch);
     m_cursor = 0;
     m_epochLoss = 0;
     m_epochCorrect = m_epochCount = 0;
@@ -252,6 +297,9 @@ void Trainer::reportIfDue(bool force)
 SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallback& shouldContinue)
 {
     SliceResult result;
+    // A deadline already past asks for exactly one batch (step()); any other slice ends
+    // between the per-sample path's blocks (see runLessonBlock).
+    m_oneBatch = deadline <= Clock::now();
     if (m_cursor >= m_order.size())
         startEpoch();
     if (!m_network.allFinite()) {

@@ -62,6 +62,24 @@ struct EpochSummary
 
 enum class SliceEnd { Deadline, Stopped, EpochEnded, Diverged };
 
+// Everything a trainer needs to go on exactly where another stopped (captured between batches):
+// the weights, the optimizer's state with its step count, the epoch's data order and position,
+// and the epoch's running sums. A trainer rebuilt from it trains on bit for bit (same threads).
+struct TrainerState
+{
+    Network network;
+    Optimizer optimizer;              // settings, per-tensor state and step count
+    std::vector<std::uint32_t> order; // the epoch's sample indices (training-set size entries)
+    int epoch = 0;
+    std::size_t cursor = 0;           // samples done in this epoch
+    std::uint64_t samplesSeen = 0;
+    double epochLoss = 0;             // summed loss of the epoch's samples so far
+    std::size_t epochCorrect = 0, epochCount = 0;
+    double epochSeconds = 0;
+
+    bool atStart() const { return epoch == 0 && cursor == 0; }
+};
+
 struct SliceResult
 {
     SliceEnd end = SliceEnd::Deadline;
@@ -78,13 +96,21 @@ public:
     // The trainer keeps a reference to `train`; it must outlive the trainer. Throws
     // std::invalid_argument if config or network do not fit the data.
     Trainer(Network network, const Dataset& train, TrainingConfig config);
+    // Rebuilt from a captured state, with `config`'s settings (its optimizer settings replace
+    // the state's; a change of kind starts the optimizer's state afresh). Throws
+    // std::invalid_argument with a sentence if the state's data order does not fit config and
+    // train (another training-set size, shuffling or seed), unless the state is at epoch 0,
+    // cursor 0: then only its weights and optimizer state are used.
+    Trainer(const TrainerState& state, const Dataset& train, TrainingConfig config);
     ~Trainer();
     Trainer(const Trainer&) = delete;
     Trainer& operator=(const Trainer&) = delete;
 
     // Trains batch after batch until the deadline passes, the epoch ends, shouldContinue() says
     // false (checked before every batch), or the loss turns non-finite (then the weights and
-    // optimizer state are restored to the start of this slice). Progress is reported at most
+    // optimizer state are restored to the start of this slice). The per-sample path checks the
+    // deadline only between its blocks (which end at multiples of 32 samples in the epoch), so
+    // the bits never depend on timing; a deadline already past trains exactly one batch. Progress is reported at most
     // every progressInterval; callbacks run between batches on this thread and may call the
     // setters below.
     SliceResult trainUntil(std::chrono::steady_clock::time_point deadline,
@@ -111,6 +137,7 @@ public:
     const OptimizerSettings& optimizer() const { return m_optimizer.settings(); }
     const Network& network() const { return m_network; }
     Network snapshot() const { return m_network; } // a consistent copy (call between batches)
+    TrainerState state() const;                    // the same, with everything else (between batches)
     int epoch() const { return m_epoch; }
     std::size_t cursor() const { return m_cursor; }
     std::size_t epochSize() const { return m_order.size(); }
@@ -125,6 +152,7 @@ private:
 
     // The run (trainer.cpp): epochs, checkpoints, reports, and what the paths share.
     void startEpoch();
+    std::vector<std::uint32_t> epochOrder(int epoch) const;
     void countSamples(std::size_t count, double loss, std::size_t correct);
     void reportIfDue(bool force);
     static constexpr std::chrono::milliseconds kCheckpointInterval{200};
@@ -179,6 +207,7 @@ private:
     std::size_t m_epochCorrect = 0, m_windowCorrect = 0, m_epochCount = 0, m_windowCount = 0;
     double m_epochSeconds = 0, m_windowSeconds = 0;
     bool m_diverged = false;
+    bool m_oneBatch = false; // this slice's deadline had passed: the per-sample path trains one sample
 
     ProgressCallback m_progress;
     std::chrono::milliseconds m_progressInterval{100};

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace nnlab::ui {
@@ -318,10 +319,18 @@ void LearningCurves::arrangeLegend(int plotWidth)
     }
 }
 
-void LearningCurves::beginRun(int run, const QString& label)
+void LearningCurves::beginRun(int run, const QString& label, int parent, double startX)
 {
     if (m_runs.count(run))
         return;
+    // The parent's last running value at or before startX: where the new curve leaves it.
+    std::optional<std::array<double, 3>> from;
+    if (const auto p = m_runs.find(parent); p != m_runs.end() && startX > 0) {
+        const Series& s = p->second.running;
+        for (int i = int(s.x.size()) - 1; i >= 0 && !from; --i)
+            if (s.x[i] <= startX)
+                from = std::array<double, 3>{startX, s.loss[i], s.accuracy[i]};
+    }
     Run r;
     r.label = tr("Run %1: %2").arg(run).arg(label);
     r.color = kPalette[std::size_t(run - 1) % std::size(kPalette)];
@@ -357,6 +366,8 @@ void LearningCurves::beginRun(int run, const QString& label)
         entry->setMargins(QMargins(4, 1, 4, 1));
     m_plot->legend->setVisible(true);
     m_runs.emplace(run, std::move(r));
+    if (from)
+        add(run, Kind::Running, (*from)[0], (*from)[1], (*from)[2]);
     arrangeLegend(m_plot->width());
     nameLossAxis();
     scheduleReplot();
@@ -449,13 +460,15 @@ void LearningCurves::setGraphData(Series& s)
     s.accuracyGraph->setData(keys, accuracies, true);
 }
 
-void LearningCurves::markChange(int run, double x, const QString& change)
+void LearningCurves::markChange(int run, double x, const QString& change, std::uint64_t samplesSeen)
 {
     const auto it = m_runs.find(run);
     if (it == m_runs.end() || change.isEmpty())
         return;
     Run& r = it->second;
     r.changes << change;
+    r.changeX << x;
+    r.changeSamples << samplesSeen;
     r.label += tr(" · from epoch %1: %2").arg(x, 0, 'g', 3).arg(change);
     for (Series* s : {&r.running, &r.test, &r.quick}) {
         s->lossGraph->setName(r.label);
@@ -636,6 +649,14 @@ QString LearningCurves::toCsv() const
                            .arg(s->loss[i], 0, 'g', 8)
                            .arg(s->accuracy[i], 0, 'g', 8);
     }
+    for (const auto& [id, run] : m_runs)
+        for (int i = 0; i < run.changes.size(); ++i)
+            out += QStringLiteral("%1,%2,change,%3,%4,%5\n")
+                       .arg(id)
+                       .arg(quoted(run.label))
+                       .arg(run.changeX[i], 0, 'g', 8)
+                       .arg(run.changeSamples[i])
+                       .arg(quoted(run.changes[i]));
     return out;
 }
 

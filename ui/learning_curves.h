@@ -10,6 +10,7 @@
 #include <QVector>
 #include <QWidget>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 
@@ -35,7 +36,10 @@ public:
 
     explicit LearningCurves(QWidget* parent = nullptr);
 
-    void beginRun(int run, const QString& label);
+    // A run that starts at epoch startX from its parent's weights (a branch, or the same start as
+    // one) begins its running curve where the parent's was: its first point is the parent's
+    // last running value at or before startX, so the new line visibly leaves the parent's.
+    void beginRun(int run, const QString& label, int parent = 0, double startX = 0);
     // The loss the run's curve measures: the loss axis names it ("loss (cross-entropy)").
     void setRunLoss(int run, engine::Loss loss);
     // Hides or shows a run's curves (a click on its legend entry does the same).
@@ -50,7 +54,8 @@ public:
     static constexpr double kQuickTestGapEpochs = 1.0;
     // A setting changed at epoch x of the run ("l_r 0.3 → 0.03"): a vertical mark in the run's
     // colour on both plots, and the legend says it ("… · from epoch 5: l_r 0.3 → 0.03").
-    void markChange(int run, double x, const QString& change);
+    // samplesSeen: the samples trained before the first batch with the new setting (the CSV).
+    void markChange(int run, double x, const QString& change, std::uint64_t samplesSeen = 0);
     QString runLabel(int run) const;      // as the legend, the tooltips and the CSV say it
     QStringList runChanges(int run) const; // the marks' texts, oldest first
     int gapCount(int run, Kind kind) const; // breaks in the series' line
@@ -61,7 +66,9 @@ public:
 
     // By extension: .png or .pdf. Returns false if the file could not be written.
     bool savePlot(const QString& path, int width = 1200, int height = 800);
-    // One line per point: run,label,series,epoch,loss,accuracy.
+    // One line per point: run,label,series,epoch,loss,accuracy (series: training, test,
+    // quick-test); then one line per mark: run,label,change,epoch,samples,text (samples: those
+    // trained before the first batch with the new setting; text as the mark says it, quoted).
     QString toCsv() const;
 
     int runCount() const { return int(m_runs.size()); }
@@ -89,6 +96,8 @@ private:
         bool visible = true;
         bool testSinceQuick = false;  // an epoch-end test came after the last quick estimate
         QStringList changes;
+        QVector<double> changeX;           // where each mark is (epochs)
+        QVector<std::uint64_t> changeSamples; // ... and at which sample
         QVector<QCPAbstractItem*> marks; // lines and texts of markChange
     };
     // A point of a shown curve near `pixel` (within a few pixels), described for a tooltip.

@@ -288,6 +288,7 @@ void MainWindow::buildMenus()
 
     QMenu* training = menuBar()->addMenu(tr("&Training"));
     training->addActions({m_start, m_runs->continueAction(), m_stop, m_step, m_reset});
+    m_runs->addTo(training, m_question);
 
     QMenu* presets = menuBar()->addMenu(tr("&Presets"));
     const std::pair<const char*, QString> items[] = {
@@ -391,7 +392,7 @@ void MainWindow::connectController()
     connect(controller(), &C::runStarted, this, [this](const app::RunInfo& info) {
         m_document->setModified(true);
         updateTitle();
-        m_curves->beginRun(info.run, info.setup.describe() + QStringLiteral(" · ") + info.dataName);
+        m_curves->beginRun(info.run, runLegend(info), info.parent, info.startEpochFraction);
         m_curves->setRunLoss(info.run, info.setup.architecture.loss); // names the loss axis
     });
     connect(controller(), &C::progressed, this, [this](const app::ProgressReport& r) {

@@ -10,7 +10,10 @@ TrainingController::TrainingController(QObject* parent)
     m_thread->setObjectName(QStringLiteral("nnlab training"));
     m_worker->moveToThread(m_thread);
     // Worker -> controller: queued, so these arrive on the GUI thread.
-    connect(m_worker, &TrainingWorker::runStarted, this, &TrainingController::runStarted);
+    connect(m_worker, &TrainingWorker::runStarted, this, [this](const RunInfo& info) {
+        m_lastRun = info.run;
+        emit runStarted(info);
+    });
     connect(m_worker, &TrainingWorker::runChanged, this, &TrainingController::runChanged);
     connect(m_worker, &TrainingWorker::progressed, this, &TrainingController::progressed);
     connect(m_worker, &TrainingWorker::epochEnded, this, &TrainingController::epochEnded);
@@ -94,6 +97,16 @@ void TrainingController::stop()
 void TrainingController::continueRun()
 {
     post([w = m_worker] { w->continueRun(); });
+}
+
+void TrainingController::startFromSameStart()
+{
+    post([w = m_worker] { w->startFromSameStart(); });
+}
+
+void TrainingController::branch()
+{
+    post([w = m_worker] { w->branch(); });
 }
 
 void TrainingController::step()

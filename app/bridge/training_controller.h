@@ -27,6 +27,8 @@ public:
     void pause();
     void stop();
     void continueRun(); // TrainingWorker::continueRun
+    void startFromSameStart(); // TrainingWorker::startFromSameStart
+    void branch();             // TrainingWorker::branch (while paused)
     void step();
     void reset(std::uint64_t weightSeed);
     void trainOnSample(std::size_t index);
@@ -43,6 +45,9 @@ public:
     // The last run ended: start() begins a new run from its initial weights, replacing the
     // trained ones (TrainingWorker::runEndedChanged).
     bool startBeginsNewRun() const { return m_runEnded; }
+    // The newest run announced (runStarted), 0 before the first: the one "Again from the same
+    // start" begins again.
+    int lastRun() const { return m_lastRun; }
 
     // Interrupts the current slice, ends the thread's event loop and joins it. Returns false if
     // the thread did not end within `timeout` (it is then waited for without limit).
@@ -70,6 +75,7 @@ private:
     TrainingWorker* m_worker = nullptr;
     WorkerState m_state = WorkerState::Idle;
     bool m_runEnded = false;
+    int m_lastRun = 0;
 };
 
 } // namespace nnlab::app

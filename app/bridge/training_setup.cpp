@@ -35,21 +35,39 @@ QString TrainingSetup::describe() const
     return text;
 }
 
-QString describeChange(const engine::TrainingConfig& before, const engine::TrainingConfig& after)
+std::vector<engine::KnobChange> knobChanges(const engine::TrainingConfig& before, float decayBefore,
+                                            const engine::TrainingConfig& after, float decayAfter,
+                                            std::uint64_t samplesSeen)
 {
-    QStringList parts;
+    std::vector<engine::KnobChange> knobs;
+    const auto add = [&](const char* knob, const QString& from, const QString& to) {
+        if (from != to)
+            knobs.push_back(engine::KnobChange{samplesSeen, knob, from.toStdString(), to.toStdString()});
+    };
+    const auto number = [](float v) { return QString::number(double(v), 'g', 3); };
     const auto& a = before.optimizer;
     const auto& b = after.optimizer;
-    if (a.kind != b.kind)
-        parts << QStringLiteral("%1 → %2").arg(QLatin1String(kOptimizerNames[int(a.kind)]),
-                                                QLatin1String(kOptimizerNames[int(b.kind)]));
-    const QString lrBefore = QString::number(double(a.learningRate), 'g', 3);
-    const QString lrAfter = QString::number(double(b.learningRate), 'g', 3);
-    if (lrBefore != lrAfter)
-        parts << QStringLiteral("l_r %1 → %2").arg(lrBefore, lrAfter);
-    if (before.batchSize != after.batchSize)
-        parts << QStringLiteral("batch %1 → %2").arg(before.batchSize).arg(after.batchSize);
+    add("optimizer", QLatin1String(kOptimizerNames[int(a.kind)]), QLatin1String(kOptimizerNames[int(b.kind)]));
+    add("l_r", number(a.learningRate), number(b.learningRate));
+    add("batch", QString::number(before.batchSize), QString::number(after.batchSize));
+    add("decay", number(decayBefore), number(decayAfter));
+    return knobs;
+}
+
+QString describeChange(const std::vector<engine::KnobChange>& knobs)
+{
+    QStringList parts;
+    for (const engine::KnobChange& k : knobs) {
+        const QString arrow = QStringLiteral("%1 → %2").arg(QString::fromStdString(k.from), QString::fromStdString(k.to));
+        // The optimizer's names say what they are: "SGD → Adam".
+        parts << (k.knob == "optimizer" ? arrow : QString::fromStdString(k.knob) + QLatin1Char(' ') + arrow);
+    }
     return parts.join(QStringLiteral(" · "));
+}
+
+QString describeChange(const engine::TrainingConfig& before, const engine::TrainingConfig& after)
+{
+    return describeChange(knobChanges(before, 1.0f, after, 1.0f, 0));
 }
 
 QString TrainingSetup::validate(std::size_t trainingSamples) const

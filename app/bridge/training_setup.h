@@ -34,6 +34,13 @@ struct TrainingSetup
 // What differs in the live training settings (optimizer, l_r, batch size), as a curve's mark:
 // "l_r 0.3 → 0.03", "SGD → Adam · l_r 0.3 → 0.001"; empty if nothing does.
 QString describeChange(const engine::TrainingConfig& before, const engine::TrainingConfig& after);
+// The same, one entry per setting that differs ("optimizer", "l_r", "batch", "decay": the l_r
+// decay per epoch), values as shown ("0.3", "Adam"), at samplesSeen; describeChange(knobs) is
+// their mark ("SGD → Adam · l_r 0.3 → 0.001 · decay 1 → 0.9").
+std::vector<engine::KnobChange> knobChanges(const engine::TrainingConfig& before, float decayBefore,
+                                            const engine::TrainingConfig& after, float decayAfter,
+                                            std::uint64_t samplesSeen);
+QString describeChange(const std::vector<engine::KnobChange>& knobs);
 
 // A training and a test set, shared read-only between the GUI and the worker.
 struct DataPair

@@ -64,11 +64,23 @@ void TrainingWorker::configure(const TrainingSetup& setup, const DataPair& data,
     }
 }
 
+std::uint64_t TrainingWorker::samplesSeen() const
+{
+    return m_trainer ? m_trainer->samplesSeen() : 0;
+}
+
 void TrainingWorker::newTrainer(engine::Network network)
 {
     engine::TrainingConfig config = m_setup.training;
     config.threads = m_threads;
-    m_trainer = std::make_unique<engine::Trainer>(std::move(network), *m_data.train, config);
+    m_nextOrigin = RunOrigin::New;
+    m_nextParent = 0;
+    installTrainer(std::make_unique<engine::Trainer>(std::move(network), *m_data.train, config));
+}
+
+void TrainingWorker::installTrainer(std::unique_ptr<engine::Trainer> trainer)
+{
+    m_trainer = std::move(trainer);
     // Interval 0: the trainer reports every batch's sums; m_meter alone decides what is sent.
     m_trainer->setProgressCallback(
         [this](const engine::TrainingProgress& p) { meterProgress(p); }, std::chrono::milliseconds(0));
@@ -90,20 +102,30 @@ void TrainingWorker::beginRunIfNeeded()
     setRunEnded(false);
     ++m_run;
     m_runInitial = std::make_shared<const engine::Network>(m_trainer->snapshot());
+    m_runStart = RunStart{std::make_shared<const engine::TrainerState>(m_trainer->state()), m_epochsDone,
+                          m_epochsThisStart};
     m_shownConfig = liveConfig();
+    m_shownDecay = m_setup.learningRateDecay;
     TrainingSetup shown = m_setup;
     shown.training = m_shownConfig; // with the l_r in use
-    emit runStarted(RunInfo{m_run, shown, m_data.name, m_runInitial});
+    emit runStarted(RunInfo{m_run, shown, m_data.name, m_runInitial, m_nextOrigin, m_nextParent,
+                            epochFraction(), m_trainer->samplesSeen()});
+    m_nextOrigin = RunOrigin::New;
+    m_nextParent = 0;
     emitSnapshot(); // the same weights, under the new run's number
 }
 
 void TrainingWorker::markChanges()
 {
     const engine::TrainingConfig now = liveConfig();
-    const QString change = describeChange(m_shownConfig, now);
+    std::vector<engine::KnobChange> knobs =
+        knobChanges(m_shownConfig, m_shownDecay, now, m_setup.learningRateDecay, m_trainer->samplesSeen());
     m_shownConfig = now;
-    if (!change.isEmpty())
-        emit runChanged(RunChange{m_run, epochFraction(), m_trainer->samplesSeen(), change});
+    m_shownDecay = m_setup.learningRateDecay;
+    if (!knobs.empty()) {
+        const QString change = describeChange(knobs);
+        emit runChanged(RunChange{m_run, epochFraction(), m_trainer->samplesSeen(), change, std::move(knobs)});
+    }
 }
 
 double TrainingWorker::epochFraction() const
@@ -128,19 +150,15 @@ void TrainingWorker::start()
     }
     if (m_state == WorkerState::Running)
         return;
-    if (m_state == WorkerState::Idle && m_runEnded && m_runInitial) {
-        // The same initial weights, the settings now in use (m_setup.training: the last
-        // commands, before any l_r decay): only what was changed differs.
-        emit runRestarted(); // the ended run's weights go
-        try {
-            newTrainer(*m_runInitial);
-        } catch (const std::exception& e) {
-            m_trainer.reset();
-            emit failed(QString::fromUtf8(e.what()));
+    bool restarted = false;
+    if (m_state == WorkerState::Idle && m_runEnded && m_runStart.state) {
+        // The same start, the settings now in use (m_setup.training: the last commands, before
+        // any l_r decay): only what was changed differs.
+        if (!trainFromRunStart(RunOrigin::Restart))
             return;
-        }
+        restarted = true;
     }
-    if (m_state == WorkerState::Idle)
+    if (m_state == WorkerState::Idle && !restarted)
         m_epochsThisStart = 0;
     setState(WorkerState::Running);
     scheduleSlice();
@@ -151,6 +169,70 @@ void TrainingWorker::continueRun()
     if (m_trainer && m_state != WorkerState::Running)
         setRunEnded(false); // these weights further, in this run: start() builds no new trainer
     start();
+}
+
+bool TrainingWorker::trainFromRunStart(RunOrigin origin)
+{
+    const RunStart from = m_runStart;
+    engine::TrainingConfig config = m_setup.training;
+    config.threads = m_threads;
+    std::unique_ptr<engine::Trainer> trainer;
+    try {
+        if (m_trainer && !(from.state->network.architecture() == m_trainer->network().architecture()))
+            throw std::invalid_argument("the network's shape changed since run " + std::to_string(m_run) +
+                                        " started; its start needs that shape");
+        trainer = std::make_unique<engine::Trainer>(*from.state, *m_data.train, config);
+    } catch (const std::exception& e) {
+        emit failed(QStringLiteral("Run %1's start cannot be used: %2.").arg(m_run).arg(QString::fromUtf8(e.what())));
+        return false;
+    }
+    if (m_trainer && m_runAnnounced && !m_runEnded)
+        reportPosition(true); // the current run's curve reaches where it ends
+    emit runRestarted(); // the current weights go
+    const int parent = m_run;
+    installTrainer(std::move(trainer));
+    m_epochsDone = from.epochsDone;
+    m_epochsThisStart = from.epochsThisStart;
+    m_nextOrigin = origin;
+    m_nextParent = parent;
+    return true;
+}
+
+void TrainingWorker::startFromSameStart()
+{
+    if (!m_runStart.state || !m_data.isValid()) {
+        emit failed(QStringLiteral("There is no run to start again yet: train one first."));
+        return;
+    }
+    if (!trainFromRunStart(RunOrigin::SameStart))
+        return;
+    setState(WorkerState::Running);
+    scheduleSlice();
+}
+
+void TrainingWorker::branch()
+{
+    if (!m_trainer || m_state != WorkerState::Paused || !m_runAnnounced) {
+        emit failed(QStringLiteral("Branch here needs a paused run: pause training first."));
+        return;
+    }
+    engine::TrainingConfig config = liveConfig(); // the l_r in use, after any decay
+    config.threads = m_threads;
+    std::unique_ptr<engine::Trainer> trainer;
+    try {
+        trainer = std::make_unique<engine::Trainer>(m_trainer->state(), *m_data.train, config);
+    } catch (const std::exception& e) {
+        emit failed(QString::fromUtf8(e.what()));
+        return;
+    }
+    reportPosition(true); // the parent's curve reaches the branch point
+    const int parent = m_run, epochsDone = m_epochsDone, epochsThisStart = m_epochsThisStart;
+    installTrainer(std::move(trainer));
+    m_epochsDone = epochsDone;
+    m_epochsThisStart = epochsThisStart;
+    m_nextOrigin = RunOrigin::Branch;
+    m_nextParent = parent;
+    beginRunIfNeeded(); // its curve begins at the branch point, before any batch
 }
 
 void TrainingWorker::pause()

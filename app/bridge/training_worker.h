@@ -139,6 +139,17 @@ public:
     // Trains the current weights setup.epochs more epochs in the same run (series), marking any
     // setting changed since (runChanged); resumes a paused run.
     void continueRun();
+    // Training > Again from the same start: a new run (RunOrigin::SameStart, parent the current
+    // run) from exactly the current run's start (its initial weights, optimizer state and data
+    // order; a branch's branch point) with the settings now in use, trained at once. Works
+    // paused, ended or running (the current run ends where it is). Emits runRestarted, as the
+    // current weights go; failed(why) if the start no longer fits (another shape, training
+    // size, shuffling or seed for a start within an epoch), and nothing changes.
+    void startFromSameStart();
+    // Training > Branch here, while paused: a new run (RunOrigin::Branch) from the current
+    // weights, optimizer state and position in the data, announced at once and left paused;
+    // its epochs go on from its parent's. The parent's curve ends at the branch point.
+    void branch();
     void step();    // exactly one batch (one sample in the lesson's per-sample mode); same run
     void reset(std::uint64_t weightSeed); // fresh random weights, a new run
     // One lesson update (SGD, this image alone) on training image `index`, when not running.
@@ -152,6 +163,8 @@ public:
     void setThreads(int threads) { m_threads = threads; }
 
     WorkerState state() const { return m_state; }
+    // Samples the trainer has trained (0 without one); on the worker thread, between commands.
+    std::uint64_t samplesSeen() const;
 
 signals:
     void runStarted(const nnlab::app::RunInfo& info);
@@ -175,6 +188,17 @@ private:
     void scheduleSlice();
     void setState(WorkerState state);
     void newTrainer(engine::Network network);
+    // The worker's part of a run's start: the trainer's state before its first batch and the
+    // epochs counted by then (a branch goes on counting its parent's).
+    struct RunStart
+    {
+        std::shared_ptr<const engine::TrainerState> state;
+        int epochsDone = 0, epochsThisStart = 0;
+    };
+    // The current run's start again (Start after an ended run, Again from the same start), with
+    // the settings now in use; false, with failed(why) and nothing changed, if it does not fit.
+    bool trainFromRunStart(RunOrigin origin);
+    void installTrainer(std::unique_ptr<engine::Trainer> trainer);
     void beginRunIfNeeded();
     // Before the run's next batch: emits runChanged if its training settings differ from those
     // the curve shows so far.
@@ -209,7 +233,11 @@ private:
     bool m_runAnnounced = false;
     bool m_runEnded = false;    // its epochs done, or stopped: the next start is a new run
     NetworkPtr m_runInitial;    // the current run's weights before its first batch
+    RunStart m_runStart;        // ... and the rest of its start
+    RunOrigin m_nextOrigin = RunOrigin::New; // how the next announced run came about
+    int m_nextParent = 0;
     engine::TrainingConfig m_shownConfig; // the settings the run's legend and marks describe
+    float m_shownDecay = 1.0f;            // ... and its l_r decay per epoch
     int m_run = 0;
     int m_epochsThisStart = 0;  // epochs finished since the last start()
     int m_epochsDone = 0;       // in this run
