@@ -315,23 +315,27 @@ private:
                 ++m_i;
             return m_i - from;
         };
+        const auto notANumber = [&] {
+            m_i = start; // the message points at the number's start
+            fail("not a JSON number");
+        };
         if (m_s[m_i] == '-')
             ++m_i;
         const std::size_t intStart = m_i;
         const std::size_t n = digits();
         if (n == 0 || (n > 1 && m_s[intStart] == '0'))
-            fail("not a JSON number");
+            notANumber();
         if (m_i < m_s.size() && m_s[m_i] == '.') {
             ++m_i;
             if (digits() == 0)
-                fail("not a JSON number");
+                notANumber();
         }
         if (m_i < m_s.size() && (m_s[m_i] == 'e' || m_s[m_i] == 'E')) {
             ++m_i;
             if (m_i < m_s.size() && (m_s[m_i] == '+' || m_s[m_i] == '-'))
                 ++m_i;
             if (digits() == 0)
-                fail("not a JSON number");
+                notANumber();
         }
         return std::string(m_s.substr(start, m_i - start));
     }
