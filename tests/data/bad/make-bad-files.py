@@ -3,7 +3,8 @@
 
 Every file starts from a small valid one -- the first MNIST test digits (IDX and the lesson's
 CSV), a 4-3-2 network written here by hand from docs/model-format.md (.nnlab and .npz), a PNG
-drawn here -- and spoils one thing, which its name says. EXPECTED.tsv lists for each file the
+drawn here -- and spoils one thing, which its name says. Model files come in version 1 and in
+version 2, spoiled in a field of its provenance block (nnlab-v2-*). EXPECTED.tsv lists for each file the
 reader to use and the fragments its error message must contain (tests/app/tst_bad_files.cpp
 checks them, and that the message names the file). Python 3 standard library only; the output is
 the same on every run. Run: python3 tests/data/bad/make-bad-files.py
