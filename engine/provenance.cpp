@@ -201,9 +201,9 @@ struct JsonValue
 {
     enum class Kind { Null, Bool, Number, String, Array, Object } kind = Kind::Null;
     bool boolean = false;
-    std::string text; // a number's digits, a string's UTF-8
-    std::vector<JsonValue> items;
-    std::vector<std::pair<std::string, JsonValue>> members;
+    std::string text;              // a number's digits, a string's UTF-8
+    std::vector<JsonValue> items;  // an array's values, or an object's (keys[i]: items[i])
+    std::vector<std::string> keys; // an object's keys, in order
 };
 
 // Strict RFC 8259 JSON; throws std::string (why) on the first error.
@@ -223,6 +223,7 @@ public:
 
 private:
     static constexpr int kMaxDepth = 8; // the provenance object nests three deep
+    static constexpr std::size_t kMaxKeys = 64; // it has ten; more is not a provenance
 
     [[noreturn]] void fail(const std::string& why) const
     {
@@ -267,13 +268,15 @@ private:
                 spaces();
                 if (m_i >= m_s.size() || m_s[m_i] != '"')
                     fail("expected a key in quotes");
+                if (v.keys.size() == kMaxKeys)
+                    fail("an object of more than " + std::to_string(kMaxKeys) + " keys");
                 std::string key = string();
                 if (!eat(':'))
                     fail("expected ':' after \"" + key + "\"");
-                for (const auto& member : v.members)
-                    if (member.first == key)
-                        fail("the key \"" + key + "\" is given twice");
-                v.members.emplace_back(std::move(key), value(depth + 1));
+                if (std::find(v.keys.begin(), v.keys.end(), key) != v.keys.end())
+                    fail("the key \"" + key + "\" is given twice");
+                v.keys.push_back(std::move(key));
+                v.items.push_back(value(depth + 1));
             } while (eat(','));
             if (!eat('}'))
                 fail("expected ',' or '}'");
@@ -425,8 +428,10 @@ public:
     Provenance read(const JsonValue& root)
     {
         Provenance p;
-        const auto& members = object(root, "the provenance");
-        for (const auto& [key, v] : members) {
+        const JsonValue& members = object(root, "the provenance");
+        for (std::size_t m = 0; m < members.keys.size(); ++m) {
+            const std::string& key = members.keys[m];
+            const JsonValue& v = members.items[m];
             if (key == "nnlabVersion")
                 p.nnlabVersion = text(v, key, kMaxProvenanceNameBytes);
             else if (key == "preset")
@@ -444,7 +449,10 @@ public:
             else if (key == "dataFiles")
                 p.dataFiles = list<FileDigest>(v, key, kMaxDataFiles, [&](const JsonValue& f, const std::string& at) {
                     FileDigest d;
-                    for (const auto& [k, x] : object(f, at)) {
+                    const JsonValue& o = object(f, at);
+                    for (std::size_t m = 0; m < o.keys.size(); ++m) {
+                        const std::string& k = o.keys[m];
+                        const JsonValue& x = o.items[m];
                         const std::string where = at + "." + k;
                         if (k == "name")
                             d.name = text(x, where, kMaxProvenanceNameBytes);
@@ -462,7 +470,10 @@ public:
             else if (key == "epochs")
                 p.epochs = list<EpochRecord>(v, key, kMaxEpochRecords, [&](const JsonValue& e, const std::string& at) {
                     EpochRecord r;
-                    for (const auto& [k, x] : object(e, at)) {
+                    const JsonValue& o = object(e, at);
+                    for (std::size_t m = 0; m < o.keys.size(); ++m) {
+                        const std::string& k = o.keys[m];
+                        const JsonValue& x = o.items[m];
                         const std::string where = at + "." + k;
                         if (k == "epoch") {
                             const std::uint64_t n = count(x, where);
@@ -479,7 +490,10 @@ public:
             else if (key == "changes")
                 p.changes = list<KnobChange>(v, key, kMaxKnobChanges, [&](const JsonValue& c, const std::string& at) {
                     KnobChange k;
-                    for (const auto& [name, x] : object(c, at)) {
+                    const JsonValue& o = object(c, at);
+                    for (std::size_t m = 0; m < o.keys.size(); ++m) {
+                        const std::string& name = o.keys[m];
+                        const JsonValue& x = o.items[m];
                         const std::string where = at + "." + name;
                         if (name == "samplesSeen")
                             k.samplesSeen = count(x, where);
@@ -498,13 +512,11 @@ public:
     }
 
 private:
-    using Members = std::vector<std::pair<std::string, JsonValue>>;
-
-    static const Members& object(const JsonValue& v, const std::string& what)
+    static const JsonValue& object(const JsonValue& v, const std::string& what)
     {
         if (v.kind != JsonValue::Kind::Object)
             throw what + " is not a JSON object";
-        return v.members;
+        return v;
     }
     static std::string text(const JsonValue& v, const std::string& what, std::size_t maxBytes)
     {

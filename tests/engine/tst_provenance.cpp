@@ -220,6 +220,12 @@ private slots:
         row("lone surrogate", R"({"setup":"\ud83d"})", "a \\u escape is a lone high surrogate");
         row("unknown escape", R"({"setup":"\x41"})", "an unknown escape \\x");
         row("nested too deep", R"({"later":[[[[[[[[[[1]]]]]]]]]]})", "the JSON nests too deep");
+        row("65 keys", [] {
+                std::string s = "{";
+                for (int i = 0; i < 65; ++i)
+                    s += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+                return s + "}";
+            }(), "an object of more than 64 keys");
     }
 
     void jsonRejections()
