@@ -93,9 +93,12 @@ Data (default: the bundled MNIST; NNLAB_DATA_DIR overrides where that is):
                         e.g. data/mnist_train_100.csv and data/mnist_test_10.csv
 
 Model files (docs/model-format.md):
-  --load FILE           start from a saved model; its architecture wins over the flags above
-  --save FILE           save the trained model; written to a temporary file and renamed, so an
-                        old model is never left half-written
+  --load FILE           start from a saved model; its architecture wins over the flags above,
+                        and its training history goes on in the model --save writes
+  --save FILE           save the trained model with how it was trained (the preset, the
+                        settings, the seeds, the data files' SHA-256, every epoch's test
+                        accuracy; nnlab-model info prints it); written to a temporary file and
+                        renamed, so an old model is never left half-written
 
 Output:
   --json                one JSON object per line on stdout: {"type":"epoch", epoch, train_loss,
