@@ -670,7 +670,10 @@ std::string describeProvenance(const Provenance& p)
     if (p.empty())
         return padded("history") + "none recorded\n";
     std::string out;
-    const auto line = [&](const char* key, const std::string& value) {
+    const auto line = [&](const char* key, std::string value) {
+        for (char& c : value) // one line per field, whatever the text holds
+            if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                c = ' ';
         out += padded(key) + value + "\n";
     };
     line("nnlab version", p.nnlabVersion.empty() ? "unknown" : p.nnlabVersion);

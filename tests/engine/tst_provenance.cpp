@@ -252,6 +252,10 @@ private slots:
               "knob change    at sample 30,000: l_r 0.1 -> 0.3\n"})
             QVERIFY2(text.contains(QString::fromUtf8(line)), qPrintable(text));
         QCOMPARE(describeProvenance(Provenance{}), std::string("history        none recorded\n"));
+        Provenance twoLines = sample();
+        twoLines.setup = "line one\nline two\tand a tab";
+        QVERIFY(describeProvenance(twoLines).find("setup          line one line two and a tab\n") !=
+                std::string::npos);
         Provenance byHand;
         byHand.weightSeed = 3;
         const QString manual = QString::fromStdString(describeProvenance(byHand));
