@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <sstream>
 
 namespace nnlab::engine {
@@ -23,6 +24,140 @@ E enumField(ByteReader& r, const char* what, std::uint8_t count)
     if (v >= count)
         r.fail(std::string("unknown ") + what + " code " + std::to_string(v), at);
     return E(v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Version 2's provenance block, after the note (docs/model-format.md, "Provenance").
+
+void writeString(ByteWriter& w, const std::string& s, std::size_t maxBytes)
+{
+    const std::string stored = storableUtf8(s, maxBytes);
+    w.u32(std::uint32_t(stored.size()));
+    w.append(stored);
+}
+
+void writeProvenance(ByteWriter& w, const Provenance& p, const std::string& path)
+{
+    if (const std::string why = whyNotStorable(p); !why.empty())
+        throw FileError(path, "not saved: " + why);
+    writeString(w, p.nnlabVersion, kMaxProvenanceNameBytes);
+    writeString(w, p.preset, kMaxProvenanceNameBytes);
+    writeString(w, p.setup, kMaxProvenanceTextBytes);
+    w.u64(p.weightSeed);
+    w.u64(p.shuffleSeed);
+    w.u8(p.shuffled ? 1 : 0);
+    writeString(w, p.dataName, kMaxProvenanceNameBytes);
+    w.u32(std::uint32_t(p.dataFiles.size()));
+    for (const FileDigest& f : p.dataFiles) {
+        writeString(w, f.name, kMaxProvenanceNameBytes);
+        w.u64(f.bytes);
+        w.append(f.sha256); // 64 hex digits, checked by whyNotStorable
+    }
+    w.u32(std::uint32_t(p.epochs.size()));
+    for (const EpochRecord& e : p.epochs) {
+        w.u32(std::uint32_t(e.epoch));
+        w.u64(e.samplesSeen);
+        w.u8(e.testAccuracy ? 1 : 0);
+        w.f32(e.testAccuracy.value_or(0.0f));
+    }
+    w.u32(std::uint32_t(p.changes.size()));
+    for (const KnobChange& c : p.changes) {
+        w.u64(c.samplesSeen);
+        writeString(w, c.knob, kMaxProvenanceNameBytes);
+        writeString(w, c.from, kMaxProvenanceNameBytes);
+        writeString(w, c.to, kMaxProvenanceNameBytes);
+    }
+}
+
+// A u32 length, then that many bytes of UTF-8: what = "the preset", "the name of data file 2".
+std::string readString(ByteReader& r, const std::string& what, std::uint32_t maxBytes)
+{
+    const std::uint64_t at = r.pos;
+    const std::uint32_t n = r.u32((what + " length").c_str());
+    if (n > maxBytes)
+        r.fail(what + " is " + withThousands(n) + " bytes long; at most " + withThousands(maxBytes), at);
+    r.need(n, what.c_str());
+    std::string s(reinterpret_cast<const char*>(r.data + r.pos), n);
+    if (!isValidUtf8(s))
+        r.fail(what + " is not valid UTF-8", r.pos);
+    r.pos += n;
+    return s;
+}
+
+// A u32 count of records of at least minBytes each: its limit and the bytes left are checked
+// before the records are read.
+std::uint32_t readCount(ByteReader& r, const char* what, std::uint32_t max, std::uint64_t minBytes)
+{
+    const std::uint64_t at = r.pos;
+    const std::uint32_t n = r.u32((std::string("the count of ") + what).c_str());
+    if (n > max)
+        r.fail(withThousands(n) + " " + what + "; at most " + withThousands(max), at);
+    r.need(std::uint64_t(n) * minBytes, (std::string("the list of ") + what).c_str());
+    return n;
+}
+
+Provenance readProvenance(ByteReader& r)
+{
+    Provenance p;
+    p.nnlabVersion = readString(r, "the nnlab version", kMaxProvenanceNameBytes);
+    p.preset = readString(r, "the preset", kMaxProvenanceNameBytes);
+    p.setup = readString(r, "the setup text", kMaxProvenanceTextBytes);
+    p.weightSeed = r.u64("the weight seed");
+    p.shuffleSeed = r.u64("the shuffle seed");
+    p.shuffled = enumField<std::uint8_t>(r, "shuffled flag", 2) != 0;
+    p.dataName = readString(r, "the data set name", kMaxProvenanceNameBytes);
+    const std::uint32_t files = readCount(r, "data files", kMaxDataFiles, 4 + 8 + 64);
+    for (std::uint32_t i = 0; i < files; ++i) {
+        const std::string which = "data file " + std::to_string(i + 1);
+        FileDigest f;
+        f.name = readString(r, "the name of " + which, kMaxProvenanceNameBytes);
+        f.bytes = r.u64(("the size of " + which).c_str());
+        const std::string digest = "the SHA-256 of " + which;
+        r.need(64, digest.c_str());
+        f.sha256.assign(reinterpret_cast<const char*>(r.data + r.pos), 64);
+        if (!isSha256Hex(f.sha256))
+            r.fail(digest + " is not 64 lowercase hex digits", r.pos);
+        r.pos += 64;
+        p.dataFiles.push_back(std::move(f));
+    }
+    const std::uint32_t epochs = readCount(r, "epoch records", kMaxEpochRecords, 4 + 8 + 1 + 4);
+    p.epochs.reserve(epochs);
+    for (std::uint32_t i = 0; i < epochs; ++i) {
+        const std::string which = "epoch record " + std::to_string(i + 1);
+        EpochRecord e;
+        const std::uint64_t at = r.pos;
+        const std::uint32_t epoch = r.u32(("the number of " + which).c_str());
+        if (epoch > std::uint32_t(std::numeric_limits<int>::max()))
+            r.fail(which + " is numbered " + withThousands(epoch) + ", beyond any run", at);
+        e.epoch = int(epoch);
+        e.samplesSeen = r.u64(("the sample count of " + which).c_str());
+        const std::uint64_t flagAt = r.pos;
+        const std::uint8_t flag = r.u8(("the accuracy flag of " + which).c_str());
+        if (flag > 1)
+            r.fail(which + ": unknown accuracy flag code " + std::to_string(flag), flagAt);
+        const bool measured = flag != 0;
+        const float accuracy = r.f32(("the test accuracy of " + which).c_str());
+        if (measured && !(accuracy >= 0.0f && accuracy <= 1.0f)) { // NaN fails both
+            std::ostringstream text;
+            text << "the test accuracy of " << which << " is " << accuracy << "; it must be 0 to 1";
+            r.fail(text.str(), r.pos - 4);
+        }
+        if (measured)
+            e.testAccuracy = accuracy;
+        p.epochs.push_back(e);
+    }
+    const std::uint32_t changes = readCount(r, "knob changes", kMaxKnobChanges, 8 + 3 * 4);
+    p.changes.reserve(changes);
+    for (std::uint32_t i = 0; i < changes; ++i) {
+        const std::string which = "knob change " + std::to_string(i + 1);
+        KnobChange c;
+        c.samplesSeen = r.u64(("the sample of " + which).c_str());
+        c.knob = readString(r, "the knob name of " + which, kMaxProvenanceNameBytes);
+        c.from = readString(r, "the old value of " + which, kMaxProvenanceNameBytes);
+        c.to = readString(r, "the new value of " + which, kMaxProvenanceNameBytes);
+        p.changes.push_back(std::move(c));
+    }
+    return p;
 }
 
 std::string serialise(const Model& model, const std::string& path)
@@ -51,6 +186,7 @@ std::string serialise(const Model& model, const std::string& path)
     const std::string note = model.info.note.substr(0, kMaxNoteBytes);
     w.u32(std::uint32_t(note.size()));
     w.bytes += note;
+    writeProvenance(w, model.info.provenance, path);
     for (int l = 0; l < net.layerCount(); ++l) {
         const Matrix& m = net.weights(l);
         for (Eigen::Index i = 0; i < m.size(); ++i)
@@ -128,6 +264,9 @@ Model parse(const std::string& bytes, const std::string& path)
     r.need(noteBytes, "the note");
     model.info.note.assign(bytes.data() + r.pos, noteBytes);
     r.pos += noteBytes;
+    if (version >= 2)
+        model.info.provenance = readProvenance(r);
+    model.info.fileVersion = version;
 
     // Every size is known now: the file must be exactly this long.
     const std::uint64_t floats = std::uint64_t(a.parameterCount());

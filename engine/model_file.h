@@ -13,7 +13,7 @@
 namespace nnlab::engine {
 
 inline constexpr char kModelMagic[8] = {'N', 'N', 'L', 'A', 'B', 'M', 'D', 'L'};
-inline constexpr std::uint32_t kModelVersion = 1;
+inline constexpr std::uint32_t kModelVersion = 2; // written; 1 and 2 are read
 
 // What is known about how the model was trained (optional extras stored in the file).
 struct ModelInfo
@@ -22,6 +22,7 @@ struct ModelInfo
     std::uint64_t samplesSeen = 0;     // training samples the network has learned from
     std::string note;                  // free text, e.g. the preset name ("lesson")
     Provenance provenance;             // version 2; empty when read from a version-1 file
+    std::uint32_t fileVersion = 0;     // the .nnlab version it was read from; 0: not read from one
 };
 
 struct Model
@@ -30,7 +31,9 @@ struct Model
     ModelInfo info;
 };
 
-// Writes the model to a stream; throws FileError(path, ...) if the stream fails.
+// Writes the model to a stream (always the latest version, with the provenance); throws
+// FileError(path, ...) if the stream fails or a value cannot be stored (a non-finite weight, a
+// provenance whyNotStorable refuses). The same model always gives the same bytes.
 void writeModel(std::ostream& out, const Model& model, const std::string& pathForMessages);
 // Reads and validates; throws FileError naming the path, the byte offset and what was wrong.
 Model readModel(std::istream& in, const std::string& pathForMessages);

@@ -205,7 +205,8 @@ std::string npyText(std::string_view utf8)
 std::uint64_t NpyHeader::itemSize() const
 {
     std::uint64_t n = 0;
-    for (std::size_t i = 2; i < descr.size() && i < 8 && descr[i] >= '0' && descr[i] <= '9'; ++i)
+    // Up to 10 digits: '<U16777216' (a long text) fits, and 4 * n cannot overflow.
+    for (std::size_t i = 2; i < descr.size() && i < 12 && descr[i] >= '0' && descr[i] <= '9'; ++i)
         n = n * 10 + std::uint64_t(descr[i] - '0');
     return kind() == 'U' ? 4 * n : n;
 }
@@ -246,7 +247,7 @@ std::string parseNpyHeader(std::string_view head, std::uint64_t fileBytes, NpyHe
     if (a.descr[0] == '>')
         return "dtype '" + a.descr + "' is big-endian; nnlab reads little-endian arrays";
     const std::uint64_t item = a.itemSize();
-    const bool huge = a.count > kMaxNpyBytes || item > 65536;
+    const bool huge = a.count > kMaxNpyBytes || item > kMaxNpyBytes; // the product fits 64 bits
     if (huge || a.dataOffset + a.count * item != fileBytes)
         return "shape " + a.shapeText() + " of dtype '" + a.descr + "' needs " +
                (huge ? std::string("more than 2 GiB")

@@ -77,6 +77,8 @@ std::vector<ZipFile> npyFiles(const Model& model)
         add("test_accuracy", npyFloats(&*model.info.testAccuracy, {}));
     add("samples_seen", npyFile("<u8", {}, [&](ByteWriter& w) { w.u64(model.info.samplesSeen); }));
     add("note", npyText(model.info.note.substr(0, kMaxTextBytes)));
+    if (!model.info.provenance.empty())
+        add("provenance", npyText(provenanceJson(model.info.provenance)));
     return files;
 }
 
@@ -85,6 +87,8 @@ std::string serialise(const Model& model, NpzCompression compression, const std:
     if (!model.network.allFinite())
         throw FileError(path, "not saved: the network has weights that are not finite numbers "
                               "(NaN or infinity)");
+    if (const std::string why = whyNotStorable(model.info.provenance); !why.empty())
+        throw FileError(path, "not saved: " + why);
     return writeZip(npyFiles(model),
                     compression == NpzCompression::Deflated ? ZipMethod::Deflated : ZipMethod::Stored,
                     path);
@@ -138,7 +142,7 @@ private:
     ModelInfo info();
     // Fills out (rows x cols, row-major) from a float array in C or Fortran order.
     void readFloats(const NpyArray& a, float* out, std::uint64_t rows, std::uint64_t cols);
-    std::string readText(const std::string& name);
+    std::string readText(const std::string& name, std::uint64_t maxChars = kMaxTextBytes);
     std::optional<double> readFloat(const std::string& name);
     std::optional<std::uint64_t> readCount(const std::string& name);
 
@@ -256,14 +260,22 @@ void NpzReader::checkShapes()
     }
 }
 
-std::string NpzReader::readText(const std::string& name)
+// maxChars: the architecture and the note are at most 4,096 bytes of UTF-8; the provenance JSON
+// at most kMaxProvenanceJsonChars characters, checked on the dtype's width before its values
+// are read.
+std::string NpzReader::readText(const std::string& name, std::uint64_t maxChars)
 {
     const NpyArray& a = array(name);
     if (a.descr.size() < 3 || a.descr.compare(0, 2, "<U") != 0 || !a.shape.empty())
         fail(name + " should be text (a 0-d '<U' array), found dtype '" + a.descr +
              "' of shape " + a.shapeText());
+    // A short text's width may exceed its UTF-8 length only by padding: up to 16,384 is read.
+    const std::uint64_t widest = std::max<std::uint64_t>(maxChars, 16384);
+    if (a.itemSize() / 4 > widest)
+        fail(name + " is text of " + withThousands(a.itemSize() / 4) + " characters; at most " +
+             withThousands(widest));
     std::string utf8 = utf8FromNpyText(values(a));
-    if (utf8.size() > kMaxTextBytes)
+    if (maxChars == kMaxTextBytes && utf8.size() > kMaxTextBytes)
         fail(name + " is " + withThousands(utf8.size()) + " bytes of text; at most " +
              withThousands(kMaxTextBytes));
     return utf8;
@@ -402,6 +414,14 @@ ModelInfo NpzReader::info()
     info.samplesSeen = readCount("samples_seen").value_or(0);
     if (has("note"))
         info.note = readText("note");
+    if (has("provenance")) {
+        std::string why;
+        std::optional<Provenance> p =
+            provenanceFromJson(readText("provenance", kMaxProvenanceJsonChars), why);
+        if (!p)
+            fail("provenance (the training history, JSON): " + why);
+        info.provenance = std::move(*p);
+    }
     return info;
 }
 
@@ -448,7 +468,8 @@ Model NpzReader::read(NpzDetails* details)
     found.architectureGiven = has("architecture");
     for (const std::string& name : found.arrays) {
         static const std::vector<std::string> kOthers{"architecture", "layer_sizes",
-                                                      "test_accuracy", "samples_seen", "note"};
+                                                      "test_accuracy", "samples_seen", "note",
+                                                      "provenance"};
         const auto in = [&](const std::vector<std::string>& v) {
             return std::find(v.begin(), v.end(), name) != v.end();
         };

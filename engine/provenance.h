@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nnlab::engine {
@@ -55,13 +56,37 @@ struct Provenance
     bool operator==(const Provenance&) const = default;
 };
 
+// What the .nnlab and .npz readers accept, checked before anything is allocated
+// (docs/model-format.md); writers cut longer strings at a character boundary.
+inline constexpr std::uint32_t kMaxProvenanceTextBytes = 4096; // the setup text
+inline constexpr std::uint32_t kMaxProvenanceNameBytes = 256;  // every other string
+inline constexpr std::uint32_t kMaxDataFiles = 64;
+inline constexpr std::uint32_t kMaxEpochRecords = 100000;
+inline constexpr std::uint32_t kMaxKnobChanges = 10000;
+// The longest provenance JSON the .npz reader takes, in characters (code points).
+inline constexpr std::uint64_t kMaxProvenanceJsonChars = std::uint64_t(1) << 26;
+
 // SHA-256 of a file's bytes (FileError if it cannot be read) and of a buffer.
 FileDigest digestFile(const std::string& path);
 std::string sha256Hex(const void* data, std::size_t size);
 
-// For people (nnlab-model info): one "key: value" line per field, the epochs and changes listed.
+// For people (nnlab-model info): one "key  value" line per field, the epochs and changes listed.
 std::string describeProvenance(const Provenance& p);
 // As one JSON object (the .npz export's provenance.json), UTF-8, keys as the fields above.
 std::string provenanceJson(const Provenance& p);
+// The JSON back; on failure nothing, and why ("dataFiles[0].sha256 is not 64 hex digits").
+// Checks what the .nnlab reader checks: the limits above, digests, accuracies 0 to 1, UTF-8.
+std::optional<Provenance> provenanceFromJson(std::string_view json, std::string& why);
+
+// Empty if a writer can store p as it is, else why not ("epoch 3's test accuracy is nan").
+// Counts over the limits and accuracies outside 0 to 1 are refused, never dropped.
+std::string whyNotStorable(const Provenance& p);
+
+// Strings as the files store them: s with every malformed UTF-8 sequence replaced by U+FFFD,
+// cut to at most maxBytes without splitting a character.
+std::string storableUtf8(std::string_view s, std::size_t maxBytes);
+bool isValidUtf8(std::string_view s);
+// 64 lowercase hex digits.
+bool isSha256Hex(std::string_view s);
 
 } // namespace nnlab::engine

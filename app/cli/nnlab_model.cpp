@@ -35,7 +35,10 @@ extension tells which. docs/model-format.md describes both.
   info      the network (layer sizes, activation, output, loss, biases, input scaling), its
             parameter count, and what is known of its training: test accuracy, samples seen,
             note. For an .npz also its arrays, and whether the architecture came from the
-            archive or from the defaults (sigmoid, sigmoid output, squared error, lesson scaling)
+            archive or from the defaults (sigmoid, sigmoid output, squared error, lesson scaling).
+            Then its training history, if the file keeps one: nnlab version, preset, setup,
+            weight and shuffle seeds, the data set with each file's SHA-256, every epoch with
+            its test accuracy, and every knob changed while it trained (l_r 0.1 -> 0.3 at a sample)
   convert   writes IN as OUT, in the format OUT's extension names: .nnlab -> .npz gives the
             arrays w_i_h and w_h_o for the lesson's net (W1, b1, W2, b2, ... otherwise) that
             numpy.load reads; .npz -> .nnlab takes numpy's own np.savez output too
@@ -44,7 +47,8 @@ extension tells which. docs/model-format.md describes both.
             label, the predicted digit (the largest output) and the ten outputs o_output, then
             the accuracy
 
-  --json      one JSON object per line: info prints the model; predict prints
+  --json      one JSON object per line: info prints the model (its training history as
+              "provenance", null if none); predict prints
               {"type":"prediction","index","label","digit","outputs"} per image, then
               {"type":"summary","images","correct","accuracy"}
   --compress  convert to .npz deflated, as np.savez_compressed (default: stored, as np.savez)
@@ -128,7 +132,15 @@ int info(const Arguments& a)
             o["ignored"] = ignored;
             o["architecture_given"] = details.architectureGiven;
         }
-        printJson(o);
+        // The training history as provenanceJson writes it (docs/model-format.md), or null;
+        // spliced in as text, as QJsonValue would round 64-bit seeds to doubles.
+        QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact);
+        line.chop(1); // the closing brace
+        line += ",\"provenance\":";
+        line += model.info.provenance.empty()
+                    ? QByteArray("null")
+                    : QByteArray::fromStdString(provenanceJson(model.info.provenance));
+        std::printf("%s}\n", line.constData());
         return 0;
     }
     const Architecture& arch = model.network.architecture();
@@ -157,6 +169,15 @@ int info(const Arguments& a)
         for (const std::string& n : details.ignored)
             std::printf("ignored        %s (not part of a network)\n", n.c_str());
     }
+    // How it was trained: the provenance (.nnlab version 2, the .npz's provenance array).
+    if (!model.info.provenance.empty())
+        std::fputs(describeProvenance(model.info.provenance).c_str(), stdout);
+    else if (model.info.fileVersion == 1)
+        std::printf("history        no training history (a version-1 file, saved before nnlab kept one)\n");
+    else if (npz)
+        std::printf("history        no training history (the archive has no provenance array)\n");
+    else
+        std::printf("history        none recorded\n");
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "engine/idx_reader.h"
 #include "engine/kernels.h"
 #include "engine/model_file.h"
+#include "engine/provenance.h"
 #include "engine/trainer.h"
 
 #include <unistd.h>
@@ -61,6 +62,8 @@ struct Data
 {
     Dataset train;
     Dataset test;
+    std::string name;               // "MNIST", "Fashion-MNIST", "mnist_train_100.csv"
+    std::vector<std::string> files; // every file read: the provenance's digests
 };
 
 Data loadData(const TrainOptions& o)
@@ -68,7 +71,8 @@ Data loadData(const TrainOptions& o)
     std::vector<std::string> classes =
         o.dataset == "fashion" ? fashionMnistClassNames() : digitClassNames();
     if (!o.trainCsv.empty())
-        return {loadCsvDataset(o.trainCsv, classes), loadCsvDataset(o.testCsv, classes)};
+        return {loadCsvDataset(o.trainCsv, classes), loadCsvDataset(o.testCsv, classes),
+                displayName(o.trainCsv), {o.trainCsv, o.testCsv}};
     // The folder is looked for only when a file is not given on its own.
     const auto dir = [&] {
         return !o.dataDir.empty() ? o.dataDir
@@ -80,11 +84,48 @@ Data loadData(const TrainOptions& o)
         return !given.empty() ? given : idxFile(dir(), name);
     };
     const std::string prefix = o.dataset == "fashion" ? "Fashion-MNIST " : "MNIST ";
-    return {loadIdxDataset(pick(o.trainImages, "train-images-idx3-ubyte"),
-                           pick(o.trainLabels, "train-labels-idx1-ubyte"), classes, prefix + "train"),
-            loadIdxDataset(pick(o.testImages, "t10k-images-idx3-ubyte"),
-                           pick(o.testLabels, "t10k-labels-idx1-ubyte"), std::move(classes),
-                           prefix + "test")};
+    const std::vector<std::string> files{
+        pick(o.trainImages, "train-images-idx3-ubyte"), pick(o.trainLabels, "train-labels-idx1-ubyte"),
+        pick(o.testImages, "t10k-images-idx3-ubyte"), pick(o.testLabels, "t10k-labels-idx1-ubyte")};
+    // A file given on its own makes the data set that file's, named after the training images.
+    const bool ownFiles = !(o.trainImages + o.trainLabels + o.testImages + o.testLabels).empty();
+    return {loadIdxDataset(files[0], files[1], classes, prefix + "train"),
+            loadIdxDataset(files[2], files[3], std::move(classes), prefix + "test"),
+            ownFiles ? displayName(files[0]) : prefix.substr(0, prefix.size() - 1), files};
+}
+
+// How the saved network was trained (docs/model-format.md, "Provenance"): this run's settings,
+// data and epochs, after the loaded model's history if it has one. The command line changes no
+// setting while it trains: a decaying l_r is part of the setup text, not a knob change.
+Provenance trainingHistory(const TrainOptions& o, const Data& data, const Provenance& loaded,
+                           const std::vector<EpochRecord>& epochs)
+{
+    Provenance p = loaded;
+    const std::string setup = describeSetup(o);
+    p.nnlabVersion = NNLAB_VERSION;
+    if (loaded.empty()) {
+        p.preset = o.loadPath.empty() ? o.presetName : "";
+        p.setup = o.loadPath.empty()
+                      ? setup
+                      : "trained further from " + displayName(o.loadPath) + " (no history): " + setup;
+        p.weightSeed = o.loadPath.empty() ? o.preset.weightSeed : 0;
+        p.shuffleSeed = o.preset.training.seed;
+        p.shuffled = o.preset.training.shuffle;
+        p.dataName = data.name;
+    } else if (setup != loaded.setup) {
+        p.setup += "; then, from sample " +
+                   withThousands(loaded.epochs.empty() ? 0 : loaded.epochs.back().samplesSeen) +
+                   " (nnlab-train --load): " + setup;
+    }
+    if (!loaded.empty() && data.name != loaded.dataName)
+        p.dataName += " then " + data.name;
+    for (const std::string& file : data.files) {
+        const FileDigest d = digestFile(file);
+        if (std::find(p.dataFiles.begin(), p.dataFiles.end(), d) == p.dataFiles.end())
+            p.dataFiles.push_back(d);
+    }
+    p.epochs.insert(p.epochs.end(), epochs.begin(), epochs.end());
+    return p;
 }
 
 // Refuses a network that would not fit in memory before a single weight is allocated: weights,
@@ -201,6 +242,9 @@ int train(TrainOptions& o, Clock::time_point started)
     Evaluation tested;
     bool hasTest = false;
     int epochsDone = 0;
+    // Epochs are numbered over the model's whole history.
+    const int epochsBefore = model.info.provenance.epochs.empty() ? 0 : model.info.provenance.epochs.back().epoch;
+    std::vector<EpochRecord> epochRecords;
     float learningRate = config.optimizer.learningRate;
     try {
         for (int e = 0; e < epochs; ++e) {
@@ -228,6 +272,9 @@ int train(TrainOptions& o, Clock::time_point started)
                 report.testLoss = tested.loss;
                 report.testAccuracy = tested.accuracy;
             }
+            epochRecords.push_back({epochsBefore + e + 1, samplesBefore + trainer.samplesSeen(),
+                                    report.testAccuracy ? std::optional(float(*report.testAccuracy))
+                                                        : std::nullopt});
             if (o.json)
                 printEpochJson(report);
             else if (text)
@@ -254,6 +301,7 @@ int train(TrainOptions& o, Clock::time_point started)
             out.info.testAccuracy = float(tested.accuracy);
         out.info.samplesSeen = samplesBefore + trainer.samplesSeen();
         out.info.note = o.loadPath.empty() ? o.presetName : model.info.note;
+        out.info.provenance = trainingHistory(o, data, model.info.provenance, epochRecords);
         saveModel(o.savePath, out);
     }
 

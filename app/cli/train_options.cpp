@@ -1,6 +1,8 @@
 // nnlab-train's command line: the flags, their checks and the --help text.
 #include "train_options.h"
 
+#include "engine/file_error.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -91,9 +93,12 @@ Data (default: the bundled MNIST; NNLAB_DATA_DIR overrides where that is):
                         e.g. data/mnist_train_100.csv and data/mnist_test_10.csv
 
 Model files (docs/model-format.md):
-  --load FILE           start from a saved model; its architecture wins over the flags above
-  --save FILE           save the trained model; written to a temporary file and renamed, so an
-                        old model is never left half-written
+  --load FILE           start from a saved model; its architecture wins over the flags above,
+                        and its training history goes on in the model --save writes
+  --save FILE           save the trained model with how it was trained (the preset, the
+                        settings, the seeds, the data files' SHA-256, every epoch's test
+                        accuracy; nnlab-model info prints it); written to a temporary file and
+                        renamed, so an old model is never left half-written
 
 Output:
   --json                one JSON object per line on stdout: {"type":"epoch", epoch, train_loss,
@@ -414,6 +419,33 @@ std::string presetList()
         char line[64];
         std::snprintf(line, sizeof line, "%-14s ", p.name.c_str());
         text += line + p.description + "\n";
+    }
+    return text;
+}
+
+std::string describeSetup(const TrainOptions& o)
+{
+    // As the window's legend names them (TrainingSetup::describe).
+    static const std::string kOptimizerNames[] = {"SGD", "momentum", "RMSprop", "Adam"};
+    const engine::TrainingConfig& t = o.preset.training;
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", double(t.optimizer.learningRate));
+    std::string text = o.preset.architecture.describe(engine::Detail::Brief) + " \u00b7 " +
+                       kOptimizerNames[int(t.optimizer.kind)] + " l_r " + lr +
+                       " \u00b7 batch " + std::to_string(t.batchSize);
+    if (o.loadPath.empty())
+        text += " \u00b7 init " + std::string(engine::toString(o.preset.init)) + ", seed " +
+                std::to_string(o.preset.weightSeed);
+    if (t.trainingSize < SIZE_MAX)
+        text += " \u00b7 " + engine::withThousands(t.trainingSize) + " images";
+    if (t.shuffle)
+        text += " \u00b7 shuffled, seed " + std::to_string(t.seed);
+    if (t.lessonErrors)
+        text += " \u00b7 the lesson's error propagation";
+    if (o.learningRateDecay != 1.0f) {
+        char decay[32];
+        std::snprintf(decay, sizeof decay, "%g", double(o.learningRateDecay));
+        text += " \u00b7 l_r x" + std::string(decay) + " after each epoch";
     }
     return text;
 }

@@ -38,6 +38,11 @@ struct TrainOptions
 // Parses argv[1..]. Throws UsageError naming the flag and what was wrong with it.
 TrainOptions parseOptions(int argc, const char* const* argv);
 
+// The settings of the run as its model's provenance keeps them, in a legend's words:
+// "784-90-10 sigmoid · SGD l_r 0.1 · batch 1 · init lesson, seed 1", then what else is set
+// ("2,000 images", "shuffled", "l_r x0.5 after each epoch").
+std::string describeSetup(const TrainOptions& o);
+
 std::string_view helpText();
 std::string presetList(); // one line per preset: name and description
 

@@ -35,6 +35,36 @@ void putU32(std::string& bytes, std::size_t at, std::uint32_t v)
         bytes[at + std::size_t(i)] = char((v >> (8 * i)) & 0xff);
 }
 
+// Every field of a provenance, with text that is not ASCII.
+Provenance fullProvenance()
+{
+    Provenance p;
+    p.nnlabVersion = "0.1.0";
+    p.preset = "keras-rmsprop";
+    p.setup = "784-512-10 relu \xc2\xb7 RMSprop l_r 0.001 \xc2\xb7 batch 128";
+    p.weightSeed = 0x0123456789abcdefu;
+    p.shuffleSeed = 42;
+    p.shuffled = true;
+    p.dataName = "my_digits \xc3\xa9.csv";
+    p.dataFiles = {{"my_digits \xc3\xa9.csv", std::string(64, 'a'), 123456789012u},
+                   {"t10k-images-idx3-ubyte.gz", std::string(63, '0') + "f", 1648877}};
+    p.epochs = {{1, 60000, 0.9123f}, {2, 120000, std::nullopt}, {3, 180000, 1.0f}};
+    p.changes = {{30000, "l_r", "0.001", "0.0003"}, {150000, "optimizer", "RMSprop", "Adam"}};
+    return p;
+}
+
+// The bytes a version-1 writer gave for m (m's provenance must be empty): version 1, and no
+// provenance block after the note (45 bytes when it is empty), checksum recomputed.
+std::string versionOneBytes(const Model& m)
+{
+    std::string b = bytesOf(m);
+    const std::size_t noteEnd = 46 + 4 * (m.network.architecture().hidden.size() - 1) + 4 + m.info.note.size();
+    b.erase(noteEnd, 45);
+    putU32(b, 8, 1);
+    fixCrc(b);
+    return b;
+}
+
 } // namespace
 
 class TestModelFile : public QObject
@@ -75,6 +105,119 @@ private slots:
         QCOMPARE(bytesOf(back), bytesOf(m)); // and saving again gives the same bytes
     }
 
+    void provenanceRoundTrip()
+    {
+        Model m = makeModel({16}, true, Activation::ReLU, Output::Softmax, Loss::CrossEntropy);
+        m.info.note = "keras-rmsprop";
+        m.info.provenance = fullProvenance();
+        const std::string path = m_dir.filePath("history.nnlab").toStdString();
+        saveModel(path, m);
+        const Model back = loadModel(path);
+        QVERIFY(back.network == m.network);
+        QVERIFY(back.info.provenance == m.info.provenance);
+        QCOMPARE(back.info.fileVersion, 2u);
+        QCOMPARE(bytesOf(back), bytesOf(m)); // the same model twice: the same bytes
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().toStdString(), bytesOf(m));
+    }
+
+    // A version-1 file (the old layout, made here) opens with an empty provenance; saved again
+    // it becomes version 2 with the same network and extras.
+    void versionOneStillOpens()
+    {
+        Model m = makeModel({5}, false, Activation::Tanh, Output::Sigmoid, Loss::SquaredError, 3);
+        m.info.testAccuracy = 0.5f;
+        m.info.samplesSeen = 600;
+        m.info.note = "lesson";
+        const std::string v1 = versionOneBytes(m);
+        QCOMPARE(v1.size(), bytesOf(m).size() - 45);
+        std::istringstream in(v1);
+        const Model back = readModel(in, "v1.nnlab");
+        QCOMPARE(back.info.fileVersion, 1u);
+        QVERIFY(back.info.provenance.empty());
+        QVERIFY(back.network == m.network);
+        QCOMPARE(back.info.testAccuracy.value(), 0.5f);
+        QCOMPARE(back.info.samplesSeen, std::uint64_t(600));
+        QCOMPARE(back.info.note, std::string("lesson"));
+        QCOMPARE(bytesOf(back), bytesOf(m));
+    }
+
+    // The version-1 files kept in the repository: the bundled model and the fuzzer's seeds.
+    void versionOneFilesInTheRepository_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("default model") << "resources/models/default.nnlab";
+        QTest::newRow("fuzz seed numpy-lesson") << "tests/fuzz/corpus/fuzz_model_file/v1-numpy-lesson.nnlab";
+        QTest::newRow("fuzz seed numpy-compressed") << "tests/fuzz/corpus/fuzz_model_file/v1-numpy-compressed.nnlab";
+    }
+
+    void versionOneFilesInTheRepository()
+    {
+        QFETCH(QString, file);
+        const Model m = loadModel(nnlab::test::sourceFile(file).toStdString());
+        QCOMPARE(m.info.fileVersion, 1u);
+        QVERIFY(m.info.provenance.empty());
+    }
+
+    // The version-2 seeds of the fuzzer, written by make_corpus.py: a full provenance.
+    void versionTwoFilesInTheRepository()
+    {
+        const Model m = loadModel(nnlab::test::sourceFile(
+            "tests/fuzz/corpus/fuzz_model_file/v2-provenance.nnlab").toStdString());
+        QCOMPARE(m.info.fileVersion, 2u);
+        QCOMPARE(m.info.provenance.preset, std::string("lesson"));
+        QCOMPARE(m.info.provenance.dataFiles.size(), std::size_t(2));
+        QCOMPARE(m.info.provenance.epochs.size(), std::size_t(2));
+        QCOMPARE(m.info.provenance.changes.size(), std::size_t(1));
+    }
+
+    void unstorableProvenance_data()
+    {
+        QTest::addColumn<int>("which");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("NaN epoch accuracy") << 0 << "not saved: epoch 2's test accuracy is nan; it must be 0 to 1";
+        QTest::newRow("digest not hex") << 1 << "not saved: the SHA-256 of the data file "
+                                                "t10k-images-idx3-ubyte.gz is not 64 lowercase hex digits";
+        QTest::newRow("100,001 epochs") << 2 << "not saved: 100,001 epochs; a model file keeps at most 100,000";
+    }
+
+    void unstorableProvenance()
+    {
+        QFETCH(int, which);
+        QFETCH(QString, reason);
+        Model m = makeModel({4}, false, Activation::Sigmoid, Output::Sigmoid, Loss::SquaredError, 3);
+        m.info.provenance = fullProvenance();
+        if (which == 0)
+            m.info.provenance.epochs[1].testAccuracy = std::nanf("");
+        else if (which == 1)
+            m.info.provenance.dataFiles[1].sha256[0] = 'X';
+        else
+            m.info.provenance.epochs.resize(kMaxEpochRecords + 1);
+        const std::string path = m_dir.filePath("unstorable.nnlab").toStdString();
+        try {
+            saveModel(path, m);
+            QFAIL("saved");
+        } catch (const FileError& e) {
+            QCOMPARE(QString::fromStdString(e.what()), "unstorable.nnlab: " + reason);
+        }
+        QVERIFY(!QFile::exists(QString::fromStdString(path)));
+    }
+
+    // Longer strings are cut at their limit on a character boundary, as the note is.
+    void longStringsAreCut()
+    {
+        Model m = makeModel({4}, false, Activation::Sigmoid, Output::Sigmoid, Loss::SquaredError, 3);
+        m.info.provenance.setup = std::string(4095, 'x') + "\xc3\xa9"; // 4,097 bytes
+        m.info.provenance.preset = std::string(300, 'p');
+        m.info.provenance.dataName = "bad \xff byte";
+        std::istringstream in(bytesOf(m));
+        const Model back = readModel(in, "cut.nnlab");
+        QCOMPARE(back.info.provenance.setup, std::string(4095, 'x'));
+        QCOMPARE(back.info.provenance.preset, std::string(256, 'p'));
+        QCOMPARE(back.info.provenance.dataName, std::string("bad \xef\xbf\xbd byte"));
+    }
+
     void rejections_data()
     {
         QTest::addColumn<QByteArray>("bytes");
@@ -111,6 +254,19 @@ private slots:
         b = good; b[33] = char(1); putU32(b, 34, 0x40f00000u); fixCrc(b);
         row("test accuracy 7.5", b, "(byte 34): the test accuracy is 7.5; it must be 0 to 1");
         row("empty file", std::string(), "the file is empty");
+        // Version 2's block starts after the note: at byte 50 for one hidden layer and no note.
+        Model withHistory = small;
+        withHistory.info.provenance = fullProvenance();
+        const std::string v2 = bytesOf(withHistory);
+        const std::size_t firstAccuracy = v2.find(std::string("\x01\x00\x00\x00\x60\xea\x00\x00", 8)) + 4 + 8 + 1;
+        b = v2; putU32(b, firstAccuracy, 0x7fc00000u); fixCrc(b);
+        row("NaN epoch accuracy", b, "the test accuracy of epoch record 1 is nan; it must be 0 to 1");
+        b = v2; putU32(b, firstAccuracy, 0xff800000u); fixCrc(b);
+        row("-inf epoch accuracy", b, "the test accuracy of epoch record 1 is -inf; it must be 0 to 1");
+        b = v2; putU32(b, 50, 100000); fixCrc(b);
+        row("version text over its limit", b, "(byte 50): the nnlab version is 100,000 bytes long; at most 256");
+        b = v2; b.resize(56);
+        row("truncated in the provenance", b, "(byte 54): the file ends early: the nnlab version needs 5 bytes, found 2");
     }
 
     void rejections()

@@ -257,6 +257,62 @@ private slots:
         QVERIFY(!back.info.testAccuracy);
         QCOMPARE(back.info.samplesSeen, std::uint64_t(0));
         QCOMPARE(back.info.note, std::string());
+        QVERIFY(back.info.provenance.empty());
+    }
+
+    // The training history travels as the JSON text array `provenance` (numpy reads it as a 0-d
+    // '<U' array: json.loads(str(np.load(f)["provenance"]))), stored or deflated, and comes back
+    // whole, through .nnlab and back too.
+    void provenanceRoundTrip_data()
+    {
+        QTest::addColumn<bool>("deflated");
+        QTest::newRow("stored") << false;
+        QTest::newRow("deflated") << true;
+    }
+
+    void provenanceRoundTrip()
+    {
+        QFETCH(bool, deflated);
+        const NpzCompression c = deflated ? NpzCompression::Deflated : NpzCompression::Stored;
+        Model m = makeModel({90}, false, Activation::Sigmoid, Output::Sigmoid, Loss::SquaredError);
+        Provenance& p = m.info.provenance;
+        p.nnlabVersion = "0.1.0";
+        p.preset = "lesson";
+        p.setup = "784-90-10 sigmoid \xc2\xb7 SGD l_r 0.1 \xc2\xb7 \"batch\" 1\n";
+        p.weightSeed = 18446744073709551615u;
+        p.shuffleSeed = 3;
+        p.dataName = "MNIST";
+        p.dataFiles = {{"train-images-idx3-ubyte.gz", std::string(64, 'e'), 9912422}};
+        p.epochs = {{1, 60000, 0.9547f}, {2, 120000, std::nullopt}};
+        p.changes = {{30000, "l_r", "0.1", "0.3"}};
+        const std::string file = path(deflated ? "history-deflated.npz" : "history.npz");
+        saveNpz(file, m, c);
+        NpzDetails details;
+        const Model back = loadNpz(file, &details);
+        QVERIFY(back.info.provenance == p);
+        QCOMPARE(details.arrays.back(), std::string("provenance"));
+        QVERIFY(details.ignored.empty());
+        QCOMPARE(npzBytes(back, c), npzBytes(m, c));
+        saveModelFile(path("history.nnlab"), back);
+        const Model viaNnlab = loadModelFile(path("history.nnlab"));
+        QVERIFY(viaNnlab.info.provenance == p);
+        QCOMPARE(npzBytes(viaNnlab, c), npzBytes(m, c));
+    }
+
+    // A provenance entry as numpy writes one: json.dumps's spaces, a key nnlab does not know.
+    void provenanceFromNumpy()
+    {
+        const std::string json = R"({"preset": "lesson", "weightSeed": 5, "shuffled": false, )"
+                                 R"("epochs": [{"epoch": 1, "samplesSeen": 100, "testAccuracy": 0.5}], )"
+                                 R"("comment": "written by hand"})";
+        const std::string bytes =
+            zip(with(smallNet(), {"provenance", npy("<U" + std::to_string(json.size()), "()", unicode(json))}));
+        std::istringstream in(bytes);
+        const Model m = readNpz(in, "numpy.npz");
+        QCOMPARE(m.info.provenance.preset, std::string("lesson"));
+        QCOMPARE(m.info.provenance.weightSeed, std::uint64_t(5));
+        QCOMPARE(m.info.provenance.epochs.size(), std::size_t(1));
+        QCOMPARE(m.info.provenance.epochs[0].testAccuracy.value(), 0.5f);
     }
 
     // np.savez of the lesson's two float32 matrices, with no architecture: nnlab's defaults.

@@ -107,11 +107,56 @@ def model_seeds(nnlab_model):
                 subprocess.run([nnlab_model, "convert", model, out] + flag, check=True,
                                stdout=subprocess.DEVNULL)
                 put("fuzz_npz", "nnlab-" + stem + suffix + ".npz", open(out, "rb").read())
-    model = open(os.path.join(CORPUS, "fuzz_model_file", "numpy-compressed.nnlab"), "rb").read()
+        model = open(os.path.join(CORPUS, "fuzz_model_file", "numpy-compressed.nnlab"), "rb").read()
+        # Version 1, as nnlab wrote it before the provenance block, and version 2 with every
+        # provenance field filled in (also as an .npz, where it is the provenance JSON).
+        for stem in numpy_files:
+            v2 = open(os.path.join(CORPUS, "fuzz_model_file", stem + ".nnlab"), "rb").read()
+            put("fuzz_model_file", "v1-" + stem + ".nnlab", with_provenance(v2, b"", version=1))
+        history = with_provenance(model, provenance_block())
+        put("fuzz_model_file", "v2-provenance.nnlab", history)
+        src = os.path.join(tmp, "history.nnlab")
+        with open(src, "wb") as f:
+            f.write(history)
+        out = os.path.join(tmp, "history.npz")
+        subprocess.run([nnlab_model, "convert", src, out], check=True, stdout=subprocess.DEVNULL)
+        put("fuzz_npz", "nnlab-v2-provenance.npz", open(out, "rb").read())
     put("fuzz_model_file", "truncated.nnlab", model[:-7])
     put("fuzz_model_file", "bad-checksum.nnlab", model[:-1] + bytes([model[-1] ^ 1]))
-    put("fuzz_model_file", "version-2.nnlab", model[:8] + struct.pack("<I", 2) + model[12:])
+    put("fuzz_model_file", "version-3.nnlab", model[:8] + struct.pack("<I", 3) + model[12:])
     put("fuzz_npz", "not-a-zip.npz", b"hello")
+
+
+def text(s):
+    return struct.pack("<I", len(s)) + s
+
+
+EMPTY_PROVENANCE = 3 * text(b"") + struct.pack("<QQB", 0, 0, 0) + text(b"") + struct.pack("<III", 0, 0, 0)
+
+
+def provenance_block():
+    """Version 2's provenance block (docs/model-format.md) with every field set."""
+    digest = b"ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
+    b = text(b"0.1.0") + text(b"lesson") + text(b"784-90-10 sigmoid \xc2\xb7 SGD l_r 0.1 \xc2\xb7 batch 1")
+    b += struct.pack("<QQB", 1, 7, 1) + text(b"MNIST")
+    files = [(b"t10k-labels-idx1-ubyte", 10008), (b"t10k-images-idx3-ubyte", 7840016)]
+    b += struct.pack("<I", len(files)) + b"".join(text(n) + struct.pack("<Q", size) + digest
+                                                  for n, size in files)
+    epochs = [(1, 60000, 1, 0.9547), (2, 120000, 0, 0.0)]
+    b += struct.pack("<I", len(epochs)) + b"".join(struct.pack("<IQBf", *e) for e in epochs)
+    b += struct.pack("<I", 1) + struct.pack("<Q", 30000) + text(b"l_r") + text(b"0.1") + text(b"0.3")
+    return b
+
+
+def with_provenance(v2, block, version=2):
+    """A version-2 file written by nnlab-model (an empty provenance) with its block replaced."""
+    hidden = struct.unpack_from("<I", v2, 16)[0]
+    note_at = 46 + 4 * hidden
+    note_end = note_at + struct.unpack_from("<I", v2, note_at - 4)[0]
+    assert v2[note_end:note_end + len(EMPTY_PROVENANCE)] == EMPTY_PROVENANCE
+    body = (v2[:8] + struct.pack("<I", version) + v2[12:note_end] + block +
+            v2[note_end + len(EMPTY_PROVENANCE):-4])
+    return body + struct.pack("<I", zlib.crc32(body))
 
 
 def preprocess_seeds():

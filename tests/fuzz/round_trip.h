@@ -1,5 +1,5 @@
 // The fuzzers' oracle for model files: whatever a reader accepts, writing it and reading it back
-// gives the same model.
+// gives the same model (network, extras and provenance).
 #pragma once
 
 #include "engine/model_file.h"
@@ -30,7 +30,10 @@ inline bool sameModel(const engine::Model& back, const engine::Model& original,
     const engine::ModelInfo& a = back.info;
     const engine::ModelInfo& b = original.info;
     const bool sameNote = a.note == b.note || (note == Note::AsText && !plain(b.note));
+    // The provenance comes back whole either way: its strings are valid UTF-8 once read, and
+    // the .npz's JSON keeps every byte of them and every float's bits.
     return back.network == original.network && a.samplesSeen == b.samplesSeen && sameNote &&
+           a.provenance == b.provenance &&
            a.testAccuracy.has_value() == b.testAccuracy.has_value() &&
            bits(a.testAccuracy) == bits(b.testAccuracy);
 }

@@ -9,7 +9,8 @@ outputs and biases in float64 (one matrix in Fortran order) with np.savez_compre
 nnlab -> numpy: `nnlab-model convert` writes the bundled default model and the numpy-made lesson
 net (through .nnlab) as .npz; numpy.load reads them without pickle, its forward pass must match
 `nnlab-model predict` on the .nnlab files within 1e-5, and the lesson's float32 weights must come
-back bit for bit.
+back bit for bit; the training history (the `provenance` text array) goes from json.dumps
+through .nnlab and back to json.loads unchanged.
 
 Exit status: 0 passed, 1 failed, 77 skipped (numpy is not installed for this Python).
 Usage: npz_cross_check.py --nnlab-model BIN --csv data/mnist_test_10.csv
@@ -162,6 +163,41 @@ def main():
             forward([w_i_h, w_h_o], None, lesson_arch, pixels),
             nnlab_predict(a.nnlab_model, path("lesson.nnlab"), a.csv))
     print("ok: npz -> nnlab -> npz gives the lesson's w_i_h and w_h_o back bit for bit")
+
+    # The training history: numpy's json.dumps (spaces, \u escapes) -> nnlab -> .nnlab -> .npz
+    # -> numpy's json.loads gives the same object; a model without one has no provenance array.
+    history = {"nnlabVersion": "0.1.0", "preset": "lesson", "weightSeed": 2**64 - 1,
+               "setup": "784-90-10 sigmoid \u00b7 SGD l_r 0.1 \u00b7 \"batch\" 1\n\U0001f642",
+               "shuffleSeed": 7, "shuffled": True, "dataName": "MNIST",
+               "dataFiles": [{"name": "t10k-labels-idx1-ubyte.gz", "bytes": 4517,
+                              "sha256": "b91679a0acfe4ba0e50a2437a903084cba1f5f92592b016a25a7dfd00455798b"}],
+               "epochs": [{"epoch": 1, "samplesSeen": 60000, "testAccuracy": float(np.float32(0.9547))},
+                          {"epoch": 2, "samplesSeen": 120000, "testAccuracy": None}],
+               "changes": [{"samplesSeen": 30000, "knob": "l_r", "from": "0.1", "to": "0.3"}]}
+    np.savez(path("history.npz"), w_i_h=w_i_h, w_h_o=w_h_o, provenance=json.dumps(history))
+    run([a.nnlab_model, "convert", path("history.npz"), path("history.nnlab")])
+    run([a.nnlab_model, "convert", path("history.nnlab"), path("history_again.npz")])
+    with np.load(path("history_again.npz"), allow_pickle=False) as npz:
+        entry = npz["provenance"]
+        if entry.dtype.kind != "U" or entry.shape != ():
+            fail(f"provenance is {entry.dtype} of shape {entry.shape}, not 0-d text")
+        back = json.loads(str(entry))
+    # Python's float of a float32 prints longer than nnlab's shortest float32 text: compare
+    # accuracies as float32.
+    def as_float32(h):
+        for e in h["epochs"]:
+            if e["testAccuracy"] is not None:
+                e["testAccuracy"] = np.float32(e["testAccuracy"])
+        return h
+    if as_float32(back) != as_float32(json.loads(json.dumps(history))):
+        fail(f"the provenance changed on its way through nnlab:\n{back}\n{history}")
+    info = json.loads(run([a.nnlab_model, "info", path("history.nnlab"), "--json"]))
+    if as_float32(info["provenance"]) != back:
+        fail(f"nnlab-model info --json gives another provenance: {info['provenance']}")
+    with np.load(path("default.npz"), allow_pickle=False) as npz:  # a version-1 model
+        if "provenance" in npz.files:
+            fail("a model without a training history got a provenance array")
+    print("ok: json.dumps -> np.savez -> nnlab -> .nnlab -> .npz -> json.loads keeps the provenance")
 
 
 if __name__ == "__main__":

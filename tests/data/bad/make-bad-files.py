@@ -3,7 +3,8 @@
 
 Every file starts from a small valid one -- the first MNIST test digits (IDX and the lesson's
 CSV), a 4-3-2 network written here by hand from docs/model-format.md (.nnlab and .npz), a PNG
-drawn here -- and spoils one thing, which its name says. EXPECTED.tsv lists for each file the
+drawn here -- and spoils one thing, which its name says. Model files come in version 1 and in
+version 2, spoiled in a field of its provenance block (nnlab-v2-*). EXPECTED.tsv lists for each file the
 reader to use and the fragments its error message must contain (tests/app/tst_bad_files.cpp
 checks them, and that the message names the file). Python 3 standard library only; the output is
 the same on every run. Run: python3 tests/data/bad/make-bad-files.py
@@ -240,8 +241,40 @@ def with_crc(b):
     return b + struct.pack("<I", zlib.crc32(b))
 
 
-def nnlab_file(values=None, **header):
-    body = nnlab_header(**header)
+# Version 2's provenance block (after the note): each field as bytes, in file order, so a file
+# can be spoiled in one field and the offsets of its messages counted.
+DIGEST = b"ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"
+
+
+def text(s):
+    return struct.pack("<I", len(s)) + s
+
+
+def provenance_fields(version=b"0.1.0", preset=b"lesson", setup=b"4-3-2 sigmoid \xc2\xb7 SGD l_r 0.1",
+                      seeds=(1, 7), shuffled=1, data_name=b"MNIST",
+                      files=((b"t10k-labels-idx1-ubyte", 10008, DIGEST),),
+                      epochs=((1, 100, 1, 0.5), (2, 200, 1, 0.625)),
+                      changes=((150, b"l_r", b"0.1", b"0.3"),)):
+    fields = [("version", text(version)), ("preset", text(preset)), ("setup", text(setup)),
+              ("seeds", struct.pack("<QQB", seeds[0], seeds[1], shuffled)),
+              ("data-name", text(data_name)), ("file-count", struct.pack("<I", len(files)))]
+    fields += [("file", text(n) + struct.pack("<Q", size) + d) for n, size, d in files]
+    fields += [("epoch-count", struct.pack("<I", len(epochs)))]
+    fields += [("epoch", struct.pack("<IQBf", *e)) for e in epochs]
+    fields += [("change-count", struct.pack("<I", len(changes)))]
+    fields += [("change", struct.pack("<Q", c[0]) + text(c[1]) + text(c[2]) + text(c[3]))
+               for c in changes]
+    return fields
+
+
+PROVENANCE = provenance_fields()
+
+
+def nnlab_file(values=None, provenance=None, **header):
+    """Version 1 without a provenance; a version given with one, the fields in order."""
+    if provenance is not None:
+        header.setdefault("version", 2)
+    body = nnlab_header(**header) + b"".join(f for _, f in provenance or [])
     values = tensors(header.get("arch", ARCH)) if values is None else values
     return with_crc(body + b"".join(struct.pack("<f", v) for v in values))
 
@@ -274,9 +307,9 @@ bad("nnlab-wrong-magic.nnlab", "nnlab", b"NNLABMDX" + good_model[8:],
 bad("nnlab-is-a-csv.nnlab", "nnlab", csv(csv_lines[:1]),
     "(byte 0)", "not an nnlab model")
 bad("nnlab-version-0.nnlab", "nnlab", nnlab_file(version=0),
-    "(byte 8)", "version 0 is not one this nnlab reads (1 to 1)")
-bad("nnlab-version-2.nnlab", "nnlab", nnlab_file(version=2),
-    "(byte 8)", "version 2 is not one this nnlab reads (1 to 1)")
+    "(byte 8)", "version 0 is not one this nnlab reads (1 to 2)")
+bad("nnlab-version-3.nnlab", "nnlab", nnlab_file(version=3, provenance=PROVENANCE),
+    "(byte 8)", "version 3 is not one this nnlab reads (1 to 2)")
 bad("nnlab-zero-inputs.nnlab", "nnlab", nnlab_file(arch=dict(ARCH, inputs=0), values=[]),
     "(byte 12)", "the input layer size is 0; it must be 1 to 65,536")
 bad("nnlab-hidden-size-zero.nnlab", "nnlab", nnlab_file(arch=dict(ARCH, hidden=[0]), values=[]),
@@ -320,6 +353,95 @@ inf_values = tensors(ARCH)
 inf_values[12 + 1] = float("inf")  # layer 1's second bias
 bad("nnlab-infinite-bias.nnlab", "nnlab", nnlab_file(values=inf_values),
     "(byte 112)", "bias layer 1, element 1 is not a finite number")
+
+# Version 2: the same network with a provenance block, spoiled in one of its fields. The block
+# starts at byte 60 (after the 10-byte note); at(name) is where that field starts.
+good_v2 = nnlab_file(provenance=PROVENANCE)
+v2_size = len(good_v2)
+
+
+def at(name, fields=PROVENANCE):
+    offset = len(nnlab_header())
+    for field, data in fields:
+        if field == name:
+            return offset
+        offset += len(data)
+    raise KeyError(name)
+
+
+def v2(name, *fragments, **fields):
+    """A version-2 file whose provenance has the given fields changed."""
+    bad("nnlab-v2-%s.nnlab" % name, "nnlab", nnlab_file(provenance=provenance_fields(**fields)),
+        *fragments)
+
+
+def byte(n):
+    return "(byte %s)" % format(n, ",")
+
+
+# Cut inside the block: where the field cut short starts, the bytes kept, the message.
+for field, start, keep, message in [
+        ("setup", at("setup") + 4, at("setup") + 7,
+         "the file ends early: the setup text needs 28 bytes, found 3"),
+        ("seeds", at("seeds") + 8, at("seeds") + 12,
+         "the file ends early: the shuffle seed needs 8 bytes, found 4"),
+        # After the count: the rest cannot hold one record (a name's length, the size, the digest).
+        ("data-files", at("file"), at("file") + 30,
+         "the file ends early: the list of data files needs 76 bytes, found 30"),
+        ("epochs", at("epoch"), at("epoch") + 5,
+         "the file ends early: the list of epoch records needs 34 bytes, found 5")]:
+    bad("nnlab-v2-truncated-in-%s.nnlab" % field, "nnlab", good_v2[:keep], byte(start), message)
+bad("nnlab-v2-truncated-in-checksum.nnlab", "nnlab", good_v2[:-1],
+    byte(v2_size - 1), "needs %s bytes, found %s" % (format(v2_size, ","), format(v2_size - 1, ",")))
+# A length that fits its limit but runs past the end of the file.
+long_setup = provenance_fields(setup=b"x" * 31)
+bad("nnlab-v2-setup-length-past-the-end.nnlab", "nnlab",
+    nnlab_header(version=2) + b"".join(f for _, f in long_setup[:2]) + struct.pack("<I", 4000) + b"x" * 31,
+    byte(at("setup") + 4), "the file ends early: the setup text needs 4,000 bytes, found 31")
+v2("setup-5000-bytes", byte(at("setup")), "the setup text is 5,000 bytes long; at most 4,096",
+   setup=b"x" * 5000)
+v2("preset-300-bytes", byte(at("preset")), "the preset is 300 bytes long; at most 256",
+   preset=b"p" * 300)
+v2("setup-not-utf8", byte(at("setup") + 4), "the setup text is not valid UTF-8",
+   setup=b"l_r \xff 0.1")
+v2("shuffled-flag-5", byte(at("seeds") + 16), "unknown shuffled flag code 5", shuffled=5)
+v2("65-data-files", byte(at("file-count")), "65 data files; at most 64",
+   files=[(b"f", 1, DIGEST)] * 65)
+v2("digest-not-hex", byte(at("file") + 4 + 22 + 8), "the SHA-256 of data file 1 is not 64 lowercase hex digits",
+   files=[(b"t10k-labels-idx1-ubyte", 10008, DIGEST[:63] + b"g")])
+v2("digest-upper-case", byte(at("file") + 4 + 22 + 8), "the SHA-256 of data file 1 is not 64 lowercase hex digits",
+   files=[(b"t10k-labels-idx1-ubyte", 10008, DIGEST.upper())])
+epochs = provenance_fields(epochs=[(1, 100, 1, 0.5)] * 100001)
+bad("nnlab-v2-100001-epochs.nnlab", "nnlab",
+    nnlab_header(version=2) + b"".join(f for n, f in epochs if n != "epoch"),
+    byte(at("epoch-count", epochs)), "100,001 epoch records; at most 100,000")
+v2("epoch-accuracy-nan", byte(at("epoch") + 17 + 13), "the test accuracy of epoch record 2 is nan; it must be 0 to 1",
+   epochs=[(1, 100, 1, 0.5), (2, 200, 1, float("nan"))])
+v2("epoch-accuracy-infinite", byte(at("epoch") + 13), "the test accuracy of epoch record 1 is inf; it must be 0 to 1",
+   epochs=[(1, 100, 1, float("inf"))])
+v2("epoch-accuracy-1.5", byte(at("epoch") + 13), "the test accuracy of epoch record 1 is 1.5; it must be 0 to 1",
+   epochs=[(1, 100, 1, 1.5)])
+v2("epoch-accuracy-flag-2", byte(at("epoch") + 12), "epoch record 1: unknown accuracy flag code 2",
+   epochs=[(1, 100, 2, 0.5)])
+v2("epoch-numbered-4-billion", byte(at("epoch")), "epoch record 1 is numbered 4,294,967,295, beyond any run",
+   epochs=[(0xFFFFFFFF, 100, 1, 0.5)])
+v2("4-billion-knob-changes", byte(at("change-count")), "4,294,967,295 knob changes; at most 10,000",
+   changes=[])
+# (the count is patched below: provenance_fields writes the true count)
+name = "nnlab-v2-4-billion-knob-changes.nnlab"
+data = bytearray(open(os.path.join(HERE, name), "rb").read())
+struct.pack_into("<I", data, at("change-count", provenance_fields(changes=[])), 0xFFFFFFFF)
+with open(os.path.join(HERE, name), "wb") as f:
+    f.write(with_crc(bytes(data[:-4])))
+v2("knob-name-300-bytes", byte(at("change") + 8), "the knob name of knob change 1 is 300 bytes long; at most 256",
+   changes=[(150, b"k" * 300, b"0.1", b"0.3")])
+v2("wrong-checksum", byte(v2_size - 4), "the checksum does not match (the file is damaged)",
+   changes=[(151, b"l_r", b"0.1", b"0.3")])
+# (the checksum of the unchanged file, over a changed sample: patched below)
+name = "nnlab-v2-wrong-checksum.nnlab"
+data = open(os.path.join(HERE, name), "rb").read()
+with open(os.path.join(HERE, name), "wb") as f:
+    f.write(data[:-4] + good_v2[-4:])
 
 # ---------------------------------------------------------------------------------------------
 # NumPy .npz: the same 4-3-2 network as W1, b1, W2, b2 (float32 .npy 1.0 in a stored ZIP).
@@ -410,6 +532,34 @@ nan_w1 = [weight(0, r, c) for r in range(3) for c in range(4)]
 nan_w1[6] = float("nan")
 bad("npz-nan-weight.npz", "npz", zip_archive(net_arrays(w1=nan_w1)),
     "W1[1, 2] is nan, not a finite number")
+
+
+def npz_provenance(json_text):
+    """The network with a provenance entry: JSON text as numpy's 0-d '<U' array."""
+    chars = json_text.encode("utf-32-le")
+    return zip_archive(net_arrays() + [("provenance", npy("<U%d" % len(json_text), (), chars))])
+
+
+GOOD_JSON = ('{"nnlabVersion":"0.1.0","preset":"lesson","setup":"4-3-2","weightSeed":1,'
+             '"shuffleSeed":7,"shuffled":true,"dataName":"MNIST","dataFiles":[{"name":"t10k",'
+             '"sha256":"%s","bytes":10008}],"epochs":[{"epoch":1,"samplesSeen":100,'
+             '"testAccuracy":0.5}],"changes":[]}' % DIGEST.decode())
+bad("npz-provenance-not-json.npz", "npz", npz_provenance("{nnlabVersion: 0.1.0}"),
+    "provenance (the training history, JSON): expected a key in quotes (at character 1)")
+bad("npz-provenance-cut-short.npz", "npz",
+    npz_provenance(GOOD_JSON[:GOOD_JSON.index('"changes":') + len('"changes":')]),
+    "provenance (the training history, JSON): the JSON ends early")
+bad("npz-provenance-accuracy-nan.npz", "npz", npz_provenance(GOOD_JSON.replace("0.5}", "NaN}")),
+    "provenance (the training history, JSON): not a JSON value")
+bad("npz-provenance-accuracy-1.5.npz", "npz", npz_provenance(GOOD_JSON.replace("0.5}", "1.5}")),
+    "provenance (the training history, JSON): epochs[0].testAccuracy is 1.5; it must be 0 to 1")
+bad("npz-provenance-digest-not-hex.npz", "npz", npz_provenance(GOOD_JSON.replace("ff7b", "FF7B")),
+    "provenance (the training history, JSON): dataFiles[0].sha256 is not 64 lowercase hex digits")
+bad("npz-provenance-seed-negative.npz", "npz", npz_provenance(GOOD_JSON.replace('"weightSeed":1', '"weightSeed":-1')),
+    "provenance (the training history, JSON): weightSeed is not a whole number")
+bad("npz-provenance-is-a-number.npz", "npz",
+    zip_archive(net_arrays() + [("provenance", npy("<f4", (), f4([0.5])))]),
+    "provenance should be text (a 0-d '<U' array), found dtype '<f4' of shape ()")
 
 # ---------------------------------------------------------------------------------------------
 # Images for nnlab-predict (and the preprocessing behind it).
