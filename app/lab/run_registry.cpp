@@ -730,7 +730,8 @@ QVariant RunRegistry::data(const QModelIndex& index, int role) const
                 if (!main && !changed)
                     continue; // the cell shows the main knobs and whatever changed
                 const bool plain = name == tr("network") || name == tr("data") || name == tr("optimizer");
-                const QString part = (plain ? value : QStringLiteral("%1 %2").arg(name, value)).toHtmlEscaped();
+                const QString shown = name == tr("network") ? fromStd(r.setup.architecture.describe(engine::Detail::Brief)) : value;
+                const QString part = (plain ? shown : QStringLiteral("%1 %2").arg(name, shown)).toHtmlEscaped();
                 parts << (changed ? QStringLiteral("<b>%1</b>").arg(part) : part);
             }
             for (const RunMarker& m : r.markers)
