@@ -142,10 +142,10 @@ void MainWindow::buildViews()
     tabifyDockWidget(gallery, inspector);
     tabifyDockWidget(gallery, draw);
     gallery->raise();
+    m_viewDocks.push_back(RunsTable::install(this, m_session->runs(), m_curves)); // View ▸ Runs, Ctrl+7
     resizeDocks({weights}, {600}, Qt::Horizontal);
     resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
     resizeDocks({gallery}, {m_draw->sizeHint().height() + 20}, Qt::Vertical); // the Draw view whole
-    m_viewDocks.push_back(RunsTable::install(this, m_session->runs(), m_curves)); // View ▸ Runs, Ctrl+7
 
     connect(m_gallery, &DigitGallery::digitActivated, this, &MainWindow::inspect);
     connect(m_gallery, &DigitGallery::predictionsWanted, this, [this] { m_scheduler->request(true); });

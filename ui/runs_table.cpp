@@ -1,6 +1,7 @@
 #include "runs_table.h"
 
 #include "learning_curves.h"
+#include "view_options.h"
 
 #include "app/lab/run_registry.h"
 
@@ -197,6 +198,7 @@ RunsTable::RunsTable(RunRegistry* runs, LearningCurves* curves, QWidget* parent)
     connect(m_remove, &QPushButton::clicked, this, &RunsTable::deleteSelected);
     auto* hint = new QLabel(tr("Double-click a name to rename it · H hides or shows · Delete removes"));
     hint->setEnabled(false); // greyed: a hint
+    hint->setWordWrap(true);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_compare);
     buttons->addWidget(m_remove);
@@ -205,6 +207,7 @@ RunsTable::RunsTable(RunRegistry* runs, LearningCurves* curves, QWidget* parent)
     column->setContentsMargins(4, 4, 4, 4);
     column->addWidget(m_view, 1);
     column->addLayout(buttons);
+    setMinimumHeight(150); // the header, two rows and the buttons; a smaller dock scrolls
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &RunsTable::updateActions);
     connect(runs, &QAbstractItemModel::rowsInserted, this, &RunsTable::updateActions);
@@ -219,6 +222,15 @@ RunsTable::RunsTable(RunRegistry* runs, LearningCurves* curves, QWidget* parent)
     connect(runs, &RunRegistry::runRenamed, curves, &LearningCurves::renameRun);
     connect(runs, &RunRegistry::runRemoved, curves, &LearningCurves::removeRun);
     connect(runs, &RunRegistry::runsRestored, this, &RunsTable::restoreCurves);
+    // The legend the window gave a new run ("Run N: " and what follows), once the curves have it.
+    connect(runs, &RunRegistry::runAdded, this, [this](int id) {
+        QMetaObject::invokeMethod(this, [this, id] {
+            const QString label = m_curves->runLabel(id);
+            const QString prefix = QStringLiteral("Run %1: ").arg(id);
+            if (label.startsWith(prefix) && m_curves->runChanges(id).isEmpty())
+                m_runs->setLegend(id, label.mid(prefix.size()));
+        }, Qt::QueuedConnection);
+    });
     connect(curves->plot(), &QCustomPlot::legendClick, this, [this] {
         for (const app::RunRecord& r : m_runs->runs())
             if (m_curves->isRunVisible(r.id) != r.visible && m_curves->runCount() > 0)
@@ -230,12 +242,13 @@ QDockWidget* RunsTable::install(QMainWindow* window, RunRegistry* runs, Learning
 {
     auto* dock = new QDockWidget(tr("Runs"), window);
     dock->setObjectName(QStringLiteral("runsDock"));
-    dock->setWidget(new RunsTable(runs, curves));
+    dock->setWidget(ViewOptions::scrollable(new RunsTable(runs, curves))); // scrolls on a small screen
     dock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+7")));
     dock->toggleViewAction()->setToolTip(tr("Every run since the window opened, to compare them one knob at a time"));
+    // A tab behind the Weights: the window's other views keep their room on a small screen.
     if (auto* weights = window->findChild<QDockWidget*>(QStringLiteral("weightsDock"))) {
-        window->splitDockWidget(weights, dock, Qt::Vertical);
-        window->resizeDocks({weights, dock}, {640, 260}, Qt::Vertical);
+        window->tabifyDockWidget(weights, dock);
+        weights->raise();
     } else {
         window->addDockWidget(Qt::RightDockWidgetArea, dock);
     }
@@ -304,7 +317,7 @@ void RunsTable::restoreCurves(const QList<int>& ids)
         const app::RunRecord* r = m_runs->run(id);
         if (!r)
             continue;
-        m_curves->beginRun(id, r->setupText());
+        m_curves->beginRun(id, r->legend);
         m_curves->setRunLoss(id, r->setup.architecture.loss);
         m_curves->renameRun(id, r->name);
         m_curves->setRunColor(id, r->colorIndex);

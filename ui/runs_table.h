@@ -43,7 +43,7 @@ class RunsTable : public QWidget
 public:
     RunsTable(app::RunRegistry* runs, LearningCurves* curves, QWidget* parent = nullptr);
 
-    // The dock ("runsDock", View ▸ Runs, Ctrl+7) below the Weights dock of `window`.
+    // The dock ("runsDock", View ▸ Runs, Ctrl+7): a tab behind the Weights dock of `window`.
     static QDockWidget* install(QMainWindow* window, app::RunRegistry* runs, LearningCurves* curves);
 
     QTableView* view() const { return m_view; }

@@ -166,6 +166,7 @@ QJsonObject runJson(const RunRecord& r)
         {"visible", r.visible},
         {"setup", setupJson(r.setup)},
         {"data", QJsonObject{{"name", r.dataName}, {"files", files}}},
+        {"legend", r.legend},
         {"preset", r.preset},
         {"origin", QLatin1String(kOrigins[int(r.origin)])},
         {"parent", r.parent},
@@ -358,7 +359,7 @@ bool sameSetup(const TrainingSetup& x, const TrainingSetup& y)
 bool RunRecord::operator==(const RunRecord& o) const
 {
     return id == o.id && number == o.number && name == o.name && colorIndex == o.colorIndex &&
-           visible == o.visible && sameSetup(setup, o.setup) && dataName == o.dataName &&
+           visible == o.visible && sameSetup(setup, o.setup) && dataName == o.dataName && legend == o.legend &&
            dataFiles == o.dataFiles && preset == o.preset && origin == o.origin && parent == o.parent &&
            startEpochFraction == o.startEpochFraction && startSamples == o.startSamples &&
            lastSamples == o.lastSamples && epochs == o.epochs && markers == o.markers &&
@@ -418,6 +419,7 @@ void RunRegistry::onRunStarted(const RunInfo& info)
     r.colorIndex = colorIndexFor(info.run);
     r.setup = info.setup;
     r.dataName = info.dataName;
+    r.legend = r.setupText();
     if (m_data)
         r.dataFiles = m_data().files;
     r.preset = presetOf(info.setup);
@@ -426,6 +428,18 @@ void RunRegistry::onRunStarted(const RunInfo& info)
     r.startEpochFraction = info.startEpochFraction;
     r.startSamples = info.startSamples;
     r.lastSamples = info.startSamples;
+    // As LearningCurves::beginRun: a run from its parent's position begins its running curve at
+    // the parent's last running value at or before that position.
+    if (const RunRecord* parent = find(info.parent); parent && info.startEpochFraction > 0) {
+        const CurveSeries& s = parent->running;
+        for (int i = s.size() - 1; i >= 0; --i)
+            if (s.x[i] <= info.startEpochFraction) {
+                r.running.x = {info.startEpochFraction};
+                r.running.loss = {s.loss[i]};
+                r.running.accuracy = {s.accuracy[i]};
+                break;
+            }
+    }
     const int row = int(m_runs.size());
     beginInsertRows({}, row, row);
     m_runs.push_back(std::move(r));
@@ -605,6 +619,12 @@ void RunRegistry::setVisible(int id, bool visible)
     r->visible = visible;
     rowChanged(id);
     emit runVisibilityChanged(id, visible);
+}
+
+void RunRegistry::setLegend(int id, const QString& legend)
+{
+    if (RunRecord* r = find(id))
+        r->legend = legend;
 }
 
 void RunRegistry::rename(int id, const QString& name)
@@ -887,6 +907,7 @@ bool RunRegistry::fromWorkspace(const QByteArray& bytes, QString* why)
             d.bytes = in.count(f, "bytes", where + tr("'s data file"));
             r.dataFiles.push_back(d);
         }
+        r.legend = in.text(o, "legend", where);
         r.preset = in.text(o, "preset", where);
         const QString origin = in.text(o, "origin", where);
         const auto known = std::find(std::begin(kOrigins), std::end(kOrigins), origin.toStdString());

@@ -59,6 +59,7 @@ struct RunRecord
     bool visible = true;
     TrainingSetup setup; // the settings at the run's first batch
     QString dataName;
+    QString legend;      // the curves' legend after "Run N: " (setupText() until the window says it)
     std::vector<engine::FileDigest> dataFiles;
     QString preset;      // the preset the setup equals, else empty
     RunOrigin origin = RunOrigin::New;
@@ -125,6 +126,7 @@ public:
     static std::vector<std::pair<QString, QString>> settingsOf(const RunRecord& run);
 
     void setVisible(int id, bool visible);
+    void setLegend(int id, const QString& legend); // as the curves wrote it
     void rename(int id, const QString& name); // empty: back to "Run N"
     // Removes a run (the current run of a training worker cannot be); false if it was not removed.
     // Its history stays for its branches' provenance.

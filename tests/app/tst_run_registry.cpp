@@ -241,6 +241,10 @@ private slots:
             r.onProgressed(progress(2, 2 + i / 10.0, 200 + std::uint64_t(i * 10), 0.4, 0.9));
         r.onEpochEnded(epoch(2, 3, 3.0, 0.95));
         QCOMPARE(r.run(2)->imagesSeen(), std::uint64_t(100));
+        // Its running curve leaves the parent's at the branch point, as the window draws it.
+        QCOMPARE(r.run(2)->running.x.front(), 2.0);
+        QCOMPARE(r.run(2)->running.loss.front(), r.run(1)->running.loss[19]); // the parent's at x = 2
+        QCOMPARE(r.run(2)->running.size(), 11);
 
         const engine::Provenance p = r.provenance(2);
         QCOMPARE(p.epochs.size(), std::size_t(3)); // the parent's 1 and 2, then its own 3

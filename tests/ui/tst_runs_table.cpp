@@ -123,6 +123,8 @@ private slots:
         QVERIFY(w->isDataReady());
         RunsTable* table = runsTable(w.get());
         QVERIFY(table);
+        w->dock(QStringLiteral("runsDock"))->raise(); // its tab, behind the Weights, chosen
+        QTRY_VERIFY(table->isVisible());
         QVERIFY(menuAction(w.get(), QStringLiteral("&View"), QStringLiteral("Runs"))); // listed like the other views
         QVERIFY(menuAction(w.get(), QStringLiteral("&File"), QStringLiteral("Save r&uns…")));
         QVERIFY(menuAction(w.get(), QStringLiteral("&File"), QStringLiteral("Open ru&ns…")));
