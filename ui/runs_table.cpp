@@ -122,8 +122,13 @@ RunsComparison::RunsComparison(const RunRegistry* runs, int idA, int idB, QWidge
         if (row.differs)
             differ << row.setting;
     }
-    m_table->resizeColumnsToContents();
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(true);
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(1, QHeaderView::Stretch);
+    header->setSectionResizeMode(2, QHeaderView::Stretch);
+    header->setSectionResizeMode(3, QHeaderView::ResizeToContents);
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     auto* intro = new QLabel(differ.isEmpty()
                                  ? tr("These runs have the same settings: their curves differ only by chance (the data order, or the threads' sums).")
                                  : tr("They differ in: <b>%1</b>.").arg(differ.join(QStringLiteral(", ")).toHtmlEscaped()) +

@@ -38,6 +38,13 @@ QString fromStd(const std::string& s) { return QString::fromStdString(s); }
 
 QString optimizerName(engine::OptimizerKind kind) { return fromStd(std::string(engine::toString(kind))); }
 
+// As the legend says it (TrainingSetup::describe).
+QString optimizerTitle(engine::OptimizerKind kind)
+{
+    const char* const names[] = {"SGD", "momentum", "RMSprop", "Adam"};
+    return QLatin1String(names[std::min<std::size_t>(std::size_t(kind), std::size(names) - 1)]);
+}
+
 // The preset `setup` equals (inputs, outputs and threads aside, which follow the data and machine).
 QString presetOf(const TrainingSetup& setup)
 {
@@ -548,7 +555,7 @@ std::vector<std::pair<QString, QString>> RunRegistry::settingsOf(const RunRecord
 {
     const TrainingSetup& s = r.setup;
     const auto& o = s.training.optimizer;
-    QString optimizer = optimizerName(o.kind);
+    QString optimizer = optimizerTitle(o.kind);
     if (o.kind == engine::OptimizerKind::Momentum)
         optimizer += tr(" (momentum %1)").arg(double(o.momentum));
     else if (o.kind == engine::OptimizerKind::RMSprop)
@@ -606,8 +613,6 @@ std::vector<SettingRow> RunRegistry::compare(int idA, int idB) const
         return texts.isEmpty() ? tr("none") : texts.join(QStringLiteral("; "));
     };
     rows.push_back({tr("changes while training"), changes(*a), changes(*b), changes(*a) != changes(*b)});
-    rows.push_back({tr("best test accuracy"), percent(a->bestTestAccuracy()), percent(b->bestTestAccuracy()),
-                    percent(a->bestTestAccuracy()) != percent(b->bestTestAccuracy())});
     return rows;
 }
 
