@@ -173,6 +173,7 @@ RunsTable::RunsTable(RunRegistry* runs, LearningCurves* curves, QWidget* parent)
     QHeaderView* header = m_view->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(RunRegistry::SettingsColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(RunRegistry::NameColumn, QHeaderView::Interactive); // fitted to the names below
     m_view->setToolTip(tr("Every run since the window opened. ") + kWhyCompare +
                        tr(" Select two runs (Ctrl+click) and press Compare to see their settings side by side."));
 
@@ -219,6 +220,10 @@ RunsTable::RunsTable(RunRegistry* runs, LearningCurves* curves, QWidget* parent)
     connect(runs, &QAbstractItemModel::rowsRemoved, this, &RunsTable::updateActions);
     connect(runs, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int, int last) {
         m_view->scrollTo(m_runs->index(last, 0));
+        fitNames();
+    });
+    connect(runs, &RunRegistry::runRenamed, this, [this] { // once the editor has closed
+        QMetaObject::invokeMethod(this, &RunsTable::fitNames, Qt::QueuedConnection);
     });
     updateActions();
 
@@ -258,6 +263,15 @@ QDockWidget* RunsTable::install(QMainWindow* window, RunRegistry* runs, Learning
         window->addDockWidget(Qt::RightDockWidgetArea, dock);
     }
     return dock;
+}
+
+void RunsTable::fitNames()
+{
+    int widest = m_view->horizontalHeader()->sectionSizeHint(RunRegistry::NameColumn);
+    const QFontMetrics fm(m_view->font());
+    for (const app::RunRecord& r : m_runs->runs())
+        widest = std::max(widest, fm.horizontalAdvance(r.name) + 2 * m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin) + 12);
+    m_view->setColumnWidth(RunRegistry::NameColumn, std::min(widest, 240));
 }
 
 QList<int> RunsTable::selectedRuns() const
@@ -318,6 +332,7 @@ void RunsTable::showMenu(const QPoint& pos)
 
 void RunsTable::restoreCurves(const QList<int>& ids)
 {
+    fitNames();
     for (const int id : ids) {
         const app::RunRecord* r = m_runs->run(id);
         if (!r)

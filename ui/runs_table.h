@@ -56,6 +56,7 @@ public:
 
 private:
     void deleteSelected();
+    void fitNames(); // the Name column as wide as the longest name (up to a limit)
     void updateActions();
     void restoreCurves(const QList<int>& ids); // a workspace opened: its runs' curves and marks
     void showMenu(const QPoint& pos);

@@ -640,7 +640,6 @@ void RunRegistry::rename(int id, const QString& name)
         return;
     r->name = n;
     rowChanged(id);
-    emit headerDataChanged(Qt::Horizontal, NameColumn, NameColumn); // a view sized to its contents widens it
     emit runRenamed(id, n);
 }
 
