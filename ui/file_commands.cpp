@@ -39,6 +39,21 @@ void FileCommands::addTo(QMenu* file)
     file->addAction(tr("Open &dataset files…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), this,
                     &FileCommands::openDatasetRequested);
     file->addSeparator();
+    QAction* saveRuns = file->addAction(tr("Save r&uns…"), this, [this] {
+        const QString path = askSavePath(tr("Save the runs"), QStringLiteral("runs.nnlab-runs"), tr("nnlab runs (*.nnlab-runs)"));
+        if (!path.isEmpty())
+            this->saveRuns(path);
+    });
+    saveRuns->setToolTip(tr("Every run in the Runs table, with its settings, name, colour, curves and "
+                            "knob marks, in one file: compare them again another day"));
+    QAction* openRuns = file->addAction(tr("Open ru&ns…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(m_window, tr("Open runs"), m_settings->value("paths/export").toString(),
+                                                          tr("nnlab runs (*.nnlab-runs);;All files (*)"));
+        if (!path.isEmpty())
+            this->openRuns(path);
+    });
+    openRuns->setToolTip(tr("Adds the runs of a saved runs file to the Runs table and the learning curves"));
+    file->addSeparator();
     QMenu* exports = file->addMenu(tr("&Export"));
     exports->addAction(tr("Weights as &NumPy .npz…"), this, &FileCommands::exportNpz);
     exports->addAction(tr("Learning curves as &image (PNG, PDF)…"), this, [this] {
@@ -101,6 +116,29 @@ void FileCommands::exportText(const QString& title, const QString& name, const s
     QSaveFile file(path); // all or nothing: an old file survives a failed write
     if (!(file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit()))
         emit failed(tr("Could not save"), tr("%1 could not be written: %2").arg(path, file.errorString()));
+}
+
+bool FileCommands::saveRuns(const QString& path)
+{
+    QString why;
+    if (!m_session->runs()->saveWorkspace(path, &why)) {
+        emit failed(tr("Could not save"), why);
+        return false;
+    }
+    status(tr("%1 saved in %2").arg(m_session->runs()->rowCount() == 1 ? tr("1 run") : tr("%1 runs").arg(m_session->runs()->rowCount()), path), 5000);
+    return true;
+}
+
+bool FileCommands::openRuns(const QString& path)
+{
+    QString why;
+    const int before = m_session->runs()->rowCount();
+    if (!m_session->runs()->openWorkspace(path, &why)) {
+        emit failed(tr("Could not open the runs"), why);
+        return false;
+    }
+    status(tr("%1 runs opened from %2").arg(m_session->runs()->rowCount() - before).arg(path), 5000);
+    return true;
 }
 
 QStringList FileCommands::askDataFiles()

@@ -51,6 +51,10 @@ public:
     bool openModel(const QString& path);
     bool saveModel(const QString& path);
     bool save();
+    // The runs table's runs (settings, names, colours, curves, marks) as one workspace file
+    // (.nnlab-runs); opening one adds its runs. A bad file shows one sentence and changes nothing.
+    bool saveRuns(const QString& path);
+    bool openRuns(const QString& path);
     // The dataset dialog: four IDX files or two CSV files; empty if cancelled.
     QStringList askDataFiles();
 

@@ -678,4 +678,68 @@ int LearningCurves::totalPoints() const
     return n;
 }
 
+QColor LearningCurves::runColor(int colorIndex)
+{
+    const std::size_t n = std::size(kPalette);
+    return kPalette[(std::size_t(std::max(0, colorIndex)) % n)];
+}
+
+void LearningCurves::setRunColor(int run, int colorIndex)
+{
+    const auto it = m_runs.find(run);
+    if (it == m_runs.end())
+        return;
+    Run& r = it->second;
+    r.color = runColor(colorIndex);
+    for (Series* s : {&r.running, &r.test, &r.quick})
+        for (QCPGraph* g : {s->lossGraph, s->accuracyGraph}) {
+            QPen pen = g->pen();
+            pen.setColor(r.color);
+            g->setPen(pen);
+        }
+    for (QCPAbstractItem* mark : r.marks) {
+        if (auto* line = qobject_cast<QCPItemStraightLine*>(mark)) {
+            QPen pen = line->pen();
+            pen.setColor(r.color);
+            line->setPen(pen);
+        } else if (auto* text = qobject_cast<QCPItemText*>(mark)) {
+            text->setColor(r.color);
+        }
+    }
+    scheduleReplot();
+}
+
+void LearningCurves::renameRun(int run, const QString& name)
+{
+    const auto it = m_runs.find(run);
+    if (it == m_runs.end() || name.isEmpty())
+        return;
+    Run& r = it->second;
+    const int colon = r.label.indexOf(QStringLiteral(": "));
+    r.label = colon < 0 ? name : name + r.label.mid(colon);
+    for (Series* s : {&r.running, &r.test, &r.quick}) {
+        s->lossGraph->setName(r.label);
+        s->accuracyGraph->setName(r.label);
+    }
+    scheduleReplot(); // arrangeLegend wraps the new name
+}
+
+void LearningCurves::removeRun(int run)
+{
+    const auto it = m_runs.find(run);
+    if (it == m_runs.end())
+        return;
+    Run& r = it->second;
+    for (Series* s : {&r.running, &r.test, &r.quick}) {
+        m_plot->removeGraph(s->lossGraph);
+        m_plot->removeGraph(s->accuracyGraph);
+    }
+    for (QCPAbstractItem* mark : r.marks)
+        m_plot->removeItem(mark);
+    m_runs.erase(it);
+    m_plot->legend->setVisible(!m_runs.empty());
+    nameLossAxis();
+    scheduleReplot();
+}
+
 } // namespace nnlab::ui

@@ -123,6 +123,15 @@ private:
     bool m_logLoss = false;
     bool m_follow = true; // rescale to the data until the user zooms or drags
     bool m_replotPending = false;
+
+public:
+    // --- For the runs table (app::RunRegistry) ----------------------------------------------
+    // The palette's colour `colorIndex` (beginRun gives run n the colour (n - 1) % 8).
+    static QColor runColor(int colorIndex);
+    void setRunColor(int run, int colorIndex); // curves and marks
+    // The legend's "Run N" becomes `name` (the setup and marks after it stay).
+    void renameRun(int run, const QString& name);
+    void removeRun(int run); // its curves, marks and legend entry
 };
 
 } // namespace nnlab::ui

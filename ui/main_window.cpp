@@ -10,6 +10,7 @@
 #include "space_shortcut.h"
 #include "on_screen.h"
 #include "pictures.h"
+#include "runs_table.h"
 #include "step_inspector.h"
 #include "training_status.h"
 #include "view_options.h"
@@ -141,6 +142,7 @@ void MainWindow::buildViews()
     tabifyDockWidget(gallery, inspector);
     tabifyDockWidget(gallery, draw);
     gallery->raise();
+    m_viewDocks.push_back(RunsTable::install(this, m_session->runs(), m_curves)); // View ▸ Runs, Ctrl+7
     resizeDocks({weights}, {600}, Qt::Horizontal);
     resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
     resizeDocks({gallery}, {m_draw->sizeHint().height() + 20}, Qt::Vertical); // the Draw view whole

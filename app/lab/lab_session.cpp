@@ -298,6 +298,8 @@ std::optional<engine::Model> LabSession::currentModel() const
         model.info.testAccuracy = float(*m_lastTestAccuracy);
     model.info.samplesSeen = m_snapshot.samplesSeen;
     model.info.note = m_setup.describe().toStdString();
+    if (m_snapshot.samplesSeen > 0) // untrained weights (new, opened, the default model) have no run
+        model.info.provenance = m_runs->provenance(m_snapshot.run);
     return model;
 }
 

@@ -6,6 +6,7 @@
 #include "app/bridge/data_loading.h"
 #include "app/bridge/training_controller.h"
 #include "app/lab/my_digits.h"
+#include "app/lab/run_registry.h"
 
 #include "engine/model_file.h"
 
@@ -29,6 +30,8 @@ public:
     ~LabSession() override;
 
     TrainingController* controller() const { return m_controller; }
+    // Every run since the session began (the runs table, the workspace file, provenance).
+    RunRegistry* runs() const { return m_runs; }
 
     // --- Data: the sources offered (Files last), the one in use, loading -----------------
     const std::vector<DataSource>& dataSources() const { return m_dataSources; }
@@ -157,6 +160,7 @@ private:
     void forgetLearned();
 
     TrainingController* m_controller;
+    RunRegistry* m_runs = new RunRegistry(m_controller, [this]() -> const DataPair& { return m_data; }, this);
     TrainingSetup m_setup; // what the worker was last configured with, plus live settings
     std::function<TrainingSetup()> m_setupSource;
     DataPair m_data;
