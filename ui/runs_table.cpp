@@ -355,7 +355,7 @@ void RunsTable::restoreCurves(const QList<int>& ids)
             }
         }
         for (const app::RunMarker& m : r->markers)
-            m_curves->markChange(id, m.epochFraction, m.text);
+            m_curves->markChange(id, m.epochFraction, m.text, m.samplesSeen);
         m_curves->setRunVisible(id, r->visible);
     }
 }
