@@ -207,6 +207,13 @@ void Autosave::finishCleanly()
     release();
 }
 
+void Autosave::finishKeeping()
+{
+    m_timer->stop();
+    if (m_lock)
+        release();
+}
+
 void Autosave::release()
 {
     m_lock->unlock();

@@ -81,6 +81,8 @@ public:
     bool saveNow();
     // A clean exit: removes the slot's autosave and its lock.
     void finishCleanly();
+    // An exit that keeps the autosave for the next start (a restored network never saved).
+    void finishKeeping();
 
 signals:
     void saved();
