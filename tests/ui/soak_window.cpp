@@ -1,17 +1,20 @@
 // The soak (docs/RELIABILITY.md): the window trains the `best` preset on full MNIST for a long
 // time (10 minutes by default) while the monkey does one random thing every few seconds; every
 // 10 s it records resident memory (/proc/self/statm), threads (/proc/self/task) and how late
-// the event loop's 10 ms ticks were (app/lab/latency_probe), one JSON line each.
+// the event loop's 10 ms ticks were (app/lab/latency_probe), one JSON line each. The crash
+// recovery's autosave runs as in nnlab (ui/crash_recovery), every 10 s and each epoch's end.
 //   nnlab_soak [--seconds 600] [--every-ms 3000] [--log FILE]
 // Each whole minute is a checkpoint in one state: `best` re-applied 5 s before it and training.
 // It fails (exit 1) if a checkpoint after the first minute holds 10% more memory than the first,
 // if any action takes 2 s, if closing the window leaves more threads than before it opened, or
-// if in the last 10 s (`best`, no actions) the curves did not grow or p99 latency passed 100 ms.
+// if in the last 10 s (`best`, no actions) the curves did not grow or p99 latency passed 100 ms,
+// or if the autosave is left after the window closed cleanly.
 #include "app/bridge/training_controller.h"
 #include "app/lab/latency_probe.h"
 #include "tests/common/monkey_actions.h"
 #include "tests/common/test_support.h"
 #include "tests/common/window_fixture.h"
+#include "ui/crash_recovery.h"
 #include "ui/learning_curves.h"
 #include "ui/main_window.h"
 
@@ -20,6 +23,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageBox>
@@ -116,6 +120,11 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "nnlab_soak: the data did not load\n");
         return 2;
     }
+    auto* recovery = new ui::CrashRecovery(w.get()); // autosaves as nnlab does, in `dir`
+    recovery->autosave()->setInterval(10'000);
+    int autosaves = 0;
+    QObject::connect(recovery->autosave(), &app::Autosave::saved, [&autosaves] { ++autosaves; });
+    const QString autosavePath = recovery->autosave()->modelPath();
     test::MonkeyActions monkey(w.get(), args.value("seed").toUInt(), dir.path());
     monkey.writeBadFiles();
     app::LatencyProbe probe;
@@ -179,7 +188,7 @@ int main(int argc, char** argv)
                    {"checkpoint", checkpoint}, {"latency_p50_ms", percentile(late, 0.5)},
                    {"latency_p99_ms", percentile(late, 0.99)}, {"latency_max_ms", percentile(late, 1.0)},
                    {"curve_points", points}, {"samples_seen", double(w->snapshot().samplesSeen)},
-                   {"actions", actions}, {"running", w->controller()->isRunning()}});
+                   {"actions", actions}, {"autosaves", autosaves}, {"running", w->controller()->isRunning()}});
         }
     }
 
@@ -187,6 +196,8 @@ int main(int argc, char** argv)
     w->controller()->pause();
     monkey.settle();
     const bool closed = w->close();
+    recovery->finishCleanly();
+    const bool autosaveGone = autosaves > 0 && !QFileInfo::exists(autosavePath);
     w.reset();
     QThreadPool::globalInstance()->waitForDone(5000); // its idle threads exit
     QTest::qWait(200);
@@ -200,8 +211,8 @@ int main(int argc, char** argv)
            {"resident_first_checkpoint_mib", firstCheckpoint}, {"resident_checkpoint_max_mib", checkpointMax},
            {"resident_max_after_first_minute_mib", residentMax}, {"checkpoint_growth", growth},
            {"threads_before_window", threadsBefore}, {"threads_max", threadsMax}, {"threads_after_close", threadsAfter},
-           {"closed", closed}, {"curves_responsive", responsive},
-           {"ok", memoryOk && threadsOk && actionsOk && responsive && closed}});
+           {"closed", closed}, {"autosaves", autosaves}, {"autosave_removed", autosaveGone}, {"curves_responsive", responsive},
+           {"ok", memoryOk && threadsOk && actionsOk && responsive && closed && autosaveGone}});
     if (!memoryOk)
         std::fprintf(stderr, "nnlab_soak: memory grew %.1f%% after the first minute\n", 100 * growth);
     if (!threadsOk)
@@ -210,5 +221,5 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "nnlab_soak: an action (kind %d) took %lld ms\n", slowestKind, slowestMs);
     if (!responsive)
         std::fprintf(stderr, "nnlab_soak: the curves did not grow, or the event loop lagged, at the end\n");
-    return memoryOk && threadsOk && actionsOk && responsive && closed ? 0 : 1;
+    return memoryOk && threadsOk && actionsOk && responsive && closed && autosaveGone ? 0 : 1;
 }
