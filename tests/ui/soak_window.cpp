@@ -1,11 +1,13 @@
 // The soak (docs/RELIABILITY.md): the window trains the `best` preset on full MNIST for a long
-// time (10 minutes by default) while the monkey does one random thing every few seconds; every
-// 10 s it records resident memory (/proc/self/statm), threads (/proc/self/task) and how late
-// the event loop's 10 ms ticks were (app/lab/latency_probe), one JSON line each. The crash
+// time (10 minutes by default) while the monkey does one random thing every few seconds (then
+// training goes on if the action paused or stopped it); every 10 s it records resident memory
+// (/proc/self/statm), threads (/proc/self/task) and how late the event loop's 10 ms ticks were
+// (app/lab/latency_probe), one JSON line each. The crash
 // recovery's autosave runs as in nnlab (ui/crash_recovery), every 10 s and each epoch's end.
 //   nnlab_soak [--seconds 600] [--every-ms 3000] [--log FILE]
-// Each whole minute is a checkpoint in one state: `best` re-applied 5 s before it and training.
-// It fails (exit 1) if a checkpoint after the first minute holds 10% more memory than the first,
+// Each whole minute is a checkpoint in one state: `best` re-applied 5 s before it and training;
+// there resident memory is also read after malloc_trim(0) (what glibc keeps free in its arenas
+// is given back). It fails (exit 1) if that grows 10% from the first minute's checkpoint,
 // if any action takes 2 s, if closing the window leaves more threads than before it opened, or
 // if in the last 10 s (`best`, no actions) the curves did not grow or p99 latency passed 100 ms,
 // or if the autosave is left after the window closed cleanly.
@@ -33,6 +35,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <malloc.h>
 #include <unistd.h>
 
 using namespace nnlab;
@@ -46,6 +49,13 @@ double residentMiB()
         return 0;
     const QList<QByteArray> fields = statm.readAll().split(' '); // size resident shared ... (pages)
     return fields.size() > 1 ? double(fields[1].toLongLong()) * double(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
+}
+
+// Bytes malloc has handed out and not had back (its arenas and mmapped blocks), in MiB.
+double heapInUseMiB()
+{
+    const struct mallinfo2 m = mallinfo2();
+    return double(m.uordblks + m.hblkhd) / (1024.0 * 1024.0);
 }
 
 int threadCount()
@@ -136,7 +146,8 @@ int main(int argc, char** argv)
     const qint64 endMs = qint64(seconds) * 1000;
     qint64 nextAction = everyMs, nextSample = 10'000, slowestMs = 0, bestSince = -1;
     int actions = 0, slowestKind = -1, threadsMax = 0;
-    double firstCheckpoint = 0, checkpointMax = 0, residentMax = 0;
+    double firstCheckpoint = 0, checkpointMax = 0, residentMax = 0; // MiB; checkpoints trimmed
+    double rawFirst = 0, rawMax = 0, heapFirst = 0, heapMax = 0; // MiB at the checkpoints, as found
     int lastPoints = 0;
     bool responsive = true;
     while (nextSample <= endMs) {
@@ -159,6 +170,8 @@ int main(int argc, char** argv)
                 took.start();
                 monkey.perform(kind);
                 ++actions;
+                if (!w->controller()->isRunning()) // paused, stopped or stepped: training goes on
+                    w->controller()->start();
                 if (took.elapsed() > slowestMs) {
                     slowestMs = took.elapsed();
                     slowestKind = kind;
@@ -170,6 +183,10 @@ int main(int argc, char** argv)
             const bool last = nextSample + 10'000 > endMs;
             nextSample += 10'000;
             const double resident = residentMiB();
+            const double heap = heapInUseMiB();
+            // At a checkpoint, resident memory once malloc has returned what it holds free: the
+            // big matrices of a 3 x 1024 network, freed, otherwise stay in glibc's arenas.
+            const double trimmed = checkpoint && malloc_trim(0) >= 0 ? residentMiB() : 0;
             const int threads = threadCount();
             const std::vector<float> late = probe.latencies();
             probe.clear();
@@ -177,14 +194,20 @@ int main(int argc, char** argv)
             threadsMax = std::max(threadsMax, threads);
             if (now >= 60'000)
                 residentMax = std::max(residentMax, resident);
-            if (checkpoint && firstCheckpoint == 0)
-                firstCheckpoint = resident;
-            else if (checkpoint)
-                checkpointMax = std::max(checkpointMax, resident);
+            if (checkpoint && firstCheckpoint == 0) {
+                firstCheckpoint = trimmed;
+                rawFirst = resident;
+                heapFirst = heap;
+            } else if (checkpoint) {
+                checkpointMax = std::max(checkpointMax, trimmed);
+                rawMax = std::max(rawMax, resident);
+                heapMax = std::max(heapMax, heap);
+            }
             if (last && (points == lastPoints || percentile(late, 0.99) > 100))
                 responsive = false;
             lastPoints = points;
-            write({{"t_s", double(now) / 1000}, {"resident_mib", resident}, {"threads", threads},
+            write({{"t_s", double(now) / 1000}, {"resident_mib", resident}, {"heap_in_use_mib", heap},
+                   {"resident_trimmed_mib", trimmed}, {"threads", threads},
                    {"checkpoint", checkpoint}, {"latency_p50_ms", percentile(late, 0.5)},
                    {"latency_p99_ms", percentile(late, 0.99)}, {"latency_max_ms", percentile(late, 1.0)},
                    {"curve_points", points}, {"samples_seen", double(w->snapshot().samplesSeen)},
@@ -209,6 +232,8 @@ int main(int argc, char** argv)
     write({{"summary", true}, {"seconds", seconds}, {"actions", actions}, {"slowest_action_ms", double(slowestMs)},
            {"slowest_kind", slowestKind}, {"resident_before_window_mib", residentBefore},
            {"resident_first_checkpoint_mib", firstCheckpoint}, {"resident_checkpoint_max_mib", checkpointMax},
+           {"untrimmed_first_checkpoint_mib", rawFirst}, {"untrimmed_checkpoint_max_mib", rawMax},
+           {"heap_first_checkpoint_mib", heapFirst}, {"heap_checkpoint_max_mib", heapMax},
            {"resident_max_after_first_minute_mib", residentMax}, {"checkpoint_growth", growth},
            {"threads_before_window", threadsBefore}, {"threads_max", threadsMax}, {"threads_after_close", threadsAfter},
            {"closed", closed}, {"autosaves", autosaves}, {"autosave_removed", autosaveGone}, {"curves_responsive", responsive},
