@@ -184,6 +184,7 @@ int main(int argc, char** argv)
     if (scripted)
         script = std::make_unique<nnlab::app::WindowScript>(&window, args, sinceStart);
     CrashRecovery* recovery = nullptr; // not for the pictures and figures of the scripted runs
+    bool saveFailed = false;
     if (!scripted) {
         recovery = new CrashRecovery(&window);
         recovery->autosave()->setInterval(int(autosaveSeconds * 1000));
@@ -200,14 +201,15 @@ int main(int argc, char** argv)
         const QString preset = args.value(QStringLiteral("preset"));
         const QString saveTo = args.value(QStringLiteral("save-and-quit"));
         const bool train = args.isSet(QStringLiteral("train"));
-        QObject::connect(&window, &MainWindow::dataReady, recovery, [&window, recovery, preset, saveTo, train] {
+        QObject::connect(&window, &MainWindow::dataReady, recovery, [&, recovery, preset, saveTo, train] {
             if (!preset.isEmpty() && !window.applyPreset(preset))
                 std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(preset));
             recovery->offer();
             if (train) // once the preset's configure has landed
                 QTimer::singleShot(50, &window, [&window] { window.controller()->start(); });
             if (!saveTo.isEmpty()) {
-                if (!window.saveModel(saveTo))
+                saveFailed = !window.saveModel(saveTo);
+                if (saveFailed)
                     std::fprintf(stderr, "nnlab: could not save %s\n", qPrintable(saveTo));
                 window.close();
             }
@@ -219,5 +221,5 @@ int main(int argc, char** argv)
     const int code = app.exec();
     if (recovery && code == 0) // the window closed (the learner answered any question to save)
         recovery->finishCleanly();
-    return code;
+    return saveFailed ? 1 : code;
 }
