@@ -1,19 +1,58 @@
 // nnlab: the desktop lab. Also renders its window to a PNG after some training (--screenshot)
 // and measures itself (--measure) for docs/BENCHMARKS.md; app/window_script.h does those.
+// Otherwise it autosaves for crash recovery (ui/crash_recovery.h) and, after an exit that was
+// not clean, offers to restore; SIGTERM and SIGINT close the window as File > Quit does.
 #include "app/common/command_line.h"
 #include "app/desktop/window_script.h"
+#include "ui/crash_recovery.h"
 #include "ui/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QSocketNotifier>
 #include <QTemporaryDir>
+#include <QTimer>
 
+#include <csignal>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <sys/socket.h>
+#include <unistd.h>
 
+using nnlab::ui::CrashRecovery;
 using nnlab::ui::MainWindow;
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1}; // the handler writes one byte; the event loop reads it
+
+// SIGTERM and SIGINT (a session ending, kill, Ctrl+C) become a close of the window, so the exit is
+// clean: the questions are asked, the worker joined and the autosave removed.
+void closeOnSignals(MainWindow* window)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return;
+    auto* notifier = new QSocketNotifier(g_signalPipe[1], QSocketNotifier::Read, window);
+    QObject::connect(notifier, &QSocketNotifier::activated, window, [window] {
+        char byte = 0;
+        if (::read(g_signalPipe[1], &byte, 1) == 1)
+            window->close();
+    });
+    struct sigaction action = {};
+    action.sa_handler = [](int) {
+        const char byte = 1;
+        [[maybe_unused]] const auto written = ::write(g_signalPipe[0], &byte, 1);
+    };
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -65,6 +104,20 @@ int main(int argc, char** argv)
          QStringLiteral("0")},
         {QStringLiteral("no-settings"), QStringLiteral("Neither read nor write remembered settings.")},
         {QStringLiteral("dark"), QStringLiteral("Dark colours (View > Dark colours): light text on dark grey.")},
+        {QStringLiteral("train"),
+         QStringLiteral("Start training once the data is ready (with --preset, that preset).")},
+        {QStringLiteral("autosave-seconds"),
+         QStringLiteral("While a run trains, save the network for crash recovery at each epoch's end "
+                        "and at least this often (default 60)."),
+         QStringLiteral("seconds")},
+        {QStringLiteral("recovery-answer"),
+         QStringLiteral("Answer the question after an exit that was not clean without asking: "
+                        "restore, set-aside or later."),
+         QStringLiteral("answer")},
+        {QStringLiteral("save-and-quit"),
+         QStringLiteral("Once the data is ready (and any recovery answered), save the network to "
+                        "<file> and close the window."),
+         QStringLiteral("file")},
         {QStringLiteral("window-size"),
          QStringLiteral("Open the window at this size in pixels, e.g. 1366x768 (a small laptop screen); "
                         "with --screenshot, the picture's size."),
@@ -80,6 +133,22 @@ int main(int argc, char** argv)
     const int threads = args.value(QStringLiteral("threads")).toInt(&ok);
     if (!ok || threads < 0 || threads > 256) {
         std::fprintf(stderr, "nnlab: --threads needs a whole number from 0 to 256\n");
+        return nnlab::app::kExitUsage;
+    }
+
+    const double autosaveSeconds =
+        args.isSet(QStringLiteral("autosave-seconds")) ? args.value(QStringLiteral("autosave-seconds")).toDouble(&ok) : 60;
+    if (!ok || !(autosaveSeconds >= 0.05) || autosaveSeconds > 86400) {
+        std::fprintf(stderr, "nnlab: --autosave-seconds needs a number of seconds from 0.05 to 86400\n");
+        return nnlab::app::kExitUsage;
+    }
+    const QString recoveryAnswer = args.value(QStringLiteral("recovery-answer"));
+    const std::map<QString, CrashRecovery::Answer> answers{{QString(), CrashRecovery::Answer::Ask},
+                                                           {QStringLiteral("restore"), CrashRecovery::Answer::Restore},
+                                                           {QStringLiteral("set-aside"), CrashRecovery::Answer::SetAside},
+                                                           {QStringLiteral("later"), CrashRecovery::Answer::Later}};
+    if (!answers.count(recoveryAnswer)) {
+        std::fprintf(stderr, "nnlab: --recovery-answer is restore, set-aside or later\n");
         return nnlab::app::kExitUsage;
     }
 
@@ -114,8 +183,43 @@ int main(int argc, char** argv)
     std::unique_ptr<nnlab::app::WindowScript> script;
     if (scripted)
         script = std::make_unique<nnlab::app::WindowScript>(&window, args, sinceStart);
+    CrashRecovery* recovery = nullptr; // not for the pictures and figures of the scripted runs
+    bool saveFailed = false;
+    if (!scripted) {
+        recovery = new CrashRecovery(&window);
+        recovery->autosave()->setInterval(int(autosaveSeconds * 1000));
+        recovery->setAnswer(answers.at(recoveryAnswer));
+        if (!recoveryAnswer.isEmpty()) {
+            QObject::connect(recovery, &CrashRecovery::offered, [](const QString& text) {
+                std::fprintf(stderr, "nnlab: recovery offered: %s\n", qPrintable(text));
+            });
+            QObject::connect(recovery, &CrashRecovery::message, [](const QString& text) {
+                std::fprintf(stderr, "nnlab: %s\n", qPrintable(text));
+            });
+        }
+        closeOnSignals(&window);
+        const QString preset = args.value(QStringLiteral("preset"));
+        const QString saveTo = args.value(QStringLiteral("save-and-quit"));
+        const bool train = args.isSet(QStringLiteral("train"));
+        QObject::connect(&window, &MainWindow::dataReady, recovery, [&, recovery, preset, saveTo, train] {
+            if (!preset.isEmpty() && !window.applyPreset(preset))
+                std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(preset));
+            recovery->offer();
+            if (train) // once the preset's configure has landed
+                QTimer::singleShot(50, &window, [&window] { window.controller()->start(); });
+            if (!saveTo.isEmpty()) {
+                saveFailed = !window.saveModel(saveTo);
+                if (saveFailed)
+                    std::fprintf(stderr, "nnlab: could not save %s\n", qPrintable(saveTo));
+                window.close();
+            }
+        }, Qt::SingleShotConnection);
+    }
     if (windowSize.isValid())
         window.resize(windowSize);
     window.show();
-    return app.exec();
+    const int code = app.exec();
+    if (recovery && code == 0) // the window closed (the learner answered any question to save)
+        recovery->finishCleanly();
+    return saveFailed ? 1 : code;
 }
