@@ -1,6 +1,7 @@
 #include "crash_recovery.h"
 
 #include "app/bridge/training_controller.h"
+#include "app/lab/lab_session.h"
 #include "engine/model_file.h"
 #include "main_window.h"
 
@@ -37,7 +38,11 @@ CrashRecovery::CrashRecovery(MainWindow* window, const QString& folder)
     : QObject(window), m_window(window), m_autosave(folder)
 {
     m_autosave.begin();
-    m_autosave.setSources([session = window->session()] { return modelBytes(session); }, {});
+    app::RunRegistry* runs = window->session()->runs();
+    setRuns([runs] { return runs->toWorkspace(); }, [runs](const QByteArray& workspace) {
+        QString why;
+        return runs->fromWorkspace(workspace, &why) ? QString() : why;
+    });
     m_autosave.watch(window->controller());
     connect(window->controller(), &app::TrainingController::runStarted, this, [this] { m_restoredUnsaved = false; });
     connect(window->document(), &app::ModelDocument::changed, this, [this] {

@@ -25,6 +25,9 @@ LabSession::LabSession(QObject* parent)
     connect(m_controller, &TrainingController::runStarted, this, [this](const RunInfo& info) {
         m_freshWeights = false;
         m_runInitialWeights[info.run] = info.initial;
+        // The run before stays (a discard question compares them); older weights would add up
+        // over a long session (2 MiB a run with `best`).
+        m_runInitialWeights.erase(m_runInitialWeights.begin(), m_runInitialWeights.lower_bound(info.run - 1));
     });
     connect(m_controller, &TrainingController::snapshotReady, this, &LabSession::onSnapshot);
     // Start after an ended run: its weights give way to its initial ones (asked about first,

@@ -82,7 +82,7 @@ public:
     const NetworkSnapshot& snapshot() const { return m_snapshot; }
     bool hasFreshWeights() const { return m_freshWeights; }
     // The weights run `run` started from (a Start after a run ended starts from them again);
-    // null for a run not seen.
+    // null for a run not seen, or older than the run before the newest.
     NetworkPtr runInitialWeights(int run) const;
     // Test accuracy at the last epoch end on this data (0..1), if any.
     std::optional<double> lastTestAccuracy() const { return m_lastTestAccuracy; }
