@@ -147,6 +147,7 @@ void CrashRecovery::restore()
              tr("The saved network does not fit this window's data or controls. It was set aside as %1.").arg(where));
         return;
     }
+    m_window->document()->forgetRecent(m_autosave.modelPath()); // not a file of the learner's
     m_window->document()->clear();
     m_window->document()->setModified(true);
     m_autosave.adoptLeftover();

@@ -107,6 +107,15 @@ QString ModelDocument::withModelExtension(const QString& path, const QString& ex
     return engine::modelFormatOf(path.toStdString()) ? path : path + extension;
 }
 
+void ModelDocument::forgetRecent(const QString& path)
+{
+    QStringList recent = recentFiles();
+    if (recent.removeAll(path) == 0)
+        return;
+    m_settings->setValue("recent/models", recent);
+    emit recentChanged();
+}
+
 void ModelDocument::remember(const QString& path)
 {
     QStringList recent = recentFiles();

@@ -37,6 +37,8 @@ public:
     void opened(const QString& path);
     // A new model that has no file yet.
     void clear();
+    // `path` leaves the recent files (a crash-recovery autosave opened through File > Open).
+    void forgetRecent(const QString& path);
     // Writes `model` to `path` through QSaveFile (a failed save never harms an old file).
     // save: the document then is that file, unmodified; exportTo: the document stays the file
     // it was (the export joins the recent files).

@@ -92,6 +92,8 @@ private slots:
             QVERIFY((now.weights(l).array() == expected.weights(l).array()).all());
         QVERIFY(w->isModelDirty());
         QVERIFY(w->modelPath().isEmpty());
+        QVERIFY2(!w->document()->recentFiles().contains(recovery->autosave()->modelPath()),
+                 "the autosave is not one of the learner's recent models");
 
         // Closed without saving it (quitting does not ask about an untrained network): kept.
         const QString slot = recovery->autosave()->slotFolder();
