@@ -1,5 +1,7 @@
 #include "training_worker.h"
 
+#include "app/common/heap_policy.h"
+
 #include <QThread>
 
 #include <algorithm>
@@ -81,6 +83,7 @@ void TrainingWorker::newTrainer(engine::Network network)
 void TrainingWorker::installTrainer(std::unique_ptr<engine::Trainer> trainer)
 {
     m_trainer = std::move(trainer);
+    returnFreedMemory(std::chrono::milliseconds(0)); // the old trainer's buffers
     // Interval 0: the trainer reports every batch's sums; m_meter alone decides what is sent.
     m_trainer->setProgressCallback(
         [this](const engine::TrainingProgress& p) { meterProgress(p); }, std::chrono::milliseconds(0));
@@ -477,6 +480,7 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
     // epochs shorter than that get none (they would only join distant points with a line).
     m_lastQuickTest = Clock::now();
     emit epochEnded(report);
+    returnFreedMemory(); // the replaced test evaluations, now and then
     emitSnapshot();
 
     if (m_setup.learningRateDecay < 1.0f) {
