@@ -137,7 +137,7 @@ public:
     // one) its parent's epochs and changes up to the branch point come first.
     engine::Provenance provenance(int id) const;
 
-    // The workspace file (.nnlab-runs): JSON, {"format": "nnlab-runs", "version": 1, "runs": [...]}.
+    // The workspace file (.nnlab-runs, run_workspace.h): JSON, {"format": "nnlab-runs", "version": 1, "runs": [...]}.
     static constexpr int kWorkspaceVersion = 1;
     QByteArray toWorkspace() const;
     // Adds the workspace's runs after those here (restored keys never meet a worker's run numbers);
