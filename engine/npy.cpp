@@ -1,6 +1,7 @@
 #include "npy.h"
 
 #include "file_error.h"
+#include "utf8.h"
 
 #include <algorithm>
 #include <optional>
@@ -46,21 +47,7 @@ std::string encodeUtf8(std::u32string_view s)
     for (char32_t cp : s) {
         if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
             cp = 0xfffd;
-        if (cp < 0x80) {
-            out.push_back(char(cp));
-        } else if (cp < 0x800) {
-            out.push_back(char(0xc0 | (cp >> 6)));
-            out.push_back(char(0x80 | (cp & 0x3f)));
-        } else if (cp < 0x10000) {
-            out.push_back(char(0xe0 | (cp >> 12)));
-            out.push_back(char(0x80 | ((cp >> 6) & 0x3f)));
-            out.push_back(char(0x80 | (cp & 0x3f)));
-        } else {
-            out.push_back(char(0xf0 | (cp >> 18)));
-            out.push_back(char(0x80 | ((cp >> 12) & 0x3f)));
-            out.push_back(char(0x80 | ((cp >> 6) & 0x3f)));
-            out.push_back(char(0x80 | (cp & 0x3f)));
-        }
+        appendUtf8(out, cp);
     }
     return out;
 }
