@@ -2,6 +2,8 @@
 
 #include "plot_style.h"
 
+#include "app/lab/curve_thinning.h"
+
 #include <qcustomplot.h>
 
 #include <QMouseEvent>
@@ -421,24 +423,10 @@ void LearningCurves::add(int run, Kind kind, double x, double loss, double accur
     scheduleReplot();
 }
 
-// Halves a series by averaging neighbouring points: the curve keeps its shape, memory is bounded.
+// Halves a series (app::halveByAveraging, as the runs table does): memory stays bounded.
 void LearningCurves::thin(Series& s)
 {
-    const int n = int(s.x.size()) / 2;
-    for (int i = 0; i < n; ++i) {
-        s.x[i] = (s.x[2 * i] + s.x[2 * i + 1]) / 2;
-        s.loss[i] = (s.loss[2 * i] + s.loss[2 * i + 1]) / 2;
-        s.accuracy[i] = (s.accuracy[2 * i] + s.accuracy[2 * i + 1]) / 2;
-    }
-    if (s.x.size() % 2) { // keep the newest point as it is
-        s.x[n] = s.x.back();
-        s.loss[n] = s.loss.back();
-        s.accuracy[n] = s.accuracy.back();
-    }
-    const int kept = n + int(s.x.size() % 2);
-    s.x.resize(kept);
-    s.loss.resize(kept);
-    s.accuracy.resize(kept);
+    app::halveByAveraging(s.x, s.loss, s.accuracy);
     setGraphData(s);
 }
 

@@ -2,6 +2,7 @@
 
 #include "app/bridge/training_controller.h"
 #include "app/common/counted.h"
+#include "app/lab/curve_thinning.h"
 #include "app/lab/run_workspace.h"
 
 #include "engine/presets.h"
@@ -42,27 +43,6 @@ QString presetOf(const TrainingSetup& setup)
             return fromStd(p.name);
     }
     return {};
-}
-
-// Halves a series by averaging neighbouring points, as LearningCurves::thin does, so that the
-// restored curves have the very points the window drew.
-void thin(CurveSeries& s)
-{
-    const int n = int(s.x.size()) / 2;
-    for (int i = 0; i < n; ++i) {
-        s.x[i] = (s.x[2 * i] + s.x[2 * i + 1]) / 2;
-        s.loss[i] = (s.loss[2 * i] + s.loss[2 * i + 1]) / 2;
-        s.accuracy[i] = (s.accuracy[2 * i] + s.accuracy[2 * i + 1]) / 2;
-    }
-    if (s.x.size() % 2) {
-        s.x[n] = s.x.back();
-        s.loss[n] = s.loss.back();
-        s.accuracy[n] = s.accuracy.back();
-    }
-    const int kept = n + int(s.x.size() % 2);
-    s.x.resize(kept);
-    s.loss.resize(kept);
-    s.accuracy.resize(kept);
 }
 
 QString percent(std::optional<double> accuracy)
@@ -241,7 +221,7 @@ void RunRegistry::addPoint(int id, CurveSeries RunRecord::*series, double x, dou
     s.loss.append(loss);
     s.accuracy.append(accuracy);
     if (s.x.size() >= kMaxPoints)
-        thin(s);
+        halveByAveraging(s.x, s.loss, s.accuracy);
     if (series == &RunRecord::running)
         rowChanged(id); // images seen
 }
