@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <map>
 
 namespace nnlab::ui {
 
@@ -43,18 +44,30 @@ class RunsDelegate : public QStyledItemDelegate
 {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
+    static constexpr int kSwatchSize = 14; // px
 
 protected:
     void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
         if (index.column() == RunRegistry::ShowColumn) {
-            QPixmap swatch(14, 14);
-            swatch.fill(LearningCurves::runColor(index.data(RunRegistry::ColorIndexRole).toInt()));
-            option->icon = QIcon(swatch);
-            option->decorationSize = swatch.size();
+            option->icon = swatch(index.data(RunRegistry::ColorIndexRole).toInt());
+            option->decorationSize = QSize(kSwatchSize, kSwatchSize);
             option->features |= QStyleOptionViewItem::HasDecoration;
         }
+    }
+
+    // One icon per colour, made once: a new icon at every paint would be a new entry in Qt's
+    // pixmap cache each time (it grew by megabytes over a long session).
+    QIcon swatch(int colorIndex) const
+    {
+        auto it = m_swatches.find(colorIndex);
+        if (it == m_swatches.end()) {
+            QPixmap square(kSwatchSize, kSwatchSize);
+            square.fill(LearningCurves::runColor(colorIndex));
+            it = m_swatches.emplace(colorIndex, QIcon(square)).first;
+        }
+        return it->second;
     }
 
     void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
@@ -83,6 +96,9 @@ protected:
         doc.documentLayout()->draw(painter, context);
         painter->restore();
     }
+
+private:
+    mutable std::map<int, QIcon> m_swatches; // by colour index
 };
 
 } // namespace
