@@ -3,6 +3,8 @@
 #include "ui/digit_canvas.h"
 
 #include <QAbstractSpinBox>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QtTest>
@@ -50,6 +52,16 @@ void drawStroke(ui::DigitCanvas* canvas, QPointF from, QPointF to)
         QCoreApplication::sendEvent(canvas, &move);
     }
     QTest::mouseRelease(canvas, Qt::LeftButton, {}, at(to).toPoint());
+}
+
+QAction* menuAction(ui::MainWindow* window, const QString& menu, const QString& text)
+{
+    for (QAction* m : window->menuBar()->actions())
+        if (m->text() == menu && m->menu())
+            for (QAction* a : m->menu()->actions())
+                if (a->text() == text)
+                    return a;
+    return nullptr;
 }
 
 } // namespace nnlab::test

@@ -8,6 +8,7 @@
 #include <memory>
 
 class QAbstractSpinBox;
+class QAction;
 class QPointF;
 
 namespace nnlab::ui {
@@ -26,6 +27,10 @@ std::unique_ptr<ui::MainWindow> openMainWindow(const ui::MainWindow::Options& op
 
 // Types a value into a spin box as a person would: focus, select all, type, Enter.
 void typeInto(QAbstractSpinBox* box, const QString& text);
+
+// The action `text` of the menu bar's menu `menu` ("Training", "Again from the same start"), or
+// null.
+QAction* menuAction(ui::MainWindow* window, const QString& menu, const QString& text);
 
 // A straight stroke with the left button held, from `from` to `to` given in fractions of the
 // canvas's square (0,0 its top left, 1,1 its bottom right), in ten mouse moves.

@@ -32,16 +32,6 @@ QStringList legendTexts(LearningCurves* curves)
     return texts;
 }
 
-QAction* menuAction(MainWindow* w, const QString& menu, const QString& text)
-{
-    for (QAction* m : w->menuBar()->actions())
-        if (m->text() == menu && m->menu())
-            for (QAction* a : m->menu()->actions())
-                if (a->text() == text)
-                    return a;
-    return nullptr;
-}
-
 app::RunInfo runInfo(const QSignalSpy& runs, int i) { return runs.at(i).at(0).value<app::RunInfo>(); }
 
 } // namespace
@@ -57,7 +47,7 @@ class TestBranchMenu : public QObject
         auto w = nnlab::test::openMainWindow(m_dir.filePath(QStringLiteral("settings.ini")));
         if (!w->isDataReady())
             return {};
-        QAction* preset = menuAction(w.get(), QStringLiteral("&Presets"), QStringLiteral("Lesson: 100 samples"));
+        QAction* preset = test::menuAction(w.get(), QStringLiteral("&Presets"), QStringLiteral("Lesson: 100 samples"));
         if (!preset)
             return {};
         preset->trigger();
@@ -77,8 +67,8 @@ private slots:
     {
         auto w = openWithLesson100();
         QVERIFY(w);
-        QAction* again = menuAction(w.get(), QStringLiteral("&Training"), QStringLiteral("&Again from the same start"));
-        QAction* branch = menuAction(w.get(), QStringLiteral("&Training"), QStringLiteral("&Branch here"));
+        QAction* again = test::menuAction(w.get(), QStringLiteral("&Training"), QStringLiteral("&Again from the same start"));
+        QAction* branch = test::menuAction(w.get(), QStringLiteral("&Training"), QStringLiteral("&Branch here"));
         QVERIFY(again && branch);
         QCOMPARE(again->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+A")));
         QCOMPARE(branch->shortcut(), QKeySequence(QStringLiteral("Ctrl+Shift+B")));
@@ -101,7 +91,7 @@ private slots:
         QSignalSpy runs(w->controller(), &app::TrainingController::runStarted);
         QTest::keyClick(w.get(), Qt::Key_Space); // Start
         QVERIFY(finished.wait(20000));
-        QAction* again = menuAction(w.get(), QStringLiteral("&Training"), QStringLiteral("&Again from the same start"));
+        QAction* again = test::menuAction(w.get(), QStringLiteral("&Training"), QStringLiteral("&Again from the same start"));
         QTRY_VERIFY(again->isEnabled());
         QTest::keyClick(w.get(), Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(finished.wait(20000));
@@ -124,7 +114,7 @@ private slots:
         auto w = openWithLesson100();
         QVERIFY(w);
         QSignalSpy runs(w->controller(), &app::TrainingController::runStarted);
-        QAction* branch = menuAction(w.get(), QStringLiteral("&Training"), QStringLiteral("&Branch here"));
+        QAction* branch = test::menuAction(w.get(), QStringLiteral("&Training"), QStringLiteral("&Branch here"));
         QVERIFY(branch);
         for (int i = 0; i < 30; ++i)
             QTest::keyClick(w.get(), Qt::Key_Right, Qt::ControlModifier); // Step: one image each

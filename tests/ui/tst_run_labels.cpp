@@ -60,16 +60,6 @@ QString statusEpoch(MainWindow* w)
     return {};
 }
 
-QAction* menuAction(MainWindow* w, const QString& menu, const QString& text)
-{
-    for (QAction* m : w->menuBar()->actions())
-        if (m->text() == menu && m->menu())
-            for (QAction* a : m->menu()->actions())
-                if (a->text() == text)
-                    return a;
-    return nullptr;
-}
-
 // Each whole epoch 1..n has a training point.
 bool reachesEveryEpoch(const QList<double>& epochs, int n)
 {
@@ -95,7 +85,7 @@ class TestRunLabels : public QObject
     // Presets ▸ Lesson: 100 samples, as a click on the menu entry does.
     static void chooseLesson100(MainWindow* w)
     {
-        QAction* preset = menuAction(w, QStringLiteral("&Presets"), QStringLiteral("Lesson: 100 samples"));
+        QAction* preset = test::menuAction(w, QStringLiteral("&Presets"), QStringLiteral("Lesson: 100 samples"));
         QVERIFY(preset);
         preset->trigger();
         QTRY_COMPARE(w->setup().training.trainingSize, std::size_t(100));

@@ -32,16 +32,6 @@ using nnlab::ui::RunsTable;
 
 namespace {
 
-QAction* menuAction(MainWindow* w, const QString& menu, const QString& text)
-{
-    for (QAction* m : w->menuBar()->actions())
-        if (m->text() == menu && m->menu())
-            for (QAction* a : m->menu()->actions())
-                if (a->text() == text)
-                    return a;
-    return nullptr;
-}
-
 // The legend's entries, in order: their text and their line's colour.
 QList<std::pair<QString, QColor>> legend(LearningCurves* curves)
 {
@@ -94,7 +84,7 @@ class TestRunsTable : public QObject
     static void trainTwoRuns(MainWindow* w)
     {
         QSignalSpy finished(w, &MainWindow::trainingFinished);
-        QAction* preset = menuAction(w, QStringLiteral("&Presets"), QStringLiteral("Lesson: 100 samples"));
+        QAction* preset = test::menuAction(w, QStringLiteral("&Presets"), QStringLiteral("Lesson: 100 samples"));
         QVERIFY(preset);
         preset->trigger();
         QTRY_COMPARE(w->setup().training.trainingSize, std::size_t(100));
@@ -125,9 +115,9 @@ private slots:
         QVERIFY(table);
         w->dock(QStringLiteral("runsDock"))->raise(); // its tab, behind the Weights, chosen
         QTRY_VERIFY(table->isVisible());
-        QVERIFY(menuAction(w.get(), QStringLiteral("&View"), QStringLiteral("Runs"))); // listed like the other views
-        QVERIFY(menuAction(w.get(), QStringLiteral("&File"), QStringLiteral("Save r&uns…")));
-        QVERIFY(menuAction(w.get(), QStringLiteral("&File"), QStringLiteral("Open ru&ns…")));
+        QVERIFY(test::menuAction(w.get(), QStringLiteral("&View"), QStringLiteral("Runs"))); // listed like the other views
+        QVERIFY(test::menuAction(w.get(), QStringLiteral("&File"), QStringLiteral("Save r&uns…")));
+        QVERIFY(test::menuAction(w.get(), QStringLiteral("&File"), QStringLiteral("Open ru&ns…")));
         trainTwoRuns(w.get());
         if (QTest::currentTestFailed())
             return;
