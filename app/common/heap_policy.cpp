@@ -8,15 +8,6 @@
 
 namespace nnlab::app {
 
-void returnLargeBlocksToTheSystem()
-{
-#if defined(__GLIBC__)
-    constexpr int kLargeBlockBytes = 256 * 1024;
-    mallopt(M_MMAP_THRESHOLD, kLargeBlockBytes); // fixed: also stops the dynamic trim threshold
-    mallopt(M_TRIM_THRESHOLD, 2 * kLargeBlockBytes);
-#endif
-}
-
 void returnFreedMemory(std::chrono::milliseconds minInterval)
 {
 #if defined(__GLIBC__)

@@ -6,14 +6,6 @@
 
 namespace nnlab::app {
 
-// glibc raises its mmap threshold each time a large block is freed, up to 32 MiB, after which a
-// network's weights, an optimizer's state or a test evaluation (each 0.1 to 10 MiB) come from the
-// per-thread heaps, whose free holes are not given back: resident memory then creeps up run after
-// run although the memory in use stays flat. A fixed threshold keeps every block of 256 KiB and
-// more in its own mapping, returned to the system when freed. Call once, first thing in main().
-// No effect on other C libraries.
-void returnLargeBlocksToTheSystem();
-
 // Hands the free pages inside the C library's heaps back to the system (glibc's malloc_trim), at
 // most once per `minInterval` (earlier calls return at once). The heaps of threads that come and
 // go (trainer threads, loaders) keep the holes a replaced trainer or test evaluation left, which
