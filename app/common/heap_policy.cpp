@@ -8,6 +8,16 @@
 
 namespace nnlab::app {
 
+void setHeapPolicy()
+{
+#if defined(__GLIBC__)
+    constexpr int kLargeBlockBytes = 4 * 1024 * 1024;
+    mallopt(M_ARENA_MAX, 2);
+    mallopt(M_MMAP_THRESHOLD, kLargeBlockBytes); // fixed: also stops the dynamic trim threshold
+    mallopt(M_TRIM_THRESHOLD, 2 * kLargeBlockBytes);
+#endif
+}
+
 void returnFreedMemory(std::chrono::milliseconds minInterval)
 {
 #if defined(__GLIBC__)

@@ -3,6 +3,7 @@
 // Otherwise it autosaves for crash recovery (ui/crash_recovery.h) and, after an exit that was
 // not clean, offers to restore; SIGTERM and SIGINT close the window as File > Quit does.
 #include "app/common/command_line.h"
+#include "app/common/heap_policy.h"
 #include "app/desktop/window_script.h"
 #include "ui/crash_recovery.h"
 #include "ui/main_window.h"
@@ -56,6 +57,7 @@ void closeOnSignals(MainWindow* window)
 
 int main(int argc, char** argv)
 {
+    nnlab::app::setHeapPolicy();
     QElapsedTimer sinceStart;
     sinceStart.start();
     // Rendering a screenshot or measuring needs no display: draw offscreen unless told otherwise.

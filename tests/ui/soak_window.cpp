@@ -13,6 +13,7 @@
 // if in the last 10 s (`best`, no actions) the curves did not grow or p99 latency passed 100 ms,
 // or if the autosave is left after the window closed cleanly.
 #include "app/bridge/training_controller.h"
+#include "app/common/heap_policy.h"
 #include "app/lab/latency_probe.h"
 #include "tests/common/monkey_actions.h"
 #include "tests/common/test_support.h"
@@ -95,6 +96,7 @@ void trainBest(ui::MainWindow* w)
 
 int main(int argc, char** argv)
 {
+    nnlab::app::setHeapPolicy(); // as nnlab does
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);

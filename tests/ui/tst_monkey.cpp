@@ -19,7 +19,10 @@ class TestMonkey : public QObject
     Q_OBJECT
 
     static constexpr int kActions = 1000;
-    static constexpr qint64 kActionLimitMs = 2000;
+    // A hang detector, not a speed figure (bench/bench_gui.py and the soak measure speed): an
+    // action that blocks the GUI thread for good takes forever, while a dock toggled on a
+    // machine busy with other builds took 3 s once. 2 s failed there; 15 s leaves no doubt.
+    static constexpr qint64 kActionLimitMs = 15000;
 
     QTemporaryDir m_dir;
 
