@@ -1,5 +1,9 @@
 #include "presets.h"
 
+#include "file_error.h"
+
+#include <cstdio>
+
 namespace nnlab::engine {
 
 namespace {
@@ -110,6 +114,33 @@ std::optional<Preset> findPreset(const std::string& name)
         if (p.name == name)
             return p;
     return std::nullopt;
+}
+
+std::string describeSetup(const Preset& preset, bool withInit)
+{
+    // As the window's legend names them (TrainingSetup::describe).
+    static const std::string kOptimizerNames[] = {"SGD", "momentum", "RMSprop", "Adam"};
+    const TrainingConfig& t = preset.training;
+    char lr[32];
+    std::snprintf(lr, sizeof lr, "%g", double(t.optimizer.learningRate));
+    std::string text = preset.architecture.describe(Detail::Brief) + " \u00b7 " +
+                       kOptimizerNames[int(t.optimizer.kind)] + " l_r " + lr + " \u00b7 batch " +
+                       std::to_string(t.batchSize);
+    if (withInit)
+        text += " \u00b7 init " + std::string(toString(preset.init)) + ", seed " +
+                std::to_string(preset.weightSeed);
+    if (t.trainingSize < SIZE_MAX)
+        text += " \u00b7 " + withThousands(t.trainingSize) + " images";
+    if (t.shuffle)
+        text += " \u00b7 shuffled, seed " + std::to_string(t.seed);
+    if (t.lessonErrors)
+        text += " \u00b7 the lesson's error propagation";
+    if (preset.learningRateDecay != 1.0f) {
+        char decay[32];
+        std::snprintf(decay, sizeof decay, "%g", double(preset.learningRateDecay));
+        text += " \u00b7 l_r x" + std::string(decay) + " after each epoch";
+    }
+    return text;
 }
 
 } // namespace nnlab::engine

@@ -26,4 +26,10 @@ struct Preset
 const std::vector<Preset>& presets();
 std::optional<Preset> findPreset(const std::string& name);
 
+// The settings of a run in a legend's words, as a model's provenance and a sweep's runs keep
+// them: "784-90-10 sigmoid · SGD l_r 0.1 · batch 1 · init lesson, seed 1", then what else is set
+// ("2,000 images", "shuffled, seed 3", "l_r x0.5 after each epoch"). withInit = false leaves the
+// initial weights out (a loaded model keeps its own).
+std::string describeSetup(const Preset& preset, bool withInit = true);
+
 } // namespace nnlab::engine

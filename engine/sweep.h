@@ -6,8 +6,10 @@
 #include "presets.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -25,7 +27,7 @@ enum class SweepKnob : std::uint8_t {
     HiddenNodes,    // "hidden": nodes in every hidden layer, 1..65536
     HiddenLayers,   // "layers": hidden layers of the first hidden layer's size, 0..64
     Epochs,         // "epochs": 1..100000
-    TrainingImages, // "train-size": the first n training images, 1..the training set
+    TrainingImages, // "train-size": the first n training images, 1..the training set (log axis)
     BatchSize,      // "batch": 1..65536 (1 = the lesson's per-sample update)
     Optimizer,      // "optimizer": sgd, momentum, rmsprop, adam
     Activation,     // "activation": sigmoid, tanh, relu (hidden layers)
@@ -39,7 +41,7 @@ struct SweepKnobInfo
     std::string_view name;  // as typed after --sweep: "lr"
     std::string_view label; // in the lesson's words, for axes and menus: "learning rate"
     bool numeric = true;
-    bool logScale = false;  // the learning rate's axis
+    bool logScale = false;  // the learning rate's and the training images' axes
     std::vector<std::string_view> choices; // the values of a knob that is not numeric
 };
 
@@ -48,7 +50,8 @@ const SweepKnobInfo& knobInfo(SweepKnob knob);
 std::optional<SweepKnob> parseSweepKnob(std::string_view name); // "lr", "learning-rate", ...
 
 // Bad sweep syntax, an unknown knob or a value out of range: one sentence naming what and why
-// ("--sweep: hidden=0 is out of range: hidden nodes go from 1 to 65536").
+// ("hidden=0 is out of range: hidden nodes go from 1 to 65536"); nnlab-train puts "--sweep: "
+// or "--seeds: " before it, the window shows it as it is.
 class SweepError : public std::invalid_argument
 {
 public:
@@ -65,16 +68,20 @@ struct SweepSpec
 };
 
 // "lr=0.01,0.1,1", "lr=0.01:1:5:log" (5 values, log steps), "hidden=10:200:5" (linear steps,
-// integers rounded and duplicates dropped), "optimizer=sgd,rmsprop,adam". Throws SweepError.
+// integers rounded and duplicates dropped), "optimizer=sgd,rmsprop,adam". Spaces around items
+// are ignored. A range goes up (FROM < TO) in 2 to 1000 steps; a learning rate from a range is
+// rounded to 3 significant digits. A value given twice in a list is an error. Throws SweepError.
 SweepSpec parseSweep(std::string_view text);
 // The values part alone, for a knob already chosen (the window's values field).
 std::vector<std::string> parseSweepValues(SweepKnob knob, std::string_view text);
-// "1,2,3" or "1:5" (1 to 5). Throws SweepError.
+// "1,2,3" or "1:5" (1 to 5), or both ("1:3,7"); 0 to 2^63-1, each once, at most 1000.
+// Throws SweepError.
 std::vector<std::uint64_t> parseSeeds(std::string_view text);
 
 // One run's preset: `base` with the knob set to `value` and both seeds (weights and shuffling)
 // set to `seed`. Throws SweepError if the value does not fit (out of range; more training images
-// than `trainingSetSize`).
+// than `trainingSetSize`). A hidden-nodes value gives a net without hidden layers one; a
+// hidden-layers value repeats the first hidden layer's size (the lesson's 90 if there is none).
 Preset sweepRunPreset(const Preset& base, SweepKnob knob, const std::string& value,
                       std::uint64_t seed, std::size_t trainingSetSize);
 // Where a value sits on the chart's x axis: the number of a numeric knob, the index of a choice.
@@ -132,8 +139,12 @@ std::vector<SweepPointSummary> summarize(const SweepSpec& spec,
                                          const std::vector<SweepRunResult>& results);
 
 // Trains and tests one run exactly as nnlab-train does with the same preset and thread count
-// (Trainer::trainEpoch, then evaluate() on the whole test set after every epoch), so both give
-// the same bits. keepGoing is asked before every batch; nullopt if it said stop.
+// (Trainer::trainEpoch, then evaluate() on the whole test set after every epoch, l_r times
+// preset.learningRateDecay between epochs), so both give the same bits. keepGoing is asked
+// before every batch (every sample of the lesson's batch 1) and between test chunks; nullopt if
+// it said stop. A run that diverges comes back with its error and the epochs before. Fills
+// every field but index, valueIndex and value. Throws std::invalid_argument if the preset does
+// not fit the data.
 std::optional<SweepRunResult> runSweepRun(const Preset& preset, const Dataset& train,
                                           const Dataset& test,
                                           const std::function<bool()>& keepGoing = {});
@@ -160,11 +171,16 @@ public:
                 int jobs = 0, int threadsPerRun = 1);
     ~SweepRunner(); // cancels and joins
 
-    // Blocks until every run ended or cancel(). Callbacks come from the job threads, one at a
-    // time (never two at once); progress at most every progressInterval.
+    // Blocks until every run ended or cancel(); runs once (a second call throws
+    // std::logic_error). Callbacks come from the job threads, one at a time (never two at
+    // once); progress at most every progressInterval, and once more after the last result. A
+    // run that fails (diverges, throws) is a result with its error. An exception thrown by a
+    // callback cancels the sweep and comes out of run().
     void run(const ResultCallback& onResult, const ProgressCallback& onProgress = {},
              std::chrono::milliseconds progressInterval = std::chrono::milliseconds(100));
-    // Thread-safe, from any thread: runs stop at their next batch.
+    // Thread-safe, from any thread: runs stop at their next batch (a cancelled run gives no
+    // result). Pausing holds every run inside its keepGoing, so a paused and resumed sweep gives
+    // the same bits as one never paused.
     void cancel();
     void setPaused(bool paused);
 
@@ -173,15 +189,40 @@ public:
     int jobs() const { return m_jobs; }
 
 private:
+    bool keepGoing(); // a job's check before every batch: waits while paused
+    double pausedSeconds(); // paused so far, the current pause included
+    void job(const ResultCallback& onResult, const ProgressCallback& onProgress,
+             std::chrono::milliseconds progressInterval);
+    void trained(std::uint64_t samples, const ProgressCallback& onProgress,
+                 std::chrono::milliseconds progressInterval);
+    SweepProgress progressNow();
+    std::uint64_t plannedSamples(std::size_t index) const;
+
+    using Clock = std::chrono::steady_clock;
+
     SweepSpec m_spec;
     std::vector<Preset> m_presets;
     const Dataset& m_train;
     const Dataset& m_test;
     int m_jobs = 1;
     std::atomic<bool> m_cancelled{false};
-    std::mutex m_pauseMutex;
-    std::condition_variable m_pauseChanged;
-    bool m_paused = false; // guarded by m_pauseMutex
+
+    std::mutex m_pauseMutex;                // guards the pause and the running state
+    std::condition_variable m_pauseChanged; // pause, cancel, run() ended
+    std::atomic<bool> m_paused{false};      // written under m_pauseMutex, read before every batch
+    Clock::time_point m_pausedSince{};
+    double m_pausedTotal = 0; // seconds, pauses that ended
+    bool m_running = false, m_ran = false;
+
+    // The state of run(), shared by its jobs.
+    std::atomic<std::size_t> m_next{0};                // the next run index to take
+    std::atomic<std::uint64_t> m_samplesTrained{0};    // over every job
+    std::atomic<std::uint64_t> m_samplesPlanned{0};    // less what failed runs left untrained
+    std::atomic<Clock::rep> m_lastProgress{0};         // when progress was last reported
+    Clock::time_point m_started{};
+    std::mutex m_callbackMutex;                        // one callback at a time; guards below
+    std::size_t m_runsDone = 0;
+    std::exception_ptr m_callbackFailure;
 };
 
 } // namespace nnlab::engine

@@ -425,29 +425,9 @@ std::string presetList()
 
 std::string describeSetup(const TrainOptions& o)
 {
-    // As the window's legend names them (TrainingSetup::describe).
-    static const std::string kOptimizerNames[] = {"SGD", "momentum", "RMSprop", "Adam"};
-    const engine::TrainingConfig& t = o.preset.training;
-    char lr[32];
-    std::snprintf(lr, sizeof lr, "%g", double(t.optimizer.learningRate));
-    std::string text = o.preset.architecture.describe(engine::Detail::Brief) + " \u00b7 " +
-                       kOptimizerNames[int(t.optimizer.kind)] + " l_r " + lr +
-                       " \u00b7 batch " + std::to_string(t.batchSize);
-    if (o.loadPath.empty())
-        text += " \u00b7 init " + std::string(engine::toString(o.preset.init)) + ", seed " +
-                std::to_string(o.preset.weightSeed);
-    if (t.trainingSize < SIZE_MAX)
-        text += " \u00b7 " + engine::withThousands(t.trainingSize) + " images";
-    if (t.shuffle)
-        text += " \u00b7 shuffled, seed " + std::to_string(t.seed);
-    if (t.lessonErrors)
-        text += " \u00b7 the lesson's error propagation";
-    if (o.learningRateDecay != 1.0f) {
-        char decay[32];
-        std::snprintf(decay, sizeof decay, "%g", double(o.learningRateDecay));
-        text += " \u00b7 l_r x" + std::string(decay) + " after each epoch";
-    }
-    return text;
+    engine::Preset preset = o.preset;
+    preset.learningRateDecay = o.learningRateDecay;
+    return engine::describeSetup(preset, o.loadPath.empty());
 }
 
 } // namespace nnlab::app
