@@ -3,12 +3,16 @@
 #include "engine/file_error.h"
 #include "engine/sweep_file.h"
 
+#include <QCoreApplication>
+#include <QEvent>
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QSettings>
 
 #include <algorithm>
+#include <mutex>
 #include <sstream>
+#include <utility>
 
 namespace nnlab::app {
 
@@ -35,8 +39,37 @@ struct SweepSession::Job
 {
     DataPair data; // the runner holds references into these sets
     std::unique_ptr<engine::SweepRunner> runner;
-    std::thread thread; // runs runner->run(), then posts onEnded
+    std::thread thread; // runs runner->run(), then posts its end
 };
+
+// Filled by the job threads and the file reader under the mutex, emptied by drain() on the GUI
+// thread; one event is posted while something waits in it.
+struct SweepSession::Inbox
+{
+    struct Ended
+    {
+        quint64 generation = 0;
+        QString error; // empty: run() returned
+    };
+    struct Loaded
+    {
+        quint64 generation = 0;
+        QString path;
+        std::shared_ptr<const engine::SweepFile> file; // null: error says why
+        QString error;
+    };
+
+    std::mutex mutex;
+    std::vector<std::pair<quint64, engine::SweepRunResult>> results;
+    std::optional<std::pair<quint64, engine::SweepProgress>> progress; // the newest only
+    std::optional<Ended> ended;
+    std::vector<Loaded> loaded;
+    bool posted = false; // an event is on its way to drain() all of this
+};
+
+namespace {
+const QEvent::Type kInboxEvent = QEvent::Type(QEvent::registerEventType());
+}
 
 SweepSession::Settings SweepSession::defaultSettings()
 {
@@ -45,7 +78,7 @@ SweepSession::Settings SweepSession::defaultSettings()
 }
 
 SweepSession::SweepSession(QSettings* settings, QObject* parent)
-    : QObject(parent), m_settings(settings)
+    : QObject(parent), m_settings(settings), m_inbox(std::make_unique<Inbox>())
 {
     m_loaders.setMaxThreadCount(1);
 }
@@ -54,6 +87,51 @@ SweepSession::~SweepSession()
 {
     stopJob();
     m_loaders.waitForDone(); // a file being read posts to this object: wait while it exists
+}
+
+void SweepSession::post(const std::function<void(Inbox&)>& put)
+{
+    bool first = false;
+    {
+        const std::lock_guard lock(m_inbox->mutex);
+        put(*m_inbox);
+        first = !std::exchange(m_inbox->posted, true);
+    }
+    if (first)
+        QCoreApplication::postEvent(this, new QEvent(kInboxEvent));
+}
+
+bool SweepSession::event(QEvent* event)
+{
+    if (event->type() != kInboxEvent)
+        return QObject::event(event);
+    drain();
+    return true;
+}
+
+void SweepSession::drain()
+{
+    decltype(Inbox::results) results;
+    decltype(Inbox::progress) progress;
+    decltype(Inbox::ended) ended;
+    decltype(Inbox::loaded) loaded;
+    {
+        const std::lock_guard lock(m_inbox->mutex);
+        results.swap(m_inbox->results);
+        progress = std::exchange(m_inbox->progress, std::nullopt);
+        ended = std::exchange(m_inbox->ended, std::nullopt);
+        loaded.swap(m_inbox->loaded);
+        m_inbox->posted = false; // what arrives from now on posts again
+    }
+    // A sweep's results and progress come before its end (the thread put them there first).
+    for (const auto& [generation, result] : results)
+        onResult(generation, result);
+    if (progress)
+        onProgress(progress->first, progress->second);
+    if (ended)
+        onEnded(ended->generation, ended->error);
+    for (const Inbox::Loaded& l : loaded)
+        onLoaded(l.generation, l.path, l.file, l.error);
 }
 
 void SweepSession::stopJob()
@@ -99,16 +177,12 @@ bool SweepSession::start(const engine::Preset& base, const engine::SweepSpec& sp
     const std::chrono::milliseconds interval = m_progressInterval;
     try {
         job->thread = std::thread([this, runner, generation, interval] {
-            // The job threads call these one at a time; each posts a copy to the GUI thread.
+            // The job threads call these one at a time; each hands a copy to the GUI thread.
             auto resultCallback = [this, generation](const engine::SweepRunResult& result) {
-                QMetaObject::invokeMethod(
-                    this, [this, generation, result] { this->onResult(generation, result); },
-                    Qt::QueuedConnection);
+                post([&](Inbox& in) { in.results.emplace_back(generation, result); });
             };
             auto progressCallback = [this, generation](const engine::SweepProgress& progress) {
-                QMetaObject::invokeMethod(
-                    this, [this, generation, progress] { this->onProgress(generation, progress); },
-                    Qt::QueuedConnection);
+                post([&](Inbox& in) { in.progress.emplace(generation, progress); });
             };
             QString error;
             try {
@@ -116,9 +190,7 @@ bool SweepSession::start(const engine::Preset& base, const engine::SweepSpec& sp
             } catch (const std::exception& e) {
                 error = QString::fromUtf8(e.what());
             }
-            QMetaObject::invokeMethod(
-                this, [this, generation, error] { onEnded(generation, error); },
-                Qt::QueuedConnection);
+            post([&](Inbox& in) { in.ended = Inbox::Ended{generation, error}; });
         });
     } catch (const std::system_error& e) {
         emit failed(tr("The sweep could not start a thread: %1").arg(QString::fromUtf8(e.what())));
@@ -281,9 +353,7 @@ bool SweepSession::load(const QString& path)
                         : tr("%1 could not be read: %2").arg(QFileInfo(path).fileName(),
                                                              QString::fromUtf8(e.what()));
         }
-        QMetaObject::invokeMethod(
-            this, [this, generation, path, file, error] { onLoaded(generation, path, file, error); },
-            Qt::QueuedConnection);
+        post([&](Inbox& in) { in.loaded.push_back({generation, path, file, error}); });
     });
     return true;
 }

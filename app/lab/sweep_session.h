@@ -12,6 +12,7 @@
 #include <QThreadPool>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -26,10 +27,11 @@ struct SweepFile;
 namespace nnlab::app {
 
 // Threads: every public call and every signal is on the GUI thread. The runner's jobs call back
-// from their threads; each result and progress report crosses as a queued call (tagged with the
-// sweep's generation, so nothing from an earlier sweep or file lands in a later one). A file is
-// read on a pool thread the same way. Nothing here waits for a run, except the destructor,
-// which cancels and joins (the runs stop at their next batch).
+// from their threads, and a file is read on a pool thread: each puts what it has (a result, the
+// newest progress, the end, a file read) in an inbox under its mutex and posts one event, on
+// which the GUI thread takes all there is. Entries carry the sweep's generation, so nothing from
+// an earlier sweep or file lands in a later one. Nothing here waits for a run, except the
+// destructor, which cancels and joins (the runs stop at their next batch).
 class SweepSession : public QObject
 {
     Q_OBJECT
@@ -112,9 +114,15 @@ signals:
     void cancelled(); // after cancel(): the runs stopped, no thread of the sweep is left
     void failed(const QString& why);
 
-private:
-    struct Job; // the runner, its thread and the data it reads
+protected:
+    bool event(QEvent* event) override; // the inbox's event
 
+private:
+    struct Job;   // the runner, its thread and the data it reads
+    struct Inbox; // what the other threads hand over
+
+    void post(const std::function<void(Inbox&)>& put); // from any thread
+    void drain(); // takes the inbox's contents on the GUI thread
     void setState(State state);
     void onResult(quint64 generation, const engine::SweepRunResult& result);
     void onProgress(quint64 generation, const engine::SweepProgress& progress);
@@ -130,6 +138,7 @@ private:
     State m_state = State::Idle;
     quint64 m_generation = 0; // a new sweep or file: what an older one still sends is dropped
     std::unique_ptr<Job> m_job;
+    std::unique_ptr<Inbox> m_inbox;
     engine::Preset m_base;
     engine::SweepSpec m_spec;
     QString m_dataName;
