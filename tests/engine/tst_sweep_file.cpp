@@ -494,6 +494,17 @@ private slots:
         } catch (const FileError& e) {
             QCOMPARE(std::string(e.what()), std::string("missing.csv: the file does not exist"));
         }
+        // Refused by its size before a byte is read (a sparse file: nothing is written).
+        QFile huge(dir.filePath(QStringLiteral("huge.csv")));
+        QVERIFY(huge.open(QIODevice::WriteOnly) && huge.resize(qint64(kMaxSweepFileBytes) + 1));
+        huge.close();
+        try {
+            loadSweepFile(huge.fileName().toStdString());
+            QFAIL("a file over the limit was accepted");
+        } catch (const FileError& e) {
+            QCOMPARE(std::string(e.what()), std::string("huge.csv: the file is 1,073,741,825 bytes, "
+                                                        "more than the 1,073,741,824 a sweep file may have"));
+        }
     }
 
     // From disk: what was written is what is read (CRLF line ends, as an editor may save them).
