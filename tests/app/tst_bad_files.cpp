@@ -6,6 +6,7 @@
 #include "engine/file_error.h"
 #include "engine/idx_reader.h"
 #include "engine/model_io.h"
+#include "engine/sweep_file.h"
 #include "tests/common/test_support.h"
 
 #include <QtTest>
@@ -81,6 +82,8 @@ void read(const QString& reader, const std::string& path, const QTemporaryDir& d
         loadNpz(path);
     else if (reader == QLatin1String("image"))
         nnlab::app::readDigitImage(path);
+    else if (reader == QLatin1String("sweep"))
+        loadSweepFile(path);
     else
         qFatal("unknown reader %s", qPrintable(reader));
 }

@@ -25,6 +25,7 @@ READERS = {
     "nnlab": "engine::loadModel",
     "npz": "engine::loadNpz",
     "image": "app::readDigitImage (nnlab-predict's image reader)",
+    "sweep": "engine::loadSweepFile",
 }
 
 corpus = []  # (name, reader, fragments)
@@ -589,6 +590,70 @@ bad("image-png-zero-checksums.png", "image", png(28, 28, [pixels[r * 28:(r + 1) 
 bad("image-png-declares-100000x100000.png", "image",
     png(100000, 100000, [b"\0" * 8]),
     "the image is 100000 x 100000 pixels")
+
+# ---------------------------------------------------------------------------------------------
+# Sweep files (engine/sweep_file.h): two learning rates x one seed of the lesson's first
+# experiment, written here by hand from the layout the header describes, then spoiled.
+
+SWEEP_SETTINGS = (b"inputs=784 hidden=90 outputs=10 activation=sigmoid output=sigmoid "
+                  b"loss=squared-error biases=no scaling=lesson init=lesson weight-seed=1 "
+                  b"optimizer=sgd lr=0.3 momentum=0.9 rho=0.9 beta1=0.9 beta2=0.999 epsilon=1e-07 "
+                  b"batch=1 shuffle=no shuffle-seed=1 threads=1 train-size=100 lesson-errors=yes "
+                  b"input-path=auto epochs=1 decay=1")
+SWEEP_HEADER = [b"# nnlab sweep file, format 1", b"# nnlab: 0.1.0", b"# data: MNIST", b"# knob: lr",
+                b"# values: 0.1,0.3", b"# seeds: 1", b"# base: lesson-100",
+                b"# base description: the lesson's first experiment",
+                b"# base settings: " + SWEEP_SETTINGS, b"#"]
+SWEEP_COLUMNS = (b"index,value,seed,epoch,train_loss,train_accuracy,test_loss,test_accuracy,"
+                 b"samples,seconds,error,setup")
+SWEEP_ROWS = [b"0,0.1,1,1,0.21,0.55,0.16,0.6,100,0.05,,784-90-10 sigmoid \xc2\xb7 SGD l_r 0.1",
+              b"1,0.3,1,1,0.18,0.61,0.14,0.7,100,0.05,,784-90-10 sigmoid \xc2\xb7 SGD l_r 0.3"]
+SWEEP_CURVES = [b"#curve,0,1,0.21,0.55", b"#curve,1,1,0.18,0.61"]
+
+
+def sweep(header=SWEEP_HEADER, rows=SWEEP_ROWS, curves=SWEEP_CURVES, end=b"#end,2,2"):
+    lines = header + [SWEEP_COLUMNS] + rows + curves + ([end] if end else [])
+    return b"".join(line + b"\n" for line in lines)
+
+
+def sweep_header(key, line):
+    return [line if h.startswith(b"# " + key + b":") else h for h in SWEEP_HEADER]
+
+
+def sweep_row(index, field, value):
+    rows = list(SWEEP_ROWS)
+    rows[index] = with_field(rows[index], field, value)
+    return rows
+
+
+bad("sweep-empty.csv", "sweep", b"", "the file is empty")
+bad("sweep-is-a-lesson-csv.csv", "sweep", csv(csv_lines),
+    "(line 1)", "not an nnlab sweep file: it should begin with \"# nnlab sweep file, format 1\"")
+bad("sweep-newer-format.csv", "sweep", sweep([b"# nnlab sweep file, format 2"] + SWEEP_HEADER[1:]),
+    "(line 1)", "written by a newer nnlab (sweep file format 2); this one reads format 1")
+bad("sweep-unknown-knob.csv", "sweep", sweep(sweep_header(b"knob", b"# knob: speed")),
+    "(line 4)", "unknown knob \"speed\"")
+bad("sweep-value-out-of-range.csv", "sweep", sweep(sweep_header(b"values", b"# values: 0.1,-0.3")),
+    "(line 5)", "lr=-0.3 is out of range")
+bad("sweep-base-setting-missing.csv", "sweep",
+    sweep(sweep_header(b"base settings", b"# base settings: " + SWEEP_SETTINGS.replace(b" decay=1", b""))),
+    "(line 9)", "the base settings have no decay")
+bad("sweep-value-not-the-header-s.csv", "sweep", sweep(rows=sweep_row(1, 1, b"0.5")),
+    "(line 13)", "run 1's value is \"0.5\", but the header's values give it 0.3")
+bad("sweep-accuracy-above-1.csv", "sweep", sweep(rows=sweep_row(0, 7, b"60")),
+    "(line 12)", "test_accuracy 60 is outside 0 to 1")
+bad("sweep-epoch-skipped.csv", "sweep", sweep(rows=sweep_row(0, 3, b"2")),
+    "(line 12)", "run 0's epoch 2 comes first: a run's epochs go 1, 2, 3... in order")
+bad("sweep-row-lost.csv", "sweep", sweep(rows=SWEEP_ROWS[:1], curves=SWEEP_CURVES[:1]),
+    "(line 14)", "the end line counts 2 rows and 2 curve points; the file has 1 and 1")
+bad("sweep-cut-short.csv", "sweep", sweep(end=None),
+    "(line 15)", "the file ends early: its last line should be #end,ROWS,CURVE_POINTS")
+bad("sweep-cut-mid-row.csv", "sweep",
+    b"".join(line + b"\n" for line in SWEEP_HEADER + [SWEEP_COLUMNS]) + SWEEP_ROWS[0][:36],
+    "(line 12)", "12 fields expected, found 10")
+bad("sweep-nul-bytes.csv", "sweep", b"\0" * 1024, "(line 1)", "a NUL byte: this is not a text file")
+bad("sweep-one-huge-line.csv", "sweep", b"# nnlab sweep file, format 1\n#" + b" " * 100000,
+    "(line 2)", "the line is longer than 65,536 bytes")
 
 # ---------------------------------------------------------------------------------------------
 
