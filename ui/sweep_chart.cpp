@@ -2,6 +2,8 @@
 
 #include "plot_style.h"
 
+#include "app/common/counted.h"
+
 #include <qcustomplot.h>
 
 #include <QHelpEvent>
@@ -20,6 +22,7 @@ const QColor kTestColour(31, 119, 180);  // the learning curves' first run colou
 const QColor kTrainColour(255, 127, 14);
 constexpr int kHoverPixels = 10;         // a column this near the mouse is the point's
 constexpr std::size_t kMostValueTicks = 8; // up to this many values: one labelled tick each
+constexpr double kLogSpan = 20;            // largest / smallest value beyond which the axis is log
 const QString kClickHint = SweepChart::tr("Click: these runs' learning curves in the main view.");
 
 std::size_t at(SweepChart::Series s)
@@ -168,13 +171,21 @@ void SweepChart::clear()
     setSweep(m_knob, m_values);
 }
 
-// The learning rate on a log axis; a few values each get a labelled tick (a choice always does).
+// The learning rate and the training images on a log axis, and any number knob whose values span
+// more than kLogSpan (hidden nodes 5 to 500: 5 and 10 would share a label on a linear axis); a
+// few values each get a labelled tick (a choice always does).
 void SweepChart::layOutXAxis(QCustomPlot* plot)
 {
     const engine::SweepKnobInfo& info = engine::knobInfo(m_knob);
+    double lo = INFINITY, hi = -INFINITY;
+    for (const std::string& v : m_values) {
+        lo = std::min(lo, xOf(v));
+        hi = std::max(hi, xOf(v));
+    }
+    const bool log = info.numeric && (info.logScale || (lo > 0 && hi / lo > kLogSpan));
     QCPAxis* x = plot->xAxis;
     x->setLabel(QString::fromUtf8(info.label.data(), qsizetype(info.label.size())));
-    x->setScaleType(info.logScale ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
+    x->setScaleType(log ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     x->setNumberFormat(QStringLiteral("gb"));
     if (!info.numeric || (!m_values.empty() && m_values.size() <= kMostValueTicks)) {
         auto ticker = QSharedPointer<QCPAxisTickerText>::create();
@@ -182,23 +193,18 @@ void SweepChart::layOutXAxis(QCustomPlot* plot)
             ticker->addTick(xOf(v), QString::fromStdString(v));
         x->setTicker(ticker);
         x->setSubTicks(false);
-    } else if (info.logScale) {
+    } else if (log) {
         x->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
         x->setSubTicks(true);
     } else {
         x->setTicker(QSharedPointer<QCPAxisTicker>::create());
         x->setSubTicks(true);
     }
-    double lo = INFINITY, hi = -INFINITY;
-    for (const std::string& v : m_values) {
-        lo = std::min(lo, xOf(v));
-        hi = std::max(hi, xOf(v));
-    }
     if (m_values.empty()) {
-        x->setRange(info.logScale ? QCPRange(0.01, 1) : QCPRange(0, 1));
+        x->setRange(log ? QCPRange(0.01, 1) : QCPRange(0, 1));
     } else if (!info.numeric) {
         x->setRange(lo - 0.5, hi + 0.5);
-    } else if (info.logScale) {
+    } else if (log) {
         const double f = hi > lo ? std::pow(hi / lo, 0.08) : 2.0;
         x->setRange(lo / f, hi * f);
     } else {
@@ -354,11 +360,11 @@ QString SweepChart::describePoint(std::size_t point) const
         return {};
     const engine::SweepPointSummary& p = m_points[point];
     const engine::SweepKnobInfo& info = engine::knobInfo(m_knob);
-    QString html = tr("<b>%1 %2</b>: %3 run(s)")
+    QString html = tr("<b>%1 %2</b>: %3")
                        .arg(QString::fromUtf8(info.label.data(), qsizetype(info.label.size())).toHtmlEscaped(),
-                            QString::fromStdString(p.value).toHtmlEscaped())
-                       .arg(p.runs + p.failed);
-    html += QStringLiteral("<table cellspacing=\"0\" cellpadding=\"2\"><tr><th align=\"left\">%1</th><th align=\"right\">%2</th>"
+                            QString::fromStdString(p.value).toHtmlEscaped(),
+                            app::counted(p.runs + p.failed, tr("run"), tr("runs")));
+    html += QStringLiteral("<table cellspacing=\"0\" cellpadding=\"3\"><tr><th align=\"left\">%1</th><th align=\"right\">%2</th>"
                            "<th align=\"right\">%3</th><th align=\"right\">%4</th></tr>")
                 .arg(tr("seed"), tr("test"), tr("training"), tr("test loss"));
     for (const RunFigures& r : m_runs) {

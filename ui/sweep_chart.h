@@ -86,11 +86,11 @@ private:
     void rescale();
     double xOf(const std::string& value) const;
 
+    QCPTextElement* m_accuracyCaption = nullptr; // made by makePlot: before the plots
+    QCPTextElement* m_lossCaption = nullptr;
     QTabWidget* m_tabs;
     QCustomPlot* m_accuracy;
     QCustomPlot* m_loss;
-    QCPTextElement* m_accuracyCaption = nullptr;
-    QCPTextElement* m_lossCaption = nullptr;
     QCPGraph* m_graphs[9] = {};
     engine::SweepKnob m_knob = engine::SweepKnob::LearningRate;
     std::vector<std::string> m_values;

@@ -122,6 +122,7 @@ class TestSweepChart : public QObject
         auto runs = fourRuns();
         std::reverse(runs.begin(), runs.end()); // in the order they happened to end
         chart.setPoints(twoPoints(), runs);
+        chart.setCaption(QStringLiteral("learning rate: 2 values × 2 seeds"));
         chart.accuracyPlot()->replot();
         chart.lossPlot()->replot();
     }
@@ -158,6 +159,12 @@ private slots:
         QCOMPARE(chart.graph(S::LossMax)->channelFillGraph(), chart.graph(S::LossMin));
         QCOMPARE(chart.graph(S::LossMean)->parentPlot(), chart.lossPlot());
         QCOMPARE(chart.graph(S::TestMean)->parentPlot(), chart.accuracyPlot());
+        // The caption above both plots.
+        for (QCustomPlot* plot : {chart.accuracyPlot(), chart.lossPlot()}) {
+            auto* caption = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
+            QVERIFY(caption);
+            QCOMPARE(caption->text(), QStringLiteral("learning rate: 2 values × 2 seeds"));
+        }
         // Every point in sight.
         for (std::size_t i = 0; i < 2; ++i)
             QVERIFY(chart.pointPixel(i).has_value());
@@ -196,11 +203,18 @@ private slots:
         // Many learning rates: the log ticker, no label per value.
         chart.setSweep(SweepKnob::LearningRate, {"0.01", "0.02", "0.03", "0.05", "0.1", "0.2", "0.3", "0.5", "1"});
         QVERIFY(chart.accuracyPlot()->xAxis->ticker().dynamicCast<QCPAxisTickerLog>());
-        // Hidden nodes: a linear axis.
+        // Hidden nodes: a linear axis, or a log one for values over more than a factor of 20
+        // (5 and 10 would crowd each other's label).
         chart.setSweep(SweepKnob::HiddenNodes, {"10", "50", "100", "200"});
         QCOMPARE(x->scaleType(), QCPAxis::stLinear);
         QVERIFY(x->range().contains(10) && x->range().contains(200));
         QVERIFY(x->label().contains(QLatin1String("hidden")));
+        chart.setSweep(SweepKnob::HiddenNodes, {"5", "10", "30", "90", "200", "500"});
+        QCOMPARE(x->scaleType(), QCPAxis::stLogarithmic);
+        QVERIFY(x->range().contains(5) && x->range().contains(500));
+        // Hidden layers from 0: linear, whatever the span.
+        chart.setSweep(SweepKnob::HiddenLayers, {"0", "1", "2"});
+        QCOMPARE(x->scaleType(), QCPAxis::stLinear);
         // The optimizer: one tick per choice, named, where its points are drawn.
         chart.setSweep(SweepKnob::Optimizer, {"sgd", "adam"});
         QCOMPARE(x->scaleType(), QCPAxis::stLinear);
