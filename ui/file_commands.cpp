@@ -54,7 +54,7 @@ void FileCommands::addTo(QMenu* file)
     });
     openRuns->setToolTip(tr("Adds the runs of a saved runs file to the Runs table and the learning curves"));
     file->addSeparator();
-    QMenu* exports = file->addMenu(tr("&Export"));
+    QMenu* exports = m_exportMenu = file->addMenu(tr("&Export"));
     exports->addAction(tr("Weights as &NumPy .npz…"), this, &FileCommands::exportNpz);
     exports->addAction(tr("Learning curves as &image (PNG, PDF)…"), this, [this] {
         const QString path = askSavePath(tr("Export the learning curves"), QStringLiteral("curves.png"),

@@ -41,6 +41,7 @@ public:
 
     // Fills the File menu (Quit last).
     void addTo(QMenu* file);
+    QMenu* exportMenu() const { return m_exportMenu; } // File ▸ Export, once addTo made it
     // Asked before an opened model replaces trained weights (none: it never asks).
     void setDiscardQuestion(DiscardQuestion* question) { m_question = question; }
 
@@ -81,6 +82,7 @@ private:
     ControlPanel* m_controls;
     Views m_views;
     QMenu* m_recentMenu = nullptr;
+    QMenu* m_exportMenu = nullptr;
     DiscardQuestion* m_question = nullptr;
 };
 

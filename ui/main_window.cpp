@@ -12,6 +12,7 @@
 #include "pictures.h"
 #include "runs_table.h"
 #include "step_inspector.h"
+#include "sweep_commands.h"
 #include "training_status.h"
 #include "view_options.h"
 #include "weight_heatmaps.h"
@@ -143,6 +144,9 @@ void MainWindow::buildViews()
     tabifyDockWidget(gallery, draw);
     gallery->raise();
     m_viewDocks.push_back(RunsTable::install(this, m_session->runs(), m_curves)); // View ▸ Runs, Ctrl+7
+    m_sweeps = new SweepCommands(this, m_settings.get(), m_session, m_curves,
+                                 [this] { return m_session->fitToData(m_controls->setup()); });
+    m_viewDocks.push_back(m_sweeps->dock()); // View ▸ Sweep; Experiments ▸ Sweep…, Ctrl+8
     resizeDocks({weights}, {600}, Qt::Horizontal);
     resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
     resizeDocks({gallery}, {m_draw->sizeHint().height() + 20}, Qt::Vertical); // the Draw view whole
@@ -309,6 +313,8 @@ void MainWindow::buildMenus()
     presets->addSeparator();
     presets->addAction(tr("nnlab's trained default model"), this, [this] { applyPreset(QStringLiteral("default")); });
     presets->setToolTipsVisible(true);
+    m_sweeps->addTo(menuBar()->addMenu(tr("E&xperiments")), m_files->exportMenu());
+    connect(m_sweeps, &SweepCommands::failed, this, &MainWindow::showMessage);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_controlsDock->toggleViewAction());

@@ -28,6 +28,7 @@ class DrawPanel;
 class FileCommands;
 class LearningCurves;
 class StepInspector;
+class SweepCommands;
 class TrainingStatus;
 class ViewOptions;
 class WeightHeatmaps;
@@ -61,6 +62,7 @@ public:
     ConfusionMatrix* confusion() const { return m_confusion; }
     StepInspector* inspector() const { return m_inspector; }
     DrawPanel* drawPanel() const { return m_draw; }
+    SweepCommands* sweeps() const { return m_sweeps; } // the Sweep dock, Experiments menu
     ViewOptions* viewOptions() const { return m_viewOptions; } // View ▸ Dark colours, Presentation mode
     QDockWidget* dock(const QString& objectName) const;
     // Shows digit `index` of the test or training set in the step inspector.
@@ -138,6 +140,7 @@ private:
     TrainingStatus* m_status = nullptr;
     ViewOptions* m_viewOptions = nullptr;
     RunCommands* m_runs = nullptr; // Training ▸ Continue, the curves' change marks
+    SweepCommands* m_sweeps = nullptr;
     QStringList m_dataChoices; // the dataset combo's entries, one per session data source
 
     QAction* m_start = nullptr;

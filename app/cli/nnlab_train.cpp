@@ -3,6 +3,7 @@
 #include "app/common/command_line.h"
 #include "train_options.h"
 #include "train_report.h"
+#include "train_sweep.h"
 
 #include "engine/csv_reader.h"
 #include "engine/evaluation.h"
@@ -352,6 +353,16 @@ int train(TrainOptions& o, Clock::time_point started)
     return 0;
 }
 
+// --sweep: the data once, then every run of the sweep over the cores.
+int sweep(const TrainOptions& o)
+{
+    installInterruptHandler();
+    const Data data = loadData(o);
+    checkDataFits(data.train, data.test);
+    checkInterrupted();
+    return runSweep(o, data.train, data.test, [] { return g_interrupted != 0; });
+}
+
 int run(int argc, char** argv)
 {
     const auto started = Clock::now();
@@ -369,7 +380,7 @@ int run(int argc, char** argv)
     case Command::Train:
         break;
     }
-    return train(o, started);
+    return o.sweep ? sweep(o) : train(o, started);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include "engine/file_error.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -100,6 +101,29 @@ Model files (docs/model-format.md):
                         accuracy; nnlab-model info prints it); written to a temporary file and
                         renamed, so an old model is never left half-written
 
+Sweeps ("can we do better?" answered with a mean and a spread, not a single run):
+  --sweep KNOB=V1,V2,...
+  --sweep KNOB=FROM:TO:STEPS[:log]
+                        train one run for every value of one knob and every seed, each with
+                        the preset and flags above and the knob set to the value; a range goes
+                        up from FROM to TO in STEPS values, :log multiplying by the same factor
+                        each step (lr=0.01:1:8:log). Knobs: lr (the learning rate l_r), hidden
+                        (hidden nodes in each hidden layer), layers (hidden layers), epochs,
+                        train-size (the first N training images), batch, optimizer (sgd,
+                        momentum, rmsprop, adam), activation (sigmoid, tanh, relu), init
+                        (lesson, fan-in, keras-normal, glorot, he), scaling (lesson, unit)
+  --seeds LIST          the seeds every value is trained from: 1,2,3 (default) or 1:5. A seed
+                        sets both the initial weights' and the shuffling's (--seed S
+                        --shuffle-seed S): one run alone cannot say whether a value is better,
+                        its seed moves the accuracy too
+  --jobs N              runs trained at once (default: one per core), each on --threads
+                        threads (1 in a sweep unless given); a run gives the same figures
+                        as nnlab-train with its settings, seeds and --threads
+  A sweep prints a JSON line per run as it ends ({"type":"sweep_run", knob, value, seed, the
+  per-epoch train_loss, train_accuracy, test_loss and test_accuracy, seconds, ...}), then a
+  table per value: runs, mean, min and max test accuracy, mean training accuracy (with --json,
+  a {"type":"sweep_summary", ...} line per value and a {"type":"sweep_total", ...} line).
+
 Output:
   --json                one JSON object per line on stdout: {"type":"epoch", epoch, train_loss,
                         train_accuracy, test_loss, test_accuracy, seconds (the training loop's
@@ -121,6 +145,8 @@ Examples:
   $ nnlab-train --preset best --save best.nnlab
   $ nnlab-train --load best.nnlab --epochs 1 --lr 0.0001
   $ nnlab-train --train-csv data/mnist_train_100.csv --test-csv data/mnist_test_10.csv --epochs 5
+  $ nnlab-train --sweep lr=0.01:1:8:log --epochs 1   # 8 learning rates x 3 seeds, ~10 s
+  $ nnlab-train --preset lesson-100 --sweep hidden=10,50,90,200 --seeds 1:5
 )";
 
 [[noreturn]] void fail(const std::string& message) { throw UsageError(message); }
@@ -320,6 +346,23 @@ const std::vector<Flag>& flags()
         {"--test-csv", true, false, [](O& o, S v) { o.testCsv = v; }},
         {"--load", true, false, [](O& o, S v) { o.loadPath = v; }},
         {"--save", true, false, [](O& o, S v) { o.savePath = v; }},
+        {"--sweep", true, false,
+         [](O& o, S v) {
+             try {
+                 o.sweep = parseSweep(v);
+             } catch (const SweepError& e) {
+                 fail(std::string("--sweep: ") + e.what());
+             }
+         }},
+        {"--seeds", true, false,
+         [](O& o, S v) {
+             try {
+                 o.seeds = parseSeeds(v);
+             } catch (const SweepError& e) {
+                 fail(std::string("--seeds: ") + e.what());
+             }
+         }},
+        {"--jobs", true, false, [](O& o, S v) { o.jobs = int(parseInteger("--jobs", v, 0, 256)); }},
         {"--json", false, false, [](O& o, S) { o.json = true; }},
         {"--quiet", false, false, [](O& o, S) { o.quiet = true; }},
         {"--eval-every-epoch", false, false, [](O& o, S) { o.evaluateEachEpoch = true; }},
@@ -344,6 +387,41 @@ void applyPreset(TrainOptions& o, const std::string& name)
     o.presetName = name;
     o.preset = *p;
     o.learningRateDecay = p->learningRateDecay;
+}
+
+// A sweep's flags, and the flags a sweep cannot take; every run's preset checked (but for
+// training images, which wait for the data).
+void checkSweep(TrainOptions& o, const std::vector<std::pair<const Flag*, std::string>>& given)
+{
+    const auto has = [&](std::string_view name) {
+        return std::any_of(given.begin(), given.end(),
+                           [&](const auto& g) { return g.first->name == name; });
+    };
+    if (!o.sweep) {
+        for (const char* flag : {"--seeds", "--jobs"})
+            if (has(flag))
+                fail(std::string(flag) + " goes with --sweep");
+        return;
+    }
+    if (has("--load"))
+        fail("--sweep trains every run from new weights; it cannot --load a model");
+    if (has("--save"))
+        fail("--sweep saves no model; --save goes with a single run");
+    if (has("--seed") || has("--shuffle-seed"))
+        fail("--seed and --shuffle-seed do not go with --sweep: --seeds sets both for every run");
+    if (has("--no-eval"))
+        fail("--sweep tests after every epoch; --no-eval does not go with it");
+    if (o.seeds)
+        o.sweep->seeds = *o.seeds;
+    o.threadsPerRun = has("--threads") ? o.preset.training.threads : 1;
+    engine::Preset base = o.preset;
+    base.learningRateDecay = o.learningRateDecay;
+    try {
+        for (const std::string& value : o.sweep->values)
+            sweepRunPreset(base, o.sweep->knob, value, 1, SIZE_MAX);
+    } catch (const SweepError& e) {
+        fail(std::string("--sweep: ") + e.what());
+    }
 }
 
 } // namespace
@@ -398,6 +476,7 @@ TrainOptions parseOptions(int argc, const char* const* argv)
             o.architectureFlags.emplace_back(flag->name);
     }
 
+    checkSweep(o, given);
     if (o.trainCsv.empty() != o.testCsv.empty())
         fail("--train-csv and --test-csv go together");
     if (!o.trainCsv.empty() &&

@@ -4,7 +4,10 @@
 #include "app/common/command_line.h"
 
 #include "engine/presets.h"
+#include "engine/sweep.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +32,13 @@ struct TrainOptions
     std::string loadPath, savePath;
     // Flags that shape a new network (--hidden, --init, ...); a loaded model ignores them.
     std::vector<std::string> architectureFlags;
+
+    // --sweep: one knob over several values, each value from every seed of --seeds; the preset
+    // and the other flags are every run's base (nnlab-train --sweep, train_sweep.h).
+    std::optional<engine::SweepSpec> sweep;
+    std::optional<std::vector<std::uint64_t>> seeds; // --seeds, for the sweep
+    int jobs = 0;          // --jobs: runs trained at once, 0 = one per core
+    int threadsPerRun = 1; // a sweep run's trainer threads: --threads if given, else 1
 
     bool json = false;
     bool quiet = false;

@@ -141,6 +141,31 @@ JsonLine& JsonLine::add(std::string_view k, std::optional<double> value, int dec
     return value ? add(k, *value, decimals) : addNull(k);
 }
 
+JsonLine& JsonLine::add(std::string_view k, const std::vector<double>& values, int decimals)
+{
+    key(k);
+    m_text += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i > 0)
+            m_text += ',';
+        char text[64];
+        if (std::isfinite(values[i]))
+            std::snprintf(text, sizeof text, "%.*f", decimals, values[i]);
+        else
+            std::snprintf(text, sizeof text, "null");
+        m_text += text;
+    }
+    m_text += ']';
+    return *this;
+}
+
+JsonLine& JsonLine::addRaw(std::string_view k, std::string_view json)
+{
+    key(k);
+    m_text += json;
+    return *this;
+}
+
 JsonLine& JsonLine::addInteger(std::string_view k, std::int64_t value)
 {
     key(k);

@@ -56,6 +56,7 @@ public:
     JsonLine& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
     JsonLine& add(std::string_view key, double value, int decimals = 6);
     JsonLine& add(std::string_view key, std::optional<double> value, int decimals = 6);
+    JsonLine& add(std::string_view key, const std::vector<double>& values, int decimals = 6);
     template <std::integral T>
         requires(!std::same_as<T, bool>)
     JsonLine& add(std::string_view key, T value)
@@ -64,6 +65,8 @@ public:
     }
     JsonLine& add(std::string_view key, bool value);
     JsonLine& addNull(std::string_view key);
+    // A value written as it is: `json` must already be JSON (a number's canonical text).
+    JsonLine& addRaw(std::string_view key, std::string_view json);
     std::string str() const { return m_text + "}"; }
 
 private:

@@ -1,9 +1,11 @@
 #include "lab_session.h"
 
 #include "app/common/bundled_files.h"
+#include "app/common/heap_policy.h"
 #include "engine/presets.h"
 
 #include <QFutureWatcher>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -65,8 +67,15 @@ void LabSession::onSnapshot(const NetworkSnapshot& s)
     // A drop in samplesSeen is a new trainer on the same weights (Stop, a run setting).
     m_samplesSinceKept += s.samplesSeen >= m_samplesCounted ? s.samplesSeen - m_samplesCounted : s.samplesSeen;
     m_samplesCounted = s.samplesSeen;
+    const bool otherShape = m_snapshot.network && s.network &&
+                            m_snapshot.network->architecture() != s.network->architecture();
     m_snapshot = s;
     emit snapshotChanged(s);
+    // The views have let go of the old network's weights (a 3 x 1,024 network's are 30 MiB):
+    // hand them back now, not at the worker's next trim (the worker trimmed when it replaced the
+    // trainer, before they were freed here).
+    if (otherShape)
+        QTimer::singleShot(0, this, [] { returnFreedMemory(std::chrono::milliseconds(0)); });
 }
 
 void LabSession::replacingNetwork()
