@@ -839,7 +839,10 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
 
 SweepFile loadSweepFile(const std::string& path)
 {
-    requireNonEmptyFile(path);
+    const std::uint64_t size = requireNonEmptyFile(path);
+    if (size > kMaxSweepFileBytes)
+        throw FileError(path, "the file is " + byteCount(size) + ", more than the " +
+                                  withThousands(kMaxSweepFileBytes) + " a sweep file may have");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw FileError(path, "cannot be opened for reading");

@@ -41,6 +41,7 @@ inline constexpr std::size_t kMaxSweepFileValues = 10000;
 inline constexpr std::size_t kMaxSweepFileSeeds = 10000;
 inline constexpr std::size_t kMaxSweepFileRuns = 100000;
 inline constexpr std::size_t kMaxSweepFileLineBytes = 65536;
+inline constexpr std::uint64_t kMaxSweepFileBytes = std::uint64_t(1) << 30; // loadSweepFile's
 
 struct SweepFile
 {

@@ -446,6 +446,38 @@ private slots:
         }
     }
 
+    // A file cut anywhere before its last line break is refused (the end line is last), and one
+    // spoiled byte anywhere gives a FileError or reads, never anything else.
+    void cutAnywhereOrSpoiledByte()
+    {
+        const std::string good = text(sample());
+        for (std::size_t n = 0; n + 1 < good.size(); ++n) {
+            try {
+                read(good.substr(0, n));
+                QFAIL(qPrintable(QStringLiteral("the file cut after %1 of %2 bytes was accepted").arg(n).arg(good.size())));
+            } catch (const FileError&) {
+            }
+        }
+        QCOMPARE(read(good.substr(0, good.size() - 1)).results.size(), std::size_t(5));
+        int refused = 0;
+        for (std::size_t i = 0; i < good.size(); ++i)
+            for (char c : {'"', '\n', '9'}) {
+                std::string spoiled = good;
+                if (spoiled[i] == c)
+                    continue;
+                spoiled[i] = c;
+                try {
+                    read(spoiled);
+                } catch (const FileError&) {
+                    ++refused;
+                } catch (const std::exception& e) {
+                    QFAIL(qPrintable(QStringLiteral("byte %1 as '%2': not a FileError: %3")
+                                         .arg(i).arg(QLatin1Char(c)).arg(QString::fromUtf8(e.what()))));
+                }
+            }
+        QVERIFY(refused > 0);
+    }
+
     void emptyAndMissingFiles()
     {
         try {
@@ -461,6 +493,17 @@ private slots:
             QFAIL("a missing file was accepted");
         } catch (const FileError& e) {
             QCOMPARE(std::string(e.what()), std::string("missing.csv: the file does not exist"));
+        }
+        // Refused by its size before a byte is read (a sparse file: nothing is written).
+        QFile huge(dir.filePath(QStringLiteral("huge.csv")));
+        QVERIFY(huge.open(QIODevice::WriteOnly) && huge.resize(qint64(kMaxSweepFileBytes) + 1));
+        huge.close();
+        try {
+            loadSweepFile(huge.fileName().toStdString());
+            QFAIL("a file over the limit was accepted");
+        } catch (const FileError& e) {
+            QCOMPARE(std::string(e.what()), std::string("huge.csv: the file is 1,073,741,825 bytes, "
+                                                        "more than the 1,073,741,824 a sweep file may have"));
         }
     }
 
