@@ -4,6 +4,7 @@
 
 #include "evaluation.h"
 #include "file_error.h"
+#include "number_text.h"
 #include "network.h"
 #include "trainer.h"
 
@@ -79,22 +80,10 @@ std::vector<std::string_view> split(std::string_view s, char separator)
 
 std::optional<double> parseDouble(std::string_view text)
 {
-    if (!text.empty() && text.front() == '+')
-        text.remove_prefix(1);
     double v = 0;
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-    if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v))
+    if (!parseFinite(withoutPlus(text), v))
         return std::nullopt;
     return v;
-}
-
-// The shortest text that reads back as exactly v: "0.1", "1e-05", "250".
-std::string shortestText(double v)
-{
-    char buffer[64];
-    const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-    return std::string(buffer, ec == std::errc() ? ptr : buffer);
 }
 
 double roundToDigits(double v, int digits)
@@ -395,10 +384,7 @@ std::vector<std::uint64_t> parseSeeds(std::string_view text)
 {
     const auto seed = [&](std::string_view item) {
         std::uint64_t v = 0;
-        const char* end = item.data() + item.size();
-        const auto [ptr, ec] = std::from_chars(item.data(), end, v);
-        if (item.empty() || ec != std::errc() || ptr != end ||
-            v > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
+        if (!parseWhole(item, v) || v > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
             throw SweepError("seeds are whole numbers from 0 to 9223372036854775807 such as "
                              "1,2,3 or 1:5, not " + quoted(item));
         return v;

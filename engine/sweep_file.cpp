@@ -1,6 +1,7 @@
 #include "sweep_file.h"
 
 #include "file_error.h"
+#include "number_text.h"
 #include "provenance.h" // isValidUtf8
 
 #include <algorithm>
@@ -48,34 +49,6 @@ constexpr std::string_view kExplanation =
     "# After the table, each run's learning curve (about 50 points per epoch) as comment lines\n"
     "# #curve,index,epochs trained,mean loss,mean accuracy (of the samples since the previous\n"
     "# point), and #end,rows,curve points. pandas: read_csv(path, comment='#').\n";
-
-// ---- Numbers as text: the shortest that reads back to the same bits --------------------------
-
-template <typename T>
-std::string number(T value)
-{
-    char buffer[64];
-    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-    return ec == std::errc() ? std::string(buffer, end) : std::string("?");
-}
-
-template <typename T>
-bool parseWhole(std::string_view text, T& out)
-{
-    if (text.empty())
-        return false;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && end == text.data() + text.size();
-}
-
-template <typename T>
-bool parseFinite(std::string_view text, T& out)
-{
-    if (text.empty())
-        return false;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && end == text.data() + text.size() && std::isfinite(out);
-}
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
@@ -273,17 +246,17 @@ const std::vector<Setting>& settings()
         {"optimizer", [](const P& p) { return std::string(toString(p.training.optimizer.kind)); },
          [](V t, P& p) { return readEnum(t, p.training.optimizer.kind, parseOptimizer); },
          "sgd, momentum, rmsprop or adam"},
-        {"lr", [](const P& p) { return number(p.training.optimizer.learningRate); },
+        {"lr", [](const P& p) { return shortestText(p.training.optimizer.learningRate); },
          [](V t, P& p) { return parseFinite(t, p.training.optimizer.learningRate); }, "a number"},
-        {"momentum", [](const P& p) { return number(p.training.optimizer.momentum); },
+        {"momentum", [](const P& p) { return shortestText(p.training.optimizer.momentum); },
          [](V t, P& p) { return parseFinite(t, p.training.optimizer.momentum); }, "a number"},
-        {"rho", [](const P& p) { return number(p.training.optimizer.rho); },
+        {"rho", [](const P& p) { return shortestText(p.training.optimizer.rho); },
          [](V t, P& p) { return parseFinite(t, p.training.optimizer.rho); }, "a number"},
-        {"beta1", [](const P& p) { return number(p.training.optimizer.beta1); },
+        {"beta1", [](const P& p) { return shortestText(p.training.optimizer.beta1); },
          [](V t, P& p) { return parseFinite(t, p.training.optimizer.beta1); }, "a number"},
-        {"beta2", [](const P& p) { return number(p.training.optimizer.beta2); },
+        {"beta2", [](const P& p) { return shortestText(p.training.optimizer.beta2); },
          [](V t, P& p) { return parseFinite(t, p.training.optimizer.beta2); }, "a number"},
-        {"epsilon", [](const P& p) { return number(p.training.optimizer.epsilon); },
+        {"epsilon", [](const P& p) { return shortestText(p.training.optimizer.epsilon); },
          [](V t, P& p) { return parseFinite(t, p.training.optimizer.epsilon); }, "a number"},
         {"batch", [](const P& p) { return std::to_string(p.training.batchSize); },
          [](V t, P& p) { return readInt(t, p.training.batchSize, 1, 65536); },
@@ -324,7 +297,7 @@ const std::vector<Setting>& settings()
         {"epochs", [](const P& p) { return std::to_string(p.epochs); },
          [](V t, P& p) { return readInt(t, p.epochs, 1, kMaxEpoch); },
          "a whole number 1 to 1000000"},
-        {"decay", [](const P& p) { return number(p.learningRateDecay); },
+        {"decay", [](const P& p) { return shortestText(p.learningRateDecay); },
          [](V t, P& p) { return parseFinite(t, p.learningRateDecay) && p.learningRateDecay > 0; },
          "a number above 0"},
     };
@@ -529,7 +502,7 @@ void writeSweepFile(std::ostream& out, const SweepFile& sweep)
 
     std::size_t rows = 0, points = 0;
     for (const SweepRunResult* r : runs) {
-        const std::vector<std::string> tail{number(r->seconds), r->error, r->setup};
+        const std::vector<std::string> tail{shortestText(r->seconds), r->error, r->setup};
         auto row = [&](const std::string& epoch, const std::vector<std::string>& figures) {
             std::vector<std::string> fields{std::to_string(r->index), r->value,
                                             std::to_string(r->seed), epoch};
@@ -545,16 +518,16 @@ void writeSweepFile(std::ostream& out, const SweepFile& sweep)
                                                 std::to_string(e.epoch) +
                                                 " has a figure that is not a finite number");
             row(std::to_string(e.epoch),
-                {number(e.trainLoss), number(e.trainAccuracy), number(e.testLoss),
-                 number(e.testAccuracy), std::to_string(e.samplesSeen)});
+                {shortestText(e.trainLoss), shortestText(e.trainAccuracy), shortestText(e.testLoss),
+                 shortestText(e.testAccuracy), std::to_string(e.samplesSeen)});
         }
         if (!r->error.empty() || r->epochs.empty() || r->samples != r->epochs.back().samplesSeen)
             row("", {"", "", "", "", std::to_string(r->samples)});
     }
     for (const SweepRunResult* r : runs)
         for (const SweepCurvePoint& p : r->curve) {
-            out << kCurvePrefix << r->index << ',' << number(p.epochFraction) << ','
-                << number(p.runningLoss) << ',' << number(p.runningAccuracy) << '\n';
+            out << kCurvePrefix << r->index << ',' << shortestText(p.epochFraction) << ','
+                << shortestText(p.runningLoss) << ',' << shortestText(p.runningAccuracy) << '\n';
             ++points;
         }
     out << kEndPrefix << rows << ',' << points << '\n';
@@ -726,8 +699,8 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
                 std::vector<SweepCurvePoint>& curve = run->second.result.curve;
                 if (!curve.empty() && point.epochFraction < curve.back().epochFraction)
                     throw fail(runName(index) + "'s curve goes back from epoch " +
-                               number(curve.back().epochFraction) + " to " +
-                               number(point.epochFraction));
+                               shortestText(curve.back().epochFraction) + " to " +
+                               shortestText(point.epochFraction));
                 curve.push_back(point);
                 ++points;
                 continue;

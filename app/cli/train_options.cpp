@@ -2,6 +2,7 @@
 #include "train_options.h"
 
 #include "engine/file_error.h"
+#include "engine/number_text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -153,12 +154,9 @@ Examples:
 
 double parseNumber(const std::string& flag, std::string_view text)
 {
-    if (!text.empty() && text.front() == '+')
-        text.remove_prefix(1);
+    text = withoutPlus(text);
     double value = 0;
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(value))
+    if (!parseFinite(text, value))
         fail(flag + " needs a number, not \"" + std::string(text) + "\"");
     return value;
 }
