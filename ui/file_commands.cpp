@@ -90,14 +90,20 @@ void FileCommands::status(const QString& text, int ms)
     m_window->statusBar()->showMessage(text, ms);
 }
 
+QString askSavePath(QWidget* parent, QSettings* settings, const QString& title,
+                    const QString& defaultName, const QString& filter)
+{
+    const QString folder = settings->value("paths/export").toString();
+    const QString path = QFileDialog::getSaveFileName(
+        parent, title, folder.isEmpty() ? defaultName : folder + QLatin1Char('/') + defaultName, filter);
+    if (!path.isEmpty())
+        settings->setValue("paths/export", QFileInfo(path).absolutePath());
+    return path;
+}
+
 QString FileCommands::askSavePath(const QString& title, const QString& defaultName, const QString& filter)
 {
-    const QString folder = m_settings->value("paths/export").toString();
-    const QString path = QFileDialog::getSaveFileName(
-        m_window, title, folder.isEmpty() ? defaultName : folder + QLatin1Char('/') + defaultName, filter);
-    if (!path.isEmpty())
-        m_settings->setValue("paths/export", QFileInfo(path).absolutePath());
-    return path;
+    return ui::askSavePath(m_window, m_settings, title, defaultName, filter);
 }
 
 void FileCommands::exportImage(const QString& title, const QString& name, QWidget* widget)

@@ -19,6 +19,11 @@ class ModelDocument;
 
 namespace nnlab::ui {
 
+// Asks where to write a file: the dialog opens in the folder of the last export (the settings'
+// paths/export), which it then remembers. Empty if the user cancelled.
+QString askSavePath(QWidget* parent, QSettings* settings, const QString& title,
+                    const QString& defaultName, const QString& filter);
+
 class ControlPanel;
 class DiscardQuestion;
 

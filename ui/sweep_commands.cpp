@@ -1,5 +1,6 @@
 #include "sweep_commands.h"
 
+#include "file_commands.h"
 #include "learning_curves.h"
 #include "sweep_chart.h"
 #include "sweep_panel.h"
@@ -13,7 +14,6 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QMainWindow>
 #include <QMenu>
 #include <QScrollArea>
@@ -59,12 +59,12 @@ SweepCommands::SweepCommands(QMainWindow* window, QSettings* settings, app::LabS
     });
     m_save->setToolTip(tr("Every run of the sweep (its value, seed, each epoch's accuracy and loss, its settings) as CSV"));
     connect(m_save, &QAction::triggered, this, [this] {
-        const QString path = askSavePath(tr("Save the sweep"), QStringLiteral("sweep.csv"), tr("CSV file (*.csv)"));
+        const QString path = askSavePath(m_window, m_settings, tr("Save the sweep"), QStringLiteral("sweep.csv"), tr("CSV file (*.csv)"));
         if (!path.isEmpty())
             saveSweep(path);
     });
     connect(m_exportChart, &QAction::triggered, this, [this] {
-        const QString path = askSavePath(tr("Export the sweep's chart"), QStringLiteral("sweep.png"),
+        const QString path = askSavePath(m_window, m_settings, tr("Export the sweep's chart"), QStringLiteral("sweep.png"),
                                          tr("PNG image (*.png);;PDF document (*.pdf)"));
         if (!path.isEmpty())
             exportChart(path);
@@ -110,16 +110,6 @@ void SweepCommands::showPanel()
     m_dock->show();
     m_dock->raise();
     m_panel->knobBox()->setFocus(Qt::ShortcutFocusReason);
-}
-
-QString SweepCommands::askSavePath(const QString& title, const QString& defaultName, const QString& filter)
-{
-    const QString folder = m_settings->value("paths/export").toString();
-    const QString path = QFileDialog::getSaveFileName(
-        m_window, title, folder.isEmpty() ? defaultName : folder + QLatin1Char('/') + defaultName, filter);
-    if (!path.isEmpty())
-        m_settings->setValue("paths/export", QFileInfo(path).absolutePath());
-    return path;
 }
 
 bool SweepCommands::saveSweep(const QString& path)

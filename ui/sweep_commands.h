@@ -66,7 +66,6 @@ signals:
 
 private:
     void showPanel();
-    QString askSavePath(const QString& title, const QString& defaultName, const QString& filter);
 
     QMainWindow* m_window;
     QSettings* m_settings;
