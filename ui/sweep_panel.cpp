@@ -290,7 +290,7 @@ engine::Preset SweepPanel::basePreset() const
     if (name != kControls)
         if (const auto preset = engine::findPreset(name.toStdString()))
             return *preset;
-    return SweepSession::presetFromSetup(m_controls(), tr("the controls"));
+    return m_controls().toPreset(tr("the controls"));
 }
 
 QString SweepPanel::baseName() const

@@ -18,6 +18,20 @@ TrainingSetup TrainingSetup::fromPreset(const engine::Preset& preset)
     return s;
 }
 
+engine::Preset TrainingSetup::toPreset(const QString& name) const
+{
+    engine::Preset p;
+    p.name = name.toStdString();
+    p.description = describe().toStdString();
+    p.architecture = architecture;
+    p.init = init;
+    p.weightSeed = weightSeed;
+    p.training = training;
+    p.epochs = epochs;
+    p.learningRateDecay = learningRateDecay;
+    return p;
+}
+
 namespace {
 const char* const kOptimizerNames[] = {"SGD", "momentum", "RMSprop", "Adam"};
 } // namespace

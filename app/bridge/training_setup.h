@@ -25,6 +25,8 @@ struct TrainingSetup
     float learningRateDecay = 1.0f; // l_r is multiplied by this after every epoch
 
     static TrainingSetup fromPreset(const engine::Preset& preset);
+    // The other way: a preset named `name`, described as describe() says (a sweep's base).
+    engine::Preset toPreset(const QString& name = {}) const;
     // A legend line: "784-90-10 sigmoid · SGD l_r 0.1 · batch 1".
     QString describe() const;
     // Empty if the setup can train on a training set of the given size, else why not.

@@ -397,18 +397,4 @@ void SweepSession::rememberSettings(const Settings& settings)
     m_settings->setValue(kBaseKey, settings.base);
 }
 
-engine::Preset SweepSession::presetFromSetup(const TrainingSetup& setup, const QString& name)
-{
-    engine::Preset p;
-    p.name = name.toStdString();
-    p.description = setup.describe().toStdString();
-    p.architecture = setup.architecture;
-    p.init = setup.init;
-    p.weightSeed = setup.weightSeed;
-    p.training = setup.training;
-    p.epochs = setup.epochs;
-    p.learningRateDecay = setup.learningRateDecay;
-    return p;
-}
-
 } // namespace nnlab::app

@@ -99,9 +99,6 @@ public:
     Settings rememberedSettings() const; // defaultSettings() if none yet
     void rememberSettings(const Settings& settings);
 
-    // A run's setup as a preset (the window's controls as a sweep's base).
-    static engine::Preset presetFromSetup(const TrainingSetup& setup, const QString& name = {});
-
 signals:
     void started(); // a sweep began: spec() and base() are its, results() is empty
     void opened(const QString& path); // a file's sweep replaced the shown one; its runs follow

@@ -405,11 +405,11 @@ private slots:
         app::TrainingSetup setup = app::TrainingSetup::fromPreset(*engine::findPreset("best"));
         setup.weightSeed = 9;
         setup.training.trainingSize = 777;
-        const engine::Preset p = SweepSession::presetFromSetup(setup, QStringLiteral("controls"));
+        const engine::Preset p = setup.toPreset(QStringLiteral("controls"));
         QCOMPARE(p.name, std::string("controls"));
         QCOMPARE(QString::fromStdString(p.description), setup.describe());
         QCOMPARE(engine::presetSettingsText(p),
-                 engine::presetSettingsText(SweepSession::presetFromSetup(app::TrainingSetup::fromPreset(p))));
+                 engine::presetSettingsText(app::TrainingSetup::fromPreset(p).toPreset()));
         QCOMPARE(p.weightSeed, std::uint64_t(9));
         QCOMPARE(p.training.trainingSize, std::size_t(777));
         QVERIFY(p.architecture == setup.architecture);
