@@ -2,6 +2,7 @@
 // training mean dashed, one dot per run, filling in as runs end; a log axis for the learning rate
 // and a labelled tick per choice; a resting mouse gives a point's runs, a click their indices, on
 // either tab; a failed run is left out of the lines and said in the tooltip; PNG and PDF export.
+#include "tests/common/plot_data.h"
 #include "ui/sweep_chart.h"
 
 #include <qcustomplot.h>
@@ -18,6 +19,8 @@
 #include <cmath>
 
 using namespace nnlab;
+using test::keys;
+using test::values;
 using engine::SweepKnob;
 using engine::SweepPointSummary;
 using engine::SweepRunResult;
@@ -69,22 +72,6 @@ std::vector<SweepPointSummary> twoPoints()
 {
     return {point(0, "0.1", 0.1, 0.80, 0.84, 0.78, 0.83, 0.040, 0.050),
             point(1, "0.3", 0.3, 0.86, 0.90, 0.90, 0.93, 0.030, 0.035)};
-}
-
-QVector<double> keys(QCPGraph* g)
-{
-    QVector<double> k;
-    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-        k << it->key;
-    return k;
-}
-
-QVector<double> values(QCPGraph* g)
-{
-    QVector<double> v;
-    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-        v << it->value;
-    return v;
 }
 
 // The graph's values are `expected` (to rounding: the means are sums over two).

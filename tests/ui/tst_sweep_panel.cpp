@@ -5,6 +5,7 @@
 // learning curves in the main curves view, once; the sweep saved as CSV opens again with its
 // chart in a fresh window, which remembers the fields; the chart exports as PNG; Cancel
 // mid-sweep keeps the finished runs, and the window closes mid-sweep.
+#include "tests/common/plot_data.h"
 #include "tests/common/test_support.h"
 #include "tests/common/window_fixture.h"
 
@@ -37,6 +38,8 @@
 #include <cmath>
 
 using namespace nnlab;
+using test::keys;
+using test::values;
 using app::SweepSession;
 using ui::MainWindow;
 using ui::SweepChart;
@@ -51,22 +54,6 @@ void typeText(QLineEdit* edit, const QString& text)
     edit->setFocus();
     QTest::keyClick(edit, Qt::Key_A, Qt::ControlModifier);
     QTest::keyClicks(edit, text);
-}
-
-QVector<double> values(QCPGraph* g)
-{
-    QVector<double> v;
-    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-        v << it->value;
-    return v;
-}
-
-QVector<double> keys(QCPGraph* g)
-{
-    QVector<double> k;
-    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-        k << it->key;
-    return k;
 }
 
 // Each value's mean, lowest and highest test accuracy over its runs, worked out here from the
