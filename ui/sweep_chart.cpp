@@ -62,7 +62,7 @@ SweepChart::SweepChart(QWidget* parent)
         QCPGraph* mean = add(plot, accuracy ? S::TestMean : S::LossMean,
                              accuracy ? tr("test accuracy, mean over seeds") : tr("test loss, mean over seeds"));
         mean->setPen(QPen(kTestColour, 2.2));
-        mean->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, kTestColour, Qt::white, 8));
+        mean->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, kTestColour, palette().color(QPalette::Base), 8));
         QCPGraph* runs = add(plot, accuracy ? S::TestRuns : S::LossRuns, tr("one run (one seed)"));
         runs->setLineStyle(QCPGraph::lsNone);
         runs->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(kTestColour.red(), kTestColour.green(), kTestColour.blue(), 150), 5));
@@ -388,6 +388,25 @@ QString SweepChart::describePoint(std::size_t point) const
         html += tr("Seeds alone move the test accuracy by %1 points here.").arg(100 * (p.testAccuracyMax - p.testAccuracyMin), 0, 'f', 1);
     html += QStringLiteral("<br>") + kClickHint;
     return html;
+}
+
+void SweepChart::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        fillMeanMarkers();
+}
+
+void SweepChart::fillMeanMarkers()
+{
+    for (const Series s : {Series::TestMean, Series::LossMean}) {
+        QCPGraph* mean = m_graphs[at(s)];
+        QCPScatterStyle style = mean->scatterStyle();
+        style.setBrush(palette().color(QPalette::Base));
+        mean->setScatterStyle(style);
+    }
+    m_accuracy->replot(QCustomPlot::rpQueuedReplot);
+    m_loss->replot(QCustomPlot::rpQueuedReplot);
 }
 
 bool SweepChart::eventFilter(QObject* watched, QEvent* event)

@@ -70,8 +70,11 @@ signals:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override; // a resting mouse's tooltip
+    void changeEvent(QEvent* event) override; // the mean's rings take a new palette's background
+
 
 private:
+    void fillMeanMarkers(); // hollow rings: filled with the plot's background (Base)
     struct RunFigures // what the tooltips and clicks need of a run (not its curve)
     {
         std::size_t index = 0, valueIndex = 0;

@@ -287,6 +287,24 @@ private slots:
         QCOMPARE(chart.pointNear(QPoint(int(x->coordToPixel(30)), chart.accuracyPlot()->axisRect()->center().y())), std::optional<std::size_t>(1));
     }
 
+    // The mean's rings are hollow: filled with the background, so white on a light palette and the
+    // dark grey of a dark one (View ▸ Dark colours), never a white blot on dark.
+    void meanRingsTakeThePalettesBackground()
+    {
+        SweepChart chart;
+        showFourRuns(chart);
+        QPalette dark = chart.palette();
+        dark.setColor(QPalette::Base, QColor(30, 30, 30));
+        dark.setColor(QPalette::Text, QColor(230, 230, 230));
+        chart.setPalette(dark);
+        QCOMPARE(chart.graph(S::TestMean)->scatterStyle().brush().color(), QColor(30, 30, 30));
+        QCOMPARE(chart.graph(S::LossMean)->scatterStyle().brush().color(), QColor(30, 30, 30));
+        QPalette light = dark;
+        light.setColor(QPalette::Base, Qt::white);
+        chart.setPalette(light);
+        QCOMPARE(chart.graph(S::TestMean)->scatterStyle().brush().color(), QColor(Qt::white));
+    }
+
     void exportsPngAndPdf()
     {
         SweepChart chart;
