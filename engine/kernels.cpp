@@ -3,20 +3,55 @@
 #include <cstdlib>
 #include <string_view>
 
+// The baseline copy is always built; the others unless NNLAB_KERNEL_LEVELS leaves them out (the
+// TSan and fuzz presets, whose checks do not depend on the vector width, build sse2 alone).
 extern "C" const nnlab::engine::KernelTable* nnlab_kernels_sse2();
+#ifdef NNLAB_KERNELS_AVX2
 extern "C" const nnlab::engine::KernelTable* nnlab_kernels_avx2();
+#endif
+#ifdef NNLAB_KERNELS_AVX512
 extern "C" const nnlab::engine::KernelTable* nnlab_kernels_avx512();
+#endif
 
 namespace nnlab::engine {
 
 namespace {
 
-bool cpuHasAvx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+// A level counts only when its copy is built and the CPU runs it.
+bool cpuHasAvx2()
+{
+#ifdef NNLAB_KERNELS_AVX2
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return false;
+#endif
+}
 bool cpuHasAvx512()
 {
-    return cpuHasAvx2() && __builtin_cpu_supports("avx512f") &&
+#ifdef NNLAB_KERNELS_AVX512
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx512f") &&
            __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512vl");
+#else
+    return false;
+#endif
+}
+
+const KernelTable* avx2Table()
+{
+#ifdef NNLAB_KERNELS_AVX2
+    return nnlab_kernels_avx2();
+#else
+    return nullptr;
+#endif
+}
+const KernelTable* avx512Table()
+{
+#ifdef NNLAB_KERNELS_AVX512
+    return nnlab_kernels_avx512();
+#else
+    return nullptr;
+#endif
 }
 
 const KernelTable* choose()
@@ -27,11 +62,11 @@ const KernelTable* choose()
     if (want == "sse2")
         return nnlab_kernels_sse2();
     if (want == "avx2" && cpuHasAvx2())
-        return nnlab_kernels_avx2();
+        return avx2Table();
     if (cpuHasAvx512() && (want.empty() || want == "avx512"))
-        return nnlab_kernels_avx512();
+        return avx512Table();
     if (cpuHasAvx2())
-        return nnlab_kernels_avx2();
+        return avx2Table();
     return nnlab_kernels_sse2();
 }
 
@@ -52,9 +87,9 @@ int availableKernelTables(const KernelTable** out, int capacity)
             out[n++] = t;
     };
     if (cpuHasAvx512())
-        add(nnlab_kernels_avx512());
+        add(avx512Table());
     if (cpuHasAvx2())
-        add(nnlab_kernels_avx2());
+        add(avx2Table());
     add(nnlab_kernels_sse2());
     return n;
 }
