@@ -99,6 +99,12 @@ int main(int argc, char** argv)
          QStringLiteral("Train the preset's epochs (or --train-seconds), then write throughput, "
                         "start-up time and event-loop latency as JSON to <file> (- = stdout) and quit."),
          QStringLiteral("file")},
+        {QStringLiteral("sweep"),
+         QStringLiteral("With --measure: run a sweep in the Sweep view instead, e.g. lr=0.01:1:8:log, from "
+                        "--preset (and --epochs), and report its time and the event-loop latency meanwhile."),
+         QStringLiteral("knob=values")},
+        {QStringLiteral("sweep-seeds"), QStringLiteral("With --sweep: the seeds (default 1,2,3)."),
+         QStringLiteral("seeds"), QStringLiteral("1,2,3")},
         {QStringLiteral("no-probe"),
          QStringLiteral("With --measure: leave the 10 ms latency probe off, so throughput is measured "
                         "as a user runs the app (no latencies are reported).")},

@@ -7,6 +7,9 @@
 #include "ui/draw_panel.h"
 #include "ui/learning_curves.h"
 #include "ui/main_window.h"
+#include "ui/sweep_commands.h"
+#include "ui/sweep_panel.h"
+#include "app/lab/sweep_session.h"
 #include "ui/weight_heatmaps.h"
 
 #include <QCheckBox>
@@ -62,6 +65,10 @@ WindowScript::WindowScript(MainWindow* window, QCommandLineParser& args, QElapse
     m_preset = m_presets.join(QLatin1Char(','));
     m_seconds = args.value(QStringLiteral("train-seconds")).toDouble();
     m_epochs = args.value(QStringLiteral("epochs")).toInt();
+    if (!m_measure.isEmpty()) {
+        m_sweep = args.value(QStringLiteral("sweep"));
+        m_sweepSeeds = args.value(QStringLiteral("sweep-seeds"));
+    }
     connect(window, &MainWindow::dataReady, this, &WindowScript::onDataReady, Qt::SingleShotConnection);
     connect(window, &MainWindow::messageShown, this, [](const QString& text) {
         std::fprintf(stderr, "nnlab: %s\n", qPrintable(text));
@@ -79,6 +86,10 @@ void WindowScript::onDataReady()
         }
     if (m_presets.isEmpty() && m_seconds <= 0 && m_measure.isEmpty()) {
         QTimer::singleShot(300, this, &WindowScript::finish); // the window as it opens
+        return;
+    }
+    if (!m_sweep.isEmpty()) {
+        startSweep();
         return;
     }
     if (m_presets.isEmpty())
@@ -122,6 +133,44 @@ void WindowScript::nextPreset()
     });
 }
 
+// --measure --sweep: the sweep from the controls set to the preset (and --epochs), in the Sweep
+// view as a learner starts it, the latency probe running until its last run ends.
+void WindowScript::startSweep()
+{
+    if (m_presets.size() > 1) {
+        std::fprintf(stderr, "nnlab: --sweep starts from one preset, not %lld\n", qlonglong(m_presets.size()));
+        QCoreApplication::exit(kExitUsage);
+        return;
+    }
+    const qsizetype equals = m_sweep.indexOf(QLatin1Char('='));
+    if (!m_presets.isEmpty())
+        m_window->applyPreset(m_presets.front());
+    if (m_epochs > 0)
+        m_window->controls()->epochs()->setValue(m_epochs);
+    ui::SweepCommands* sweeps = m_window->sweeps();
+    sweeps->sweepAction()->trigger(); // the Sweep view, shown
+    sweeps->panel()->setSettings({equals < 0 ? m_sweep : m_sweep.left(equals), m_sweep.mid(equals + 1),
+                                  m_sweepSeeds, QStringLiteral("controls")});
+    app::SweepSession* session = sweeps->session();
+    connect(session, &app::SweepSession::runFinished, this, [this] { ++m_sweepRuns; });
+    connect(session, &app::SweepSession::finished, this, &WindowScript::stopTraining);
+    connect(session, &app::SweepSession::failed, this, [](const QString& why) {
+        std::fprintf(stderr, "nnlab: the sweep failed: %s\n", qPrintable(why));
+        QCoreApplication::exit(1);
+    });
+    QTimer::singleShot(50, this, [this, sweeps] {
+        if (m_probe)
+            m_latencyProbe.start();
+        m_latencyProbe.clear();
+        m_trainClock.start();
+        m_guiCpuAtStart = threadCpuSeconds();
+        if (!sweeps->panel()->start()) {
+            std::fprintf(stderr, "nnlab: the sweep did not start: %s\n", qPrintable(sweeps->panel()->whyNot()));
+            QCoreApplication::exit(kExitUsage);
+        }
+    });
+}
+
 void WindowScript::stopTraining()
 {
     if (m_stopped)
@@ -158,6 +207,11 @@ void WindowScript::finish()
             // the GUI thread's CPU time over the training time
             {"gui_thread_busy", m_trainSeconds > 0 ? m_guiCpuSeconds / m_trainSeconds : 0},
         };
+        if (!m_sweep.isEmpty()) {
+            o.insert("sweep", m_sweep);
+            o.insert("sweep_seeds", m_sweepSeeds);
+            o.insert("sweep_runs", m_sweepRuns);
+        }
         if (m_probe) {
             o.insert("latency_ticks", double(m_latencies.size()));
             o.insert("latency_p50_ms", percentile(m_latencies, 0.50));

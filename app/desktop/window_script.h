@@ -1,6 +1,7 @@
 // Drives the window from the command line for nnlab --screenshot, --view-screenshots and
 // --measure (bench/bench_gui.py reads --measure's JSON line): preset, train, pause, then
-// render the window or report throughput, start-up time and event-loop latency.
+// render the window or report throughput, start-up time and event-loop latency. With --measure
+// and --sweep, a sweep in the Sweep view instead of a training run.
 #pragma once
 
 #include "app/lab/latency_probe.h"
@@ -30,6 +31,7 @@ private:
     void onDataReady();
     void nextPreset();
     void stopTraining();
+    void startSweep();
     void finish();
     static void drawSeven(ui::DigitCanvas* canvas);
     bool saveViews();
@@ -39,6 +41,8 @@ private:
     QElapsedTimer m_trainClock;
     LatencyProbe m_latencyProbe; // runs only for --measure without --no-probe
     QString m_screenshot, m_measure, m_preset, m_viewsDir;
+    QString m_sweep, m_sweepSeeds; // --sweep knob=values, --sweep-seeds
+    int m_sweepRuns = 0;
     bool m_probe = false;
     QStringList m_presets;
     qsizetype m_next = 0;
