@@ -3,7 +3,6 @@
 #include "lesson_panel.h"
 #include "main_window.h"
 #include "sweep_commands.h"
-#include "view_options.h"
 
 #include "app/lab/lesson_session.h"
 #include "app/server/prediction_service.h"
@@ -57,14 +56,22 @@ LessonCommands::LessonCommands(MainWindow* window, QSettings* settings, bool off
     });
 
     m_dock->setObjectName(QStringLiteral("lessonDock"));
-    m_dock->setWidget(ViewOptions::scrollable(m_panel));
+    auto* scroll = new QScrollArea; // as the Controls: its size hint stays a column's, not the text's
+    scroll->setObjectName(QStringLiteral("lessonPanelScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(m_panel);
+    m_dock->setWidget(scroll);
     m_dock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));
     m_dock->toggleViewAction()->setToolTip(tr("The lesson as a path through the lab, one step at a time (Ctrl+9)"));
-    if (QDockWidget* weights = window->dock(QStringLiteral("weightsDock"))) {
-        window->tabifyDockWidget(weights, m_dock);
-        weights->raise();
+    // A tab beside the Controls, which a step sets itself: every view a step shows (the
+    // weights, the bottom tabs, the curves) stays in sight beside the lesson.
+    if (QDockWidget* controls = window->dock(QStringLiteral("controlsDock"))) {
+        window->tabifyDockWidget(controls, m_dock);
+        controls->raise();
     } else {
-        window->addDockWidget(Qt::RightDockWidgetArea, m_dock);
+        window->addDockWidget(Qt::LeftDockWidgetArea, m_dock);
     }
     m_dock->hide();
 
@@ -128,6 +135,13 @@ void LessonCommands::showView(int index)
     } else if (d) {
         d->show();
         d->raise();
+    }
+    if (d && d->isVisible()) { // big enough to read: a bottom view 420 pixels high, the weights as wide
+        const bool bottom = m_window->dockWidgetArea(d) == Qt::BottomDockWidgetArea;
+        if (bottom && d->height() < 420)
+            m_window->resizeDocks({d}, {420}, Qt::Vertical);
+        else if (!bottom && d->width() < 420)
+            m_window->resizeDocks({d}, {420}, Qt::Horizontal);
     }
     if (d) { // its title highlighted for a few seconds: look here
         const QString before = d->styleSheet();
