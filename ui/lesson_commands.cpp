@@ -67,12 +67,8 @@ LessonCommands::LessonCommands(MainWindow* window, QSettings* settings, bool off
     m_dock->toggleViewAction()->setToolTip(tr("The lesson as a path through the lab, one step at a time (Ctrl+9)"));
     // A tab beside the Controls, which a step sets itself: every view a step shows (the
     // weights, the bottom tabs, the curves) stays in sight beside the lesson.
-    if (QDockWidget* controls = window->dock(QStringLiteral("controlsDock"))) {
-        window->tabifyDockWidget(controls, m_dock);
-        controls->raise();
-    } else {
-        window->addDockWidget(Qt::LeftDockWidgetArea, m_dock);
-    }
+    // Until it is first opened it stays out of the Controls' tabs (a hidden tab still sizes them).
+    window->addDockWidget(Qt::LeftDockWidgetArea, m_dock);
     m_dock->hide();
 
     m_open->setShortcut(QKeySequence(Qt::Key_F1));
@@ -114,6 +110,9 @@ LessonCommands::LessonCommands(MainWindow* window, QSettings* settings, bool off
 
 void LessonCommands::open()
 {
+    QDockWidget* controls = m_window->dock(QStringLiteral("controlsDock"));
+    if (controls && m_window->tabifiedDockWidgets(controls).isEmpty())
+        m_window->tabifyDockWidget(controls, m_dock);
     m_dock->show();
     m_dock->raise();
     m_panel->setFocus();

@@ -1,4 +1,4 @@
-// The lesson in the window (issue 14): the Lesson dock ("lessonDock", a tab beside the Controls),
+// The lesson in the window (issue 14): the Lesson dock ("lessonDock", a tab beside the Controls once opened),
 // Help ▸ Lesson (F1) and View ▸ Lesson, app::LessonSession behind the panel, each step's view
 // shown when it is set up, and the dock offered (shown) once on the first start. The main window
 // only installs it.
