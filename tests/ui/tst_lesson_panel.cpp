@@ -67,6 +67,7 @@ private slots:
             QTest::mouseClick(panel->setUpButton(), Qt::LeftButton);
             if (const QString dock = app::viewDockName(step.view); !dock.isEmpty())
                 QTRY_VERIFY2(w->dock(dock)->isVisible(), qPrintable(step.id));
+            QVERIFY2(panel->isVisible(), qPrintable(step.id)); // the view and the lesson side by side
 
             QCOMPARE(panel->choiceButtons().size(), step.question.choices.size());
             QRadioButton* right = panel->choiceButtons()[step.question.right];
