@@ -66,6 +66,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     buildMenus();
     m_question->setEnabled(options.askBeforeDiscard);
     m_status = new TrainingStatus(statusBar());
+    m_files->setTrainingStatus(m_status); // an opened model's stored and measured test accuracy
     connectSession();
     connectController();
     connectControls();
