@@ -68,6 +68,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     new LessonCommands(this, m_settings.get(), options.restoreSettings); // Help ▸ Lesson, the Lesson dock
     m_question->setEnabled(options.askBeforeDiscard);
     m_status = new TrainingStatus(statusBar());
+    m_files->setTrainingStatus(m_status); // an opened model's stored and measured test accuracy
     connectSession();
     connectController();
     connectControls();
