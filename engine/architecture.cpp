@@ -34,12 +34,17 @@ constexpr std::array kOutputs{std::pair{Output::Sigmoid, std::string_view("sigmo
 constexpr std::array kLosses{std::pair{Loss::SquaredError, std::string_view("squared-error")},
                              std::pair{Loss::CrossEntropy, std::string_view("cross-entropy")}};
 constexpr std::array kScalings{std::pair{Scaling::Lesson, std::string_view("lesson")},
-                               std::pair{Scaling::UnitRange, std::string_view("unit")}};
+                               std::pair{Scaling::UnitRange, std::string_view("unit")},
+                               std::pair{Scaling::Raw, std::string_view("raw")}};
 constexpr std::array kInits{std::pair{Init::Lesson, std::string_view("lesson")},
                             std::pair{Init::FanIn, std::string_view("fan-in")},
                             std::pair{Init::KerasNormal, std::string_view("keras-normal")},
                             std::pair{Init::Glorot, std::string_view("glorot")},
-                            std::pair{Init::He, std::string_view("he")}};
+                            std::pair{Init::He, std::string_view("he")},
+                            std::pair{Init::Rand, std::string_view("rand")},
+                            std::pair{Init::RandCentered, std::string_view("rand-0.5")}};
+constexpr std::array kTargets{std::pair{Targets::Lesson, std::string_view("lesson")},
+                              std::pair{Targets::ZeroOne, std::string_view("0-1")}};
 
 } // namespace
 
@@ -90,8 +95,14 @@ std::string Architecture::describe(Detail detail) const
     if (detail == Detail::Brief)
         return output == Output::Sigmoid ? activation
                                          : activation + "/" + std::string(toString(output));
-    return activation + ", " + std::string(toString(output)) + " output, " +
-           std::string(toString(loss)) + ", " + (biases ? "biases" : "no biases");
+    std::string full = activation + ", " + std::string(toString(output)) + " output, " +
+                       std::string(toString(loss)) + ", " + (biases ? "biases" : "no biases");
+    // The lesson's first attempt, named wherever the network is described.
+    if (scaling == Scaling::Raw)
+        full += ", raw pixels 0-255";
+    if (loss == Loss::SquaredError && targets == Targets::ZeroOne)
+        full += ", targets 0 and 1";
+    return full;
 }
 
 std::string_view toString(Activation a) { return nameOf(kActivations, a); }
@@ -99,10 +110,12 @@ std::string_view toString(Output o) { return nameOf(kOutputs, o); }
 std::string_view toString(Loss l) { return nameOf(kLosses, l); }
 std::string_view toString(Scaling s) { return nameOf(kScalings, s); }
 std::string_view toString(Init i) { return nameOf(kInits, i); }
+std::string_view toString(Targets t) { return nameOf(kTargets, t); }
 std::optional<Activation> parseActivation(std::string_view s) { return lookup(kActivations, s); }
 std::optional<Output> parseOutput(std::string_view s) { return lookup(kOutputs, s); }
 std::optional<Loss> parseLoss(std::string_view s) { return lookup(kLosses, s); }
 std::optional<Scaling> parseScaling(std::string_view s) { return lookup(kScalings, s); }
 std::optional<Init> parseInit(std::string_view s) { return lookup(kInits, s); }
+std::optional<Targets> parseTargets(std::string_view s) { return lookup(kTargets, s); }
 
 } // namespace nnlab::engine

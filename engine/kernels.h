@@ -4,6 +4,8 @@
 // sample per column). Callers split work across threads by the column or row ranges.
 #pragma once
 
+#include "architecture.h"
+
 #include <cstdint>
 
 namespace nnlab::engine {
@@ -44,8 +46,8 @@ struct KernelTable
     void (*adam)(float* w, float* m, float* v, const float* g, std::int64_t n, float lr,
                  float beta1, float beta2, float eps, float correction1, float correction2);
 
-    // dst = x/255 (unitRange) or x/255*0.99+0.01 for n pixels.
-    void (*scalePixels)(const std::uint8_t* src, float* dst, std::int64_t n, bool lessonScaling);
+    // dst = scaledPixel(x, s) for n pixels: x/255*0.99+0.01 (the lesson), x/255, or x itself.
+    void (*scalePixels)(const std::uint8_t* src, float* dst, std::int64_t n, InputScale s);
 
     // The lesson's per-sample step on rows r0..r1 of W (m x k row-major), b may be null:
     //   W[r,:] -= step[r] * x;  b[r] -= step[r]

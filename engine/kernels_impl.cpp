@@ -143,12 +143,9 @@ inline Vf bytesToFloats(const std::uint8_t* p)
 #endif
 }
 
-void scalePixels(const std::uint8_t* src, float* dst, std::int64_t n, bool lessonScaling)
+void scalePixels(const std::uint8_t* src, float* dst, std::int64_t n, nnlab::engine::InputScale s)
 {
-    // x/255*0.99+0.01 (the lesson) or x/255, kLanes pixels at a time.
-    using nnlab::engine::Scaling;
-    const nnlab::engine::InputScale s =
-        nnlab::engine::inputScale(lessonScaling ? Scaling::Lesson : Scaling::UnitRange);
+    // x/255*0.99+0.01 (the lesson), x/255 or x, kLanes pixels at a time.
     std::int64_t i = 0;
     for (; i + kLanes <= n; i += kLanes)
         store(dst + i, nnlab::engine::scaledPixel(bytesToFloats(src + i), s));

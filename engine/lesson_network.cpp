@@ -48,7 +48,7 @@ Vector lessonTarget(int label, int o_n)
 {
     Vector target(o_n);
     for (int o = 0; o < o_n; ++o)
-        target[o] = targetValue(Loss::SquaredError, o == label);
+        target[o] = targetValue(Loss::SquaredError, Targets::Lesson, o == label);
     return target;
 }
 

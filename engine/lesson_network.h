@@ -53,8 +53,8 @@ LessonPass lessonTrain(Matrix& w_i_h, Matrix& w_h_o, const Vector& input, const 
 Vector lessonInput(const std::uint8_t* pixels, int i_n);
 Vector lessonTarget(int label, int o_n);
 
-// True if `arch` is the lesson's net: one sigmoid hidden layer, sigmoid outputs, squared error
-// against the lesson's targets, no biases (any layer sizes, any input scaling).
+// True if `arch` is the lesson's net: one sigmoid hidden layer, sigmoid outputs, squared error,
+// no biases (any layer sizes, input scaling and targets: its train() takes them as given).
 bool isLessonNetwork(const Architecture& arch);
 
 } // namespace nnlab::engine

@@ -19,7 +19,7 @@ double outputLoss(const Architecture& arch, const float* o, int n, int label)
     double e = 0;
     if (arch.loss == Loss::SquaredError) {
         for (int i = 0; i < n; ++i) {
-            const double d = double(targetValue(Loss::SquaredError, i == label)) - o[i];
+            const double d = double(targetValue(arch, i == label)) - o[i];
             e += 0.5 * d * d;
         }
         return e;
@@ -36,23 +36,23 @@ void outputDelta(const Architecture& arch, const float* o, int n, int label, flo
     if (arch.loss == Loss::CrossEntropy) {
         // Softmax + cross-entropy and sigmoid + binary cross-entropy both give o - t.
         for (int i = 0; i < n; ++i)
-            delta[i] = o[i] - targetValue(Loss::CrossEntropy, i == label);
+            delta[i] = o[i] - targetValue(arch, i == label);
         return;
     }
     // Squared error: dE/do = o - t = -o_errors, then through the output activation.
     if (arch.output == Output::Sigmoid) {
         Eigen::Map<Eigen::ArrayXf> d(delta, n);
         for (int i = 0; i < n; ++i)
-            d[i] = o[i] - targetValue(Loss::SquaredError, i == label);
+            d[i] = o[i] - targetValue(arch, i == label);
         d *= sigmoidSlope(Eigen::Map<const Eigen::ArrayXf>(o, n));
         return;
     }
     // Softmax Jacobian: delta = o * (g - o.g) with g = o - t.
     float dot = 0;
     for (int i = 0; i < n; ++i)
-        dot += o[i] * (o[i] - targetValue(Loss::SquaredError, i == label));
+        dot += o[i] * (o[i] - targetValue(arch, i == label));
     for (int i = 0; i < n; ++i)
-        delta[i] = o[i] * ((o[i] - targetValue(Loss::SquaredError, i == label)) - dot);
+        delta[i] = o[i] * ((o[i] - targetValue(arch, i == label)) - dot);
 }
 
 } // namespace nnlab::engine

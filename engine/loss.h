@@ -1,6 +1,7 @@
 // The output layer's loss and its error signal, shared by training, evaluation and the tests.
 //
-// For one sample with output o (o_n values), target t (targetValue()) and true class y:
+// For one sample with output o (o_n values), target t (targetValue(): the lesson's 0.01/0.99 or
+// 0/1 for squared error, one-hot 0/1 for cross-entropy) and true class y:
 //   squared error   E = 1/2 sum (t - o)^2          the lesson's; its o_errors = t - o
 //   cross-entropy   E = -log o_y                   (softmax output)
 //                   E = -sum t log o + (1-t) log(1-o)   (sigmoid output, one-hot t)

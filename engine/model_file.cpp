@@ -26,6 +26,27 @@ E enumField(ByteReader& r, const char* what, std::uint8_t count)
     return E(v);
 }
 
+// The loss byte: bits 0-1 the loss (0 squared error, 1 cross-entropy; room for two more), bit 2
+// the squared error's targets (0 the lesson's 0.01/0.99, 1 0 and 1). Files written before the
+// targets could be chosen hold 0 or 1 and read with the lesson's targets: no new version.
+constexpr int kTargetsShift = 2;
+
+std::uint8_t lossCode(const Architecture& a)
+{
+    return std::uint8_t(int(a.loss) | (int(a.targets) << kTargetsShift));
+}
+
+void readLossCode(ByteReader& r, Architecture& a)
+{
+    const std::uint64_t at = r.pos;
+    const std::uint8_t code = r.u8("loss");
+    const int loss = code & ((1 << kTargetsShift) - 1), targets = code >> kTargetsShift;
+    if (loss > int(Loss::CrossEntropy) || targets > int(Targets::ZeroOne))
+        r.fail("unknown loss code " + std::to_string(code), at);
+    a.loss = Loss(loss);
+    a.targets = Targets(targets);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Version 2's provenance block, after the note (docs/model-format.md, "Provenance").
 
@@ -177,7 +198,7 @@ std::string serialise(const Model& model, const std::string& path)
     w.u32(std::uint32_t(a.outputs));
     w.u8(std::uint8_t(a.hiddenActivation));
     w.u8(std::uint8_t(a.output));
-    w.u8(std::uint8_t(a.loss));
+    w.u8(lossCode(a));
     w.u8(a.biases ? 1 : 0);
     w.u8(std::uint8_t(a.scaling));
     w.u8(model.info.testAccuracy ? 1 : 0);
@@ -238,9 +259,9 @@ Model parse(const std::string& bytes, const std::string& path)
     a.outputs = size("the output layer size");
     a.hiddenActivation = enumField<Activation>(r, "hidden activation", 3);
     a.output = enumField<Output>(r, "output activation", 2);
-    a.loss = enumField<Loss>(r, "loss", 2);
+    readLossCode(r, a);
     a.biases = enumField<std::uint8_t>(r, "biases flag", 2) != 0;
-    a.scaling = enumField<Scaling>(r, "input scaling", 2);
+    a.scaling = enumField<Scaling>(r, "input scaling", 3);
     if (const std::string why = a.validate(); !why.empty())
         r.fail("the architecture is not valid: " + why, 8);
 

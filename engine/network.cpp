@@ -23,9 +23,32 @@ Network::Network(Architecture arch) : m_arch(std::move(arch))
     }
 }
 
+namespace {
+
+// U[0, 1) in float: the top 24 bits of a draw, so the value is exact and never 1 (a double in
+// [0, 1) rounded to float can be 1.0f).
+float unitUniform(std::mt19937_64& rng)
+{
+    return float(rng() >> 40) * 0x1.0p-24f;
+}
+
+} // namespace
+
 void Network::initialize(Init init, std::uint64_t seed)
 {
     std::mt19937_64 rng(seed);
+    if (init == Init::Rand || init == Init::RandCentered) {
+        // The lesson's np.random.rand(h_n, i_n) (all positive), or np.random.rand(...) - 0.5,
+        // row by row in the lesson's (out x in) order.
+        const float shift = init == Init::Rand ? 0.0f : 0.5f;
+        for (auto& w : m_weights)
+            for (Eigen::Index r = 0; r < w.rows(); ++r)
+                for (Eigen::Index c = 0; c < w.cols(); ++c)
+                    w(r, c) = unitUniform(rng) - shift;
+        for (auto& b : m_biases)
+            b.setZero();
+        return;
+    }
     for (auto& w : m_weights) {
         const double fanIn = double(w.cols());
         const double fanOut = double(w.rows());
@@ -42,6 +65,8 @@ void Network::initialize(Init init, std::uint64_t seed)
             useUniform = true;
             break;
         case Init::He: scale = std::sqrt(2.0 / fanIn); break;
+        case Init::Rand:
+        case Init::RandCentered: break; // drawn above
         }
         // Row by row, in the lesson's (out x in) order, so a seed means the same net everywhere.
         for (Eigen::Index r = 0; r < w.rows(); ++r)
@@ -84,7 +109,7 @@ bool Network::allFinite() const
 
 void Network::scaleInput(const std::uint8_t* pixels, float* out) const
 {
-    kernels().scalePixels(pixels, out, m_arch.inputs, m_arch.scaling == Scaling::Lesson);
+    kernels().scalePixels(pixels, out, m_arch.inputs, inputScale(m_arch.scaling));
 }
 
 Batch Network::predict(const Batch& x) const

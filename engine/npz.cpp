@@ -36,7 +36,8 @@ std::string architectureText(const Architecture& a)
     return "activation=" + std::string(toString(a.hiddenActivation)) + "\noutput=" +
            std::string(toString(a.output)) + "\nloss=" + std::string(toString(a.loss)) +
            "\nbiases=" + (a.biases ? "true" : "false") + "\nscaling=" +
-           std::string(toString(a.scaling)) + "\n";
+           std::string(toString(a.scaling)) + "\ntargets=" + std::string(toString(a.targets)) +
+           "\n";
 }
 
 bool usesLessonNames(const Architecture& a) { return a.hidden.size() == 1 && !a.biases; }
@@ -325,6 +326,7 @@ Architecture NpzReader::architecture()
     a.output = Output::Sigmoid;
     a.loss = Loss::SquaredError;
     a.scaling = Scaling::Lesson;
+    a.targets = Targets::Lesson;
     if (has("architecture")) {
         const std::string text = readText("architecture");
         std::vector<std::string> seen;
@@ -358,7 +360,9 @@ Architecture NpzReader::architecture()
             else if (key == "loss")
                 choice(parseLoss, a.loss, "squared-error, cross-entropy");
             else if (key == "scaling")
-                choice(parseScaling, a.scaling, "lesson, unit");
+                choice(parseScaling, a.scaling, "lesson, unit, raw");
+            else if (key == "targets")
+                choice(parseTargets, a.targets, "lesson, 0-1");
             else if (key == "biases") {
                 if (value != "true" && value != "false")
                     fail("architecture: biases must be true or false, not \"" + value + "\"");
@@ -367,7 +371,7 @@ Architecture NpzReader::architecture()
                          (a.biases ? "biases b1, b2, ..." : "no biases (no b1)"));
             } else
                 fail("architecture: unknown key \"" + key +
-                     "\" (nnlab knows activation, output, loss, biases, scaling)");
+                     "\" (nnlab knows activation, output, loss, biases, scaling, targets)");
         }
     }
     if (has("layer_sizes")) {

@@ -10,7 +10,8 @@
 //   test_accuracy  float32 0-d (when known), samples_seen uint64 0-d, note 0-d unicode
 // Reading also takes numpy's own np.savez / np.savez_compressed output: '<f4' or '<f8', C or
 // Fortran order, with or without the architecture (then sigmoid, sigmoid output, squared error
-// and the lesson's scaling; biases if b1... are there).
+// and the lesson's scaling and targets; biases if b1... are there; an architecture text without
+// targets=, as nnlab wrote before issue 14, means the lesson's targets).
 #pragma once
 
 #include "model_file.h"

@@ -36,6 +36,22 @@ Preset lesson100()
     return p;
 }
 
+// The lesson's first, broken attempt, before its "data treatment good practices": the raw
+// pixels 0-255 and np.random.rand weights (all positive), so every h_input is in the thousands
+// and every h_output (and o_output) is 1. The sigmoid's slope there is 0: nothing learns.
+Preset lessonFirstAttempt()
+{
+    Preset p = lesson();
+    p.name = "lesson-first-attempt";
+    p.description = "the lesson's broken start: raw pixels 0-255 and rand weights (0..1), so every "
+                    "h_output is 1 and nothing learns; 100 images, lr 0.1, 1 epoch";
+    p.architecture.scaling = Scaling::Raw;
+    p.init = Init::Rand;
+    p.training.trainingSize = 100;
+    p.epochs = 1;
+    return p;
+}
+
 // The lesson's Keras model: Dense(90, relu, kernel_initializer='normal') and Dense(10,
 // softmax), categorical cross-entropy, batch 200, 5 epochs, Keras' shuffling.
 Preset keras(const char* name, OptimizerKind kind, float lr, const char* description)
@@ -98,7 +114,7 @@ Preset defaultModel()
 const std::vector<Preset>& presets()
 {
     static const std::vector<Preset> all{
-        lesson(), lesson100(),
+        lesson(), lesson100(), lessonFirstAttempt(),
         keras("keras-sgd", OptimizerKind::SGD, 0.01f,
               "the lesson's Keras model: 784-90-10 ReLU + softmax, cross-entropy, batch 200, "
               "SGD lr 0.01, 5 epochs"),
@@ -129,6 +145,11 @@ std::string describeSetup(const Preset& preset, bool withInit)
     if (withInit)
         text += " \u00b7 init " + std::string(toString(preset.init)) + ", seed " +
                 std::to_string(preset.weightSeed);
+    if (preset.architecture.scaling == Scaling::Raw)
+        text += " \u00b7 raw pixels 0-255";
+    if (preset.architecture.loss == Loss::SquaredError &&
+        preset.architecture.targets == Targets::ZeroOne)
+        text += " \u00b7 targets 0 and 1";
     if (t.trainingSize < SIZE_MAX)
         text += " \u00b7 " + withThousands(t.trainingSize) + " images";
     if (t.shuffle)

@@ -22,13 +22,14 @@ struct Preset
     float learningRateDecay = 1.0f; // the learning rate is multiplied by this after each epoch
 };
 
-// lesson, lesson-100, keras-sgd, keras-rmsprop, best.
+// lesson, lesson-100, lesson-first-attempt, keras-sgd, keras-rmsprop, best, default.
 const std::vector<Preset>& presets();
 std::optional<Preset> findPreset(const std::string& name);
 
 // The settings of a run in a legend's words, as a model's provenance and a sweep's runs keep
 // them: "784-90-10 sigmoid · SGD l_r 0.1 · batch 1 · init lesson, seed 1", then what else is set
-// ("2,000 images", "shuffled, seed 3", "l_r x0.5 after each epoch"). withInit = false leaves the
+// ("raw pixels 0-255", "targets 0 and 1", "2,000 images", "shuffled, seed 3", "l_r x0.5 after
+// each epoch"). withInit = false leaves the
 // initial weights out (a loaded model keeps its own).
 std::string describeSetup(const Preset& preset, bool withInit = true);
 

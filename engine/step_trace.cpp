@@ -73,7 +73,7 @@ LessonTrace inputAndTarget(const Network& net, const std::uint8_t* pixels, int l
     net.scaleInput(pixels, t.input.data());
     t.target.resize(a.outputs);
     for (int o = 0; o < a.outputs; ++o)
-        t.target[o] = targetValue(a.loss, o == label);
+        t.target[o] = targetValue(a, o == label);
     return t;
 }
 

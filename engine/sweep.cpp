@@ -293,8 +293,9 @@ const std::vector<SweepKnobInfo>& sweepKnobs()
         {SweepKnob::Activation, "activation", "activation function", false, false,
          {"sigmoid", "tanh", "relu"}},
         {SweepKnob::Init, "init", "initial weights", false, false,
-         {"lesson", "fan-in", "keras-normal", "glorot", "he"}},
-        {SweepKnob::Scaling, "scaling", "input scaling", false, false, {"lesson", "unit"}},
+         {"lesson", "fan-in", "keras-normal", "glorot", "he", "rand", "rand-0.5"}},
+        {SweepKnob::Scaling, "scaling", "input scaling", false, false, {"lesson", "unit", "raw"}},
+        {SweepKnob::Targets, "targets", "targets", false, false, {"lesson", "0-1"}},
     };
     return all;
 }
@@ -474,6 +475,9 @@ Preset sweepRunPreset(const Preset& base, SweepKnob knob, const std::string& val
             break;
         case SweepKnob::Scaling:
             p.architecture.scaling = *parseScaling(choice);
+            break;
+        case SweepKnob::Targets:
+            p.architecture.targets = *parseTargets(choice);
             break;
         default:
             break;

@@ -31,8 +31,9 @@ enum class SweepKnob : std::uint8_t {
     BatchSize,      // "batch": 1..65536 (1 = the lesson's per-sample update)
     Optimizer,      // "optimizer": sgd, momentum, rmsprop, adam
     Activation,     // "activation": sigmoid, tanh, relu (hidden layers)
-    Init,           // "init": lesson, fan-in, keras-normal, glorot, he
-    Scaling,        // "scaling": lesson (x/255*0.99+0.01), unit (x/255)
+    Init,           // "init": lesson, fan-in, keras-normal, glorot, he, rand, rand-0.5
+    Scaling,        // "scaling": lesson (x/255*0.99+0.01), unit (x/255), raw (0..255)
+    Targets,        // "targets": the squared error's lesson (0.01/0.99) or 0-1
 };
 
 struct SweepKnobInfo

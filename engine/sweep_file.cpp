@@ -163,6 +163,7 @@ struct Setting
     std::string (*write)(const Preset&);
     bool (*read)(std::string_view, Preset&);
     std::string_view expected; // "a whole number", "yes or no"...
+    bool optional = false;     // absent from files written before it existed: the preset's default
 };
 
 template <typename T>
@@ -237,10 +238,13 @@ const std::vector<Setting>& settings()
          [](V t, P& p) { return readBool(t, p.architecture.biases); }, "yes or no"},
         {"scaling", [](const P& p) { return std::string(toString(p.architecture.scaling)); },
          [](V t, P& p) { return readEnum(t, p.architecture.scaling, parseScaling); },
-         "lesson or unit"},
+         "lesson, unit or raw"},
+        {"targets", [](const P& p) { return std::string(toString(p.architecture.targets)); },
+         [](V t, P& p) { return readEnum(t, p.architecture.targets, parseTargets); },
+         "lesson or 0-1", true},
         {"init", [](const P& p) { return std::string(toString(p.init)); },
          [](V t, P& p) { return readEnum(t, p.init, parseInit); },
-         "lesson, fan-in, keras-normal, glorot or he"},
+         "lesson, fan-in, keras-normal, glorot, he, rand or rand-0.5"},
         {"weight-seed", [](const P& p) { return std::to_string(p.weightSeed); },
          [](V t, P& p) { return parseWhole(t, p.weightSeed); }, "a whole number"},
         {"optimizer", [](const P& p) { return std::string(toString(p.training.optimizer.kind)); },
@@ -452,7 +456,7 @@ Preset presetFromSettingsText(const std::string& text)
                              std::string(setting->expected));
     }
     for (const Setting& s : settings())
-        if (!seen.contains(s.key))
+        if (!seen.contains(s.key) && !s.optional)
             throw SweepError("the base settings have no " + std::string(s.key));
     if (const std::string why = p.architecture.validate(); !why.empty())
         throw SweepError("the base network is not valid: " + why);

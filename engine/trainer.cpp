@@ -54,7 +54,8 @@ Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
     const InputScale scale = inputScale(arch.scaling);
     im.inputOffset = scale.offset;
     for (int byte = 0; byte < 256; ++byte)
-        im.pixelValue[std::size_t(byte)] = scaledPixel(float(byte), InputScale{scale.range, 0.0f});
+        im.pixelValue[std::size_t(byte)] =
+            scaledPixel(float(byte), InputScale{scale.range, 0.0f, scale.divisor});
     startEpoch();
     checkpoint();
 }
@@ -230,12 +231,11 @@ void Trainer::scaleInputs(float* x, std::size_t count)
 {
     const Architecture& arch = m_network.architecture();
     const KernelTable& k = kernels();
-    const bool lessonScaling = arch.scaling == Scaling::Lesson;
+    const InputScale scale = inputScale(arch.scaling);
     m_impl->pool.parallelRanges(std::int64_t(count), 8, [&](std::int64_t c0, std::int64_t c1) {
         for (std::int64_t c = c0; c < c1; ++c) {
             const std::size_t sample = m_order[m_cursor + std::size_t(c)];
-            k.scalePixels(m_train.image(sample), x + c * arch.inputs, arch.inputs,
-                          lessonScaling);
+            k.scalePixels(m_train.image(sample), x + c * arch.inputs, arch.inputs, scale);
         }
     });
 }
@@ -250,7 +250,7 @@ void Trainer::outputErrors(const float* o, const int* labels, int n, float* out)
     for (int c = 0; c < n; ++c)
         for (int i = 0; i < arch.outputs; ++i) {
             const std::ptrdiff_t at = std::ptrdiff_t(c) * arch.outputs + i;
-            out[at] = o[at] - targetValue(arch.loss, i == labels[c]);
+            out[at] = o[at] - targetValue(arch, i == labels[c]);
         }
 }
 

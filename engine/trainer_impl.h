@@ -78,7 +78,7 @@ struct Trainer::Impl
 
     // The sparse first layer (InputPath), for batches of up to sparseCapacity samples. Each
     // sample's nonzero pixels, index and value (v = pixel/255, times 0.99 for the lesson's
-    // scaling) at column * inputs, and their count; the same by pixel: the samples where pixel
+    // scaling; the pixel itself for raw scaling) at column * inputs, and their count; the same by pixel: the samples where pixel
     // p is nonzero (ascending) with their values, at p * sparseCapacity. Every input is
     // x' = v + inputOffset. w_i_h^T and its gradient are inputs x ldT, row-major (each pixel's
     // weights contiguous); deltaT is d[0] with its columns padded to ldT.

@@ -132,16 +132,39 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent)
                                          "of 1 (the lesson's network has none; Keras adds them)."));
     m_networkForm->addRow(QString(), m_biases);
     m_init = comboBox({tr("Lesson: N(0, h_n^-0.5)"), tr("Fan-in: N(0, n_in^-0.5)"),
-                       tr("Keras normal: N(0, 0.05)"), tr("Glorot uniform"), tr("He normal")},
+                       tr("Keras normal: N(0, 0.05)"), tr("Glorot uniform"), tr("He normal"),
+                       tr("Uniform 0..1 (rand)"), tr("Uniform -0.5..0.5 (rand - 0.5)")},
                       tr("The random starting weights. The lesson draws them from a normal "
                          "distribution with standard deviation 1/√(nodes of the receiving "
-                         "layer), so no node starts saturated. Used by Reset."));
+                         "layer), so no node starts saturated. Its first attempt, rand, has only "
+                         "positive weights: with raw pixels every h_input is huge, every "
+                         "h_output is 1 and nothing learns. Used by Reset."));
+    m_init->setItemData(int(engine::Init::Rand),
+                        tr("The lesson's first np.random.rand: every weight positive, so every "
+                           "h_input is a large sum and every h_output is 1."), Qt::ToolTipRole);
+    m_init->setItemData(int(engine::Init::RandCentered),
+                        tr("np.random.rand - 0.5: negative weights too, but not scaled to the "
+                           "layer, so sums of many inputs still saturate."), Qt::ToolTipRole);
     m_networkForm->addRow(tr("&Initial weights"), m_init);
-    m_scaling = comboBox({tr("x/255×0.99+0.01 (lesson)"), tr("x/255")},
+    m_scaling = comboBox({tr("x/255×0.99+0.01 (lesson)"), tr("x/255"), tr("Raw pixels 0-255")},
                          tr("How pixels 0..255 become inputs. The lesson maps them into "
                             "0.01..1.0 so no input is 0, because a 0 input would stop its "
-                            "weights from ever changing."));
+                            "weights from ever changing. Raw pixels were its first attempt: they "
+                            "make every h_input huge, so every h_output is 1 and nothing learns."));
+    m_scaling->setItemData(int(engine::Scaling::Raw),
+                           tr("The lesson's first attempt: inputs up to 255 make every h_input "
+                              "huge, so every h_output is 1, the sigmoid's slope is 0 and nothing "
+                              "learns."), Qt::ToolTipRole);
     m_networkForm->addRow(tr("Input &scaling"), m_scaling);
+    m_targets = comboBox({tr("0.01 / 0.99 (lesson)"), tr("0 / 1")},
+                         tr("What o_output is asked for: the lesson's 0.99 for the right digit and "
+                            "0.01 for the others, or 0 and 1. A sigmoid never reaches 0 or 1, so "
+                            "0/1 targets push the weights on and on towards saturation. "
+                            "Cross-entropy always uses 0 and 1."));
+    m_targets->setItemData(int(engine::Targets::ZeroOne),
+                           tr("The lesson's first attempt: 0 and 1 ask a sigmoid for values it "
+                              "never reaches."), Qt::ToolTipRole);
+    m_networkForm->addRow(tr("Targets"), m_targets); // no mnemonic: every letter is taken
     m_seed = spinBox(1, std::numeric_limits<int>::max(),
                      tr("The random seed of the initial weights: the same seed gives the same "
                         "starting network, so runs can be compared fairly. Used by Reset."));
@@ -249,6 +272,9 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent)
     connect(m_outputLoss, &QComboBox::currentIndexChanged, this, shape);
     connect(m_biases, &QCheckBox::toggled, this, shape);
     connect(m_scaling, &QComboBox::currentIndexChanged, this, shape);
+    connect(m_targets, &QComboBox::currentIndexChanged, this, shape);
+    connect(m_outputLoss, &QComboBox::currentIndexChanged, this,
+            [this](int loss) { m_targets->setEnabled(loss == 0); }); // cross-entropy: one-hot
     connect(m_init, &QComboBox::currentIndexChanged, this, runSetting);
     connect(m_seed, &QSpinBox::valueChanged, this, runSetting);
     connect(m_lessonErrors, &QCheckBox::toggled, this, runSetting);
@@ -353,6 +379,7 @@ void ControlPanel::setSetup(const app::TrainingSetup& s)
     m_biases->setChecked(a.biases);
     m_init->setCurrentIndex(int(s.init));
     m_scaling->setCurrentIndex(int(a.scaling));
+    m_targets->setCurrentIndex(int(a.targets));
     m_seed->setValue(int(std::clamp<std::uint64_t>(s.weightSeed, 1, std::numeric_limits<int>::max())));
     const auto& o = s.training.optimizer;
     m_learningRate->setValue(o.learningRate);
@@ -386,6 +413,7 @@ app::TrainingSetup ControlPanel::setup() const
     a.loss = modern ? engine::Loss::CrossEntropy : engine::Loss::SquaredError;
     a.biases = m_biases->isChecked();
     a.scaling = engine::Scaling(m_scaling->currentIndex());
+    a.targets = engine::Targets(m_targets->currentIndex());
     s.init = engine::Init(m_init->currentIndex());
     s.weightSeed = std::uint64_t(m_seed->value());
     s.training.optimizer = optimizerSettings();

@@ -55,6 +55,9 @@ public:
     QSpinBox* hiddenNodes(int layer) const;
     QComboBox* activation() const { return m_activation; }
     QComboBox* outputLoss() const { return m_outputLoss; }
+    QComboBox* initialWeights() const { return m_init; }
+    QComboBox* inputScaling() const { return m_scaling; }
+    QComboBox* targets() const { return m_targets; }
     QComboBox* optimizer() const { return m_optimizer; }
     QSpinBox* batchSize() const;
     QSpinBox* epochs() const;
@@ -92,6 +95,7 @@ private:
     QCheckBox* m_biases = nullptr;
     QComboBox* m_init = nullptr;
     QComboBox* m_scaling = nullptr;
+    QComboBox* m_targets = nullptr;
     QSpinBox* m_seed = nullptr;
     LogSlider* m_learningRate = nullptr;
     QComboBox* m_optimizer = nullptr;

@@ -303,6 +303,7 @@ void MainWindow::buildMenus()
     const std::pair<const char*, QString> items[] = {
         {"lesson", tr("Lesson: from scratch")},
         {"lesson-100", tr("Lesson: 100 samples")},
+        {"lesson-first-attempt", tr("Lesson: first attempt (raw pixels, rand weights)")},
         {"keras-sgd", tr("Keras SGD")},
         {"keras-rmsprop", tr("Keras RMSprop")},
         {"best", tr("Best MLP")},

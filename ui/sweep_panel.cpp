@@ -61,9 +61,14 @@ QString knobToolTip(engine::SweepKnob knob)
         return SweepPanel::tr("The hidden layers' activation function: the lesson's sigmoid, tanh or ReLU.");
     case K::Init:
         return SweepPanel::tr("How the initial weights are drawn: the lesson's rule or the libraries' (fan-in, "
-                              "Keras normal, Glorot, He).");
+                              "Keras normal, Glorot, He), or the lesson's first tries: rand (0..1, all positive) "
+                              "and rand-0.5 (-0.5..0.5).");
     case K::Scaling:
-        return SweepPanel::tr("The inputs: the lesson's x/255*0.99+0.01, or x/255.");
+        return SweepPanel::tr("The inputs: the lesson's x/255*0.99+0.01, x/255, or the raw pixels 0-255 of its "
+                              "first attempt (every h_output 1, nothing learns).");
+    case K::Targets:
+        return SweepPanel::tr("The squared error's targets: the lesson's 0.01/0.99, or 0/1, which ask a sigmoid "
+                              "for values it never reaches.");
     }
     return {};
 }

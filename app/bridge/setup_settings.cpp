@@ -26,6 +26,7 @@ void saveSetup(QSettings& s, const TrainingSetup& setup)
     s.setValue("loss", int(a.loss));
     s.setValue("biases", a.biases);
     s.setValue("scaling", int(a.scaling));
+    s.setValue("targets", int(a.targets));
     s.setValue("init", int(setup.init));
     s.setValue("seed", qulonglong(setup.weightSeed));
     const auto& o = setup.training.optimizer;
@@ -80,8 +81,12 @@ std::optional<TrainingSetup> loadSetup(const QSettings& s)
     a.output = engine::Output(integer("output", 0, 1));
     a.loss = engine::Loss(integer("loss", 0, 1));
     a.biases = get("biases").toBool();
-    a.scaling = engine::Scaling(integer("scaling", 0, 1));
-    setup.init = engine::Init(integer("init", 0, 4));
+    a.scaling = engine::Scaling(integer("scaling", 0, int(engine::Scaling::Raw)));
+    // Settings saved before issue 14 have no targets: the lesson's.
+    a.targets = get("targets").isValid()
+                    ? engine::Targets(integer("targets", 0, int(engine::Targets::ZeroOne)))
+                    : engine::Targets::Lesson;
+    setup.init = engine::Init(integer("init", 0, int(engine::Init::RandCentered)));
     bool seedOk = false;
     setup.weightSeed = get("seed").toULongLong(&seedOk);
     ok = ok && seedOk && setup.weightSeed >= 1;

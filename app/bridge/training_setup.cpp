@@ -44,6 +44,13 @@ QString TrainingSetup::describe() const
                 .arg(QLatin1String(kOptimizerNames[int(o.kind)]))
                 .arg(double(o.learningRate), 0, 'g', 3)
                 .arg(training.batchSize);
+    // The lesson's first attempt, named so its runs are told apart from the lesson's.
+    if (init == engine::Init::Rand || init == engine::Init::RandCentered)
+        text += QStringLiteral(" · init ") + QString::fromStdString(std::string(engine::toString(init)));
+    if (architecture.scaling == engine::Scaling::Raw)
+        text += QStringLiteral(" · raw pixels 0-255");
+    if (architecture.loss == engine::Loss::SquaredError && architecture.targets == engine::Targets::ZeroOne)
+        text += QStringLiteral(" · targets 0 and 1");
     if (training.trainingSize < SIZE_MAX)
         text += QStringLiteral(" · %1 images").arg(training.trainingSize);
     return text;

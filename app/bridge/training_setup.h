@@ -27,7 +27,8 @@ struct TrainingSetup
     static TrainingSetup fromPreset(const engine::Preset& preset);
     // The other way: a preset named `name`, described as describe() says (a sweep's base).
     engine::Preset toPreset(const QString& name = {}) const;
-    // A legend line: "784-90-10 sigmoid · SGD l_r 0.1 · batch 1".
+    // A legend line: "784-90-10 sigmoid · SGD l_r 0.1 · batch 1", then the lesson's mistakes
+    // when chosen ("init rand", "raw pixels 0-255", "targets 0 and 1") and the images.
     QString describe() const;
     // Empty if the setup can train on a training set of the given size, else why not.
     QString validate(std::size_t trainingSamples) const;

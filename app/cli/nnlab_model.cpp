@@ -146,8 +146,12 @@ int info(const Arguments& a)
     const Architecture& arch = model.network.architecture();
     std::printf("file           %s (%s)\n", path.c_str(), formatName(path).c_str());
     std::printf("network        %s\n", arch.describe().c_str());
-    std::printf("input scaling  %s\n", arch.scaling == Scaling::Lesson ? "lesson (pixel/255*0.99+0.01)"
-                                                                       : "unit (pixel/255)");
+    const char* const scalings[] = {"lesson (pixel/255*0.99+0.01)", "unit (pixel/255)",
+                                    "raw (the pixels 0-255 as they are)"};
+    std::printf("input scaling  %s\n", scalings[int(arch.scaling)]);
+    if (arch.loss == Loss::SquaredError)
+        std::printf("targets        %s\n", arch.targets == Targets::Lesson ? "lesson (0.01 and 0.99)"
+                                                                          : "0-1 (0 and 1)");
     std::printf("parameters     %s\n", withThousands(std::uint64_t(arch.parameterCount())).c_str());
     if (model.info.testAccuracy)
         std::printf("test accuracy  %.4f\n", double(*model.info.testAccuracy));

@@ -29,6 +29,9 @@ Presets (--list-presets shows what each sets):
                  one update per image (batch 1), l_r 0.1, 2 epochs on 60,000 images (default)
   lesson-100     the lesson's first experiment: the same net on the first 100 images, l_r 0.3,
                  5 epochs (the lesson scores 0.3959 after 1 epoch and 0.690 after 5)
+  lesson-first-attempt
+                 the lesson's broken start: raw pixels 0-255 and rand weights, so every
+                 h_output is 1 and nothing learns (100 images, l_r 0.1, 1 epoch; chance accuracy)
   keras-sgd      the lesson's Keras model: ReLU hidden layer, softmax output, cross-entropy,
                  batch 200, 5 epochs, SGD l_r 0.01 (the lesson's Keras: error rate 11.97%)
   keras-rmsprop  the same model with RMSprop l_r 0.001 (the lesson's Keras: error rate 3.59%)
@@ -46,13 +49,21 @@ The network (a loaded model keeps its own):
   --loss L              squared-error (the lesson: E = 1/2 sum (target - o_output)^2 against
                         targets 0.01 and 0.99) or cross-entropy (Keras' categorical_crossentropy
                         against one-hot targets)
+  --targets T           the squared error's targets: lesson (0.01 for the wrong digits, 0.99
+                        for the right one) or 0-1 (0 and 1, the lesson's first attempt: a
+                        sigmoid never reaches 0 or 1, so the weights are pushed on and on
+                        towards saturation). Cross-entropy always uses 0 and 1
   --biases, --no-biases give every node a bias (Keras' Dense has one; the lesson has none)
   --init I              the initial random weights: lesson (normal(0, h_n^-0.5), the size of
                         the receiving layer, exactly as the lesson's code), fan-in (normal(0,
                         n_in^-0.5), as the lesson's text says), keras-normal (normal(0, 0.05),
-                        Keras' kernel_initializer='normal'), glorot, he
-  --scaling S           the inputs: lesson (pixel/255*0.99+0.01, so no input is ever 0) or
-                        unit (pixel/255)
+                        Keras' kernel_initializer='normal'), glorot, he, rand (uniform 0..1,
+                        the lesson's first np.random.rand: all weights positive) or rand-0.5
+                        (uniform -0.5..0.5, np.random.rand - 0.5: negative weights too)
+  --scaling S           the inputs: lesson (pixel/255*0.99+0.01, so no input is ever 0), unit
+                        (pixel/255) or raw (the pixels 0-255 as they are, the lesson's first
+                        attempt: with rand weights every h_input is huge, every h_output is 1
+                        and nothing learns)
   --seed N              seed of the initial random weights (same seed, same network)
 
 Learning:
@@ -112,7 +123,8 @@ Sweeps ("can we do better?" answered with a mean and a spread, not a single run)
                         (hidden nodes in each hidden layer), layers (hidden layers), epochs,
                         train-size (the first N training images), batch, optimizer (sgd,
                         momentum, rmsprop, adam), activation (sigmoid, tanh, relu), init
-                        (lesson, fan-in, keras-normal, glorot, he), scaling (lesson, unit)
+                        (lesson, fan-in, keras-normal, glorot, he, rand, rand-0.5), scaling
+                        (lesson, unit, raw), targets (lesson, 0-1)
   --seeds LIST          the seeds every value is trained from: 1,2,3 (default) or 1:5. A seed
                         sets both the initial weights' and the shuffling's (--seed S
                         --shuffle-seed S): one run alone cannot say whether a value is better,
@@ -141,6 +153,7 @@ time left. Ctrl-C stops at the next batch. Exit status: 0 done, 1 a file or trai
 Examples:
   $ nnlab-train                                   # the lesson: 2 epochs, about 0.96
   $ nnlab-train --preset lesson-100 --seed 3
+  $ nnlab-train --preset lesson-first-attempt     # all h_output 1: about 0.1, chance
   $ nnlab-train --preset lesson --hidden 150 --epochs 1
   $ nnlab-train --preset keras-rmsprop --json
   $ nnlab-train --preset best --save best.nnlab
@@ -262,12 +275,16 @@ const std::vector<Flag>& flags()
         {"--init", true, true,
          [](O& o, S v) {
              o.preset.init = parseChoice("--init", v, parseInit,
-                                         "lesson, fan-in, keras-normal, glorot, he");
+                                         "lesson, fan-in, keras-normal, glorot, he, rand, rand-0.5");
          }},
         {"--scaling", true, true,
          [](O& o, S v) {
              o.preset.architecture.scaling =
-                 parseChoice("--scaling", v, parseScaling, "lesson, unit");
+                 parseChoice("--scaling", v, parseScaling, "lesson, unit, raw");
+         }},
+        {"--targets", true, true,
+         [](O& o, S v) {
+             o.preset.architecture.targets = parseChoice("--targets", v, parseTargets, "lesson, 0-1");
          }},
         {"--seed", true, true,
          [](O& o, S v) { o.preset.weightSeed = std::uint64_t(parseInteger("--seed", v, 0, INT64_MAX)); }},
@@ -491,12 +508,12 @@ std::string_view helpText() { return kHelp; }
 
 std::string presetList()
 {
+    std::size_t width = 0;
+    for (const Preset& p : presets())
+        width = std::max(width, p.name.size());
     std::string text;
-    for (const Preset& p : presets()) {
-        char line[64];
-        std::snprintf(line, sizeof line, "%-14s ", p.name.c_str());
-        text += line + p.description + "\n";
-    }
+    for (const Preset& p : presets())
+        text += p.name + std::string(width + 1 - p.name.size(), ' ') + p.description + "\n";
     return text;
 }
 

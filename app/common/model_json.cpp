@@ -26,6 +26,7 @@ QJsonObject modelJson(const Model& model)
     o["loss"] = qstring(toString(a.loss));
     o["biases"] = a.biases;
     o["scaling"] = qstring(toString(a.scaling));
+    o["targets"] = qstring(toString(a.targets));
     o["parameters"] = qint64(a.parameterCount());
     o["test_accuracy"] = model.info.testAccuracy ? QJsonValue(double(*model.info.testAccuracy))
                                                  : QJsonValue(QJsonValue::Null);

@@ -10,7 +10,7 @@ namespace nnlab::app {
 
 // {"architecture": "784-256-10 relu, softmax output, ...", "layer_sizes": [784, 256, 10],
 //  "activation": "relu", "output": "softmax", "loss": "cross-entropy", "biases": true,
-//  "scaling": "lesson", "parameters": 203530, "test_accuracy": 0.9817 (null if unknown),
+//  "scaling": "lesson", "targets": "lesson", "parameters": 203530, "test_accuracy": 0.9817 (null if unknown),
 //  "samples_seen": 600000, "note": "..."}
 QJsonObject modelJson(const engine::Model& model);
 

@@ -54,6 +54,7 @@ QJsonObject setupJson(const TrainingSetup& s)
         {"loss", nameOf(engine::toString(a.loss))},
         {"biases", a.biases},
         {"scaling", nameOf(engine::toString(a.scaling))},
+        {"targets", nameOf(engine::toString(a.targets))},
         {"init", nameOf(engine::toString(s.init))},
         {"weightSeed", QString::number(s.weightSeed)},
         {"optimizer", nameOf(engine::toString(o.kind))},
@@ -234,6 +235,8 @@ public:
         a.loss = named<engine::Loss>(o, "loss", where, engine::parseLoss);
         a.biases = boolean(o, "biases", where);
         a.scaling = named<engine::Scaling>(o, "scaling", where, engine::parseScaling);
+        if (o.contains(QLatin1String("targets"))) // runs saved before issue 14: the lesson's
+            a.targets = named<engine::Targets>(o, "targets", where, engine::parseTargets);
         s.init = named<engine::Init>(o, "init", where, engine::parseInit);
         s.weightSeed = seed(o, "weightSeed", where);
         auto& op = s.training.optimizer;

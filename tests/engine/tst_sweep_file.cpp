@@ -208,7 +208,7 @@ private slots:
             "# base: lesson",
             "# base description: " + findPreset("lesson")->description,
             "# base settings: inputs=784 hidden=90 outputs=10 activation=sigmoid output=sigmoid "
-            "loss=squared-error biases=no scaling=lesson init=lesson weight-seed=1 optimizer=sgd "
+            "loss=squared-error biases=no scaling=lesson targets=lesson init=lesson weight-seed=1 optimizer=sgd "
             "lr=0.1 momentum=0.9 rho=0.9 beta1=0.9 beta2=0.999 epsilon=1e-07 batch=1 shuffle=no "
             "shuffle-seed=1 threads=0 train-size=all lesson-errors=yes input-path=auto epochs=2 "
             "decay=1",
