@@ -11,6 +11,7 @@
 #include "on_screen.h"
 #include "pictures.h"
 #include "runs_table.h"
+#include "slow_motion.h"
 #include "step_inspector.h"
 #include "sweep_commands.h"
 #include "training_status.h"
@@ -276,6 +277,7 @@ void MainWindow::buildActions()
     bar->addActions({m_start, m_stop, m_step, m_reset});
     bar->addSeparator();
     bar->addActions({m_clearRuns, m_logLoss});
+    new SlowMotion(bar, m_session, m_scheduler, m_heatmaps, m_inspector, m_settings.get(), this); // the speed control
 }
 
 void MainWindow::buildMenus()
