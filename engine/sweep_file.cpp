@@ -50,7 +50,7 @@ constexpr std::string_view kExplanation =
     "# #curve,index,epochs trained,mean loss,mean accuracy (of the samples since the previous\n"
     "# point), and #end,rows,curve points. pandas: read_csv(path, comment='#').\n";
 
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+std::string inQuotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // ---- CSV fields: quoted when they hold a comma or a quote; one line each ---------------------
 
@@ -355,7 +355,7 @@ public:
     {
         std::uint64_t v = 0;
         if (!parseWhole(std::string_view(m_fields[column]), v))
-            throw std::runtime_error(std::string(name) + " " + quoted(m_fields[column]) +
+            throw std::runtime_error(std::string(name) + " " + inQuotes(m_fields[column]) +
                                      " is not a whole number");
         return v;
     }
@@ -378,7 +378,7 @@ public:
     {
         double v = 0;
         if (!parseFinite(std::string_view(m_fields[column]), v))
-            throw std::runtime_error(std::string(name) + " " + quoted(m_fields[column]) +
+            throw std::runtime_error(std::string(name) + " " + inQuotes(m_fields[column]) +
                                      " is not a number");
         return v;
     }
@@ -438,13 +438,13 @@ Preset presetFromSettingsText(const std::string& text)
         const std::size_t eq = pair.find('=');
         if (pair.empty() || eq == std::string::npos)
             throw SweepError("the base settings should be key=value pairs separated by one "
-                             "space; found " + quoted(pair));
+                             "space; found " + inQuotes(pair));
         const std::string_view key = std::string_view(pair).substr(0, eq);
         const std::string_view value = std::string_view(pair).substr(eq + 1);
         const auto setting = std::find_if(settings().begin(), settings().end(),
                                           [&](const Setting& s) { return s.key == key; });
         if (setting == settings().end())
-            throw SweepError("the base settings have an unknown setting " + quoted(key));
+            throw SweepError("the base settings have an unknown setting " + inQuotes(key));
         if (!seen.insert(setting->key).second)
             throw SweepError("the base settings give " + std::string(key) + " twice");
         if (!setting->read(value, p))
@@ -546,12 +546,12 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
             throw FileError(path, "the file is empty");
         if (!line.starts_with(kFirstLinePrefix))
             throw fail("not an nnlab sweep file: it should begin with " +
-                       quoted(std::string(kFirstLinePrefix) + std::to_string(kSweepFileFormat)));
+                       inQuotes(std::string(kFirstLinePrefix) + std::to_string(kSweepFileFormat)));
         int format = 0;
         if (!parseWhole(std::string_view(line).substr(kFirstLinePrefix.size()), format) ||
             format < 1)
             throw fail("the sweep file format should be a whole number from 1, not " +
-                       quoted(line.substr(kFirstLinePrefix.size())));
+                       inQuotes(line.substr(kFirstLinePrefix.size())));
         if (format > kSweepFileFormat)
             throw fail("written by a newer nnlab (sweep file format " + std::to_string(format) +
                        "); this one reads format " + std::to_string(kSweepFileFormat));
@@ -566,11 +566,11 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
             const std::size_t colon = line.find(':');
             if (!line.starts_with("# ") || colon == std::string::npos)
                 throw fail("the header should hold \"# key: value\" lines up to a line holding "
-                           "only \"#\"; found " + quoted(line));
+                           "only \"#\"; found " + inQuotes(line));
             const std::string key = line.substr(2, colon - 2);
             const auto known = std::find(std::begin(kHeaderKeys), std::end(kHeaderKeys), key);
             if (known == std::end(kHeaderKeys))
-                throw fail("unknown header line " + quoted(key));
+                throw fail("unknown header line " + inQuotes(key));
             std::string value = line.substr(colon + 1);
             if (value.starts_with(' '))
                 value.erase(0, 1);
@@ -593,7 +593,7 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
         const std::string& knobName = header[kKnobKey].first;
         const std::optional<SweepKnob> knob = parseSweepKnob(knobName);
         if (!knob)
-            throw headerLine(kKnobKey, "unknown knob " + quoted(knobName));
+            throw headerLine(kKnobKey, "unknown knob " + inQuotes(knobName));
         spec.knob = *knob;
 
         try {
@@ -609,7 +609,7 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
         for (const std::string& s : splitList(seedsText, ',')) {
             std::uint64_t seed = 0;
             if (!parseWhole(std::string_view(s), seed))
-                throw headerLine(kSeedsKey, "seed " + quoted(s) + " is not a whole number");
+                throw headerLine(kSeedsKey, "seed " + inQuotes(s) + " is not a whole number");
             if (std::find(spec.seeds.begin(), spec.seeds.end(), seed) != spec.seeds.end())
                 throw headerLine(kSeedsKey, "seed " + s + " appears twice");
             if (spec.seeds.size() >= kMaxSweepFileSeeds)
@@ -648,7 +648,7 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
                 continue;
             if (line != kColumns)
                 throw fail("the column names should be " + std::string(kColumns) + "; found " +
-                           quoted(line));
+                           inQuotes(line));
             break;
         }
 
@@ -671,7 +671,7 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
                 if (counts.size() != 2 || !parseWhole(std::string_view(counts[0]), wantRows) ||
                     !parseWhole(std::string_view(counts[1]), wantPoints))
                     throw fail("the end line should be #end,ROWS,CURVE_POINTS; found " +
-                               quoted(line));
+                               inQuotes(line));
                 if (wantRows != rows || wantPoints != points)
                     throw fail("the end line counts " + withThousands(wantRows) + " rows and " +
                                withThousands(wantPoints) + " curve points; the file has " +
@@ -685,7 +685,7 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
                     splitList(std::string_view(line).substr(kCurvePrefix.size()), ',');
                 if (f.size() != 4)
                     throw fail("a curve point should be #curve,index,epochs,loss,accuracy; found " +
-                               quoted(line));
+                               inQuotes(line));
                 const RowParser p(f);
                 const std::uint64_t index = p.whole(0, "the curve point's run index");
                 const auto run = runs.find(index);
@@ -725,7 +725,7 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
             const std::size_t valueIndex = index / spec.seeds.size();
             const std::uint64_t seed = spec.seeds[index % spec.seeds.size()];
             if (fields[ValueColumn] != spec.values[valueIndex])
-                throw fail(runName(index) + "'s value is " + quoted(fields[ValueColumn]) +
+                throw fail(runName(index) + "'s value is " + inQuotes(fields[ValueColumn]) +
                            ", but the header's values give it " + spec.values[valueIndex]);
             if (p.whole(SeedColumn, "seed") != seed)
                 throw fail(runName(index) + "'s seed is " + fields[SeedColumn] +
@@ -775,7 +775,7 @@ SweepFile readSweepFile(std::istream& in, const std::string& path)
                 std::uint64_t epoch = 0;
                 if (!parseWhole(std::string_view(fields[EpochColumn]), epoch) || epoch < 1 ||
                     epoch > std::uint64_t(kMaxEpoch))
-                    throw fail("epoch " + quoted(fields[EpochColumn]) +
+                    throw fail("epoch " + inQuotes(fields[EpochColumn]) +
                                " should be a whole number 1 to " + withThousands(kMaxEpoch) +
                                ", or empty on a run's end row");
                 if (epoch != r.epochs.size() + 1)
