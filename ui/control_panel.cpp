@@ -45,6 +45,15 @@ QDoubleSpinBox* decimalBox(double minimum, double maximum, double step, int deci
     return s;
 }
 
+// A slider with a spin box beside it (ui/log_slider.h).
+CountSlider* countSlider(int minimum, int maximum, CountSlider::Scale scale, const QString& unit,
+                         int sliderMaximum, const QString& tip)
+{
+    auto* s = new CountSlider(minimum, maximum, scale, unit, sliderMaximum);
+    s->setToolTip(tip);
+    return s;
+}
+
 QComboBox* comboBox(const QStringList& items, const QString& tip)
 {
     auto* c = new QComboBox;
@@ -90,17 +99,21 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent)
                           "The lesson has one; 0 links the inputs straight to the outputs."));
     m_networkForm->addRow(tr("Hidden &layers"), m_layers);
     for (int l = 0; l < kMaxHiddenLayers; ++l) {
-        auto* nodes = spinBox(1, kMaxHiddenNodes,
-                              tr("Nodes in hidden layer %1 (the lesson's h_n = 90): more nodes can "
-                                 "learn more patterns but take longer to train.")
-                                  .arg(l + 1));
+        auto* nodes = countSlider(1, kMaxHiddenNodes, CountSlider::Scale::Log, tr("hidden nodes"), 0,
+                                  tr("Nodes in hidden layer %1 (the lesson's h_n = 90): each learns "
+                                     "one pattern of its inputs, so more nodes can learn more "
+                                     "patterns but train slower. Too many overfit: the lesson's "
+                                     "150 hidden nodes on 100 images score well on the images "
+                                     "they saw and worse on the test set. The slider runs 1 to "
+                                     "1,024 on a log scale.")
+                                      .arg(l + 1));
         nodes->setValue(90);
         m_nodes.push_back(nodes);
         m_networkForm->addRow(l == 0 ? tr("Hidden &nodes") : tr("  layer %1 nodes").arg(l + 1),
                               nodes);
-        connect(nodes, &QSpinBox::valueChanged, this, [this] {
+        connect(nodes, &CountSlider::valueChanged, this, [this] {
             if (!m_updating)
-                emit shapeChanged();
+                emit shapeChanged(); // while training, the window asks before it restarts
         });
     }
     m_activation = comboBox({tr("Sigmoid"), tr("Tanh"), tr("ReLU")},
@@ -170,23 +183,30 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent)
            "(h_errors = w_h_oᵀ·o_errors), instead of the exact gradient that also multiplies by "
            "the output's slope. Needed to reproduce the lesson's figures."));
     m_learningForm->addRow(QString(), m_lessonErrors);
-    m_batch = spinBox(1, kMaxBatch,
-                      tr("Images per weight update: 1 is the lesson's one-image-at-a-time update; "
-                         "Keras averages the gradient over 200. Changes apply from the next "
-                         "batch."));
+    m_batch = countSlider(1, kMaxBatch, CountSlider::Scale::Log, tr("images per batch"), kSliderMaxBatch,
+                          tr("Images per weight update: 1 is the lesson's one-image-at-a-time "
+                             "update; Keras averages the gradient over 200. Changes apply from "
+                             "the next batch. The slider runs 1 to 1,000 on a log scale; the box "
+                             "takes up to 2,048."));
     m_learningForm->addRow(tr("&Batch size"), m_batch);
-    m_epochs = spinBox(1, 1000,
-                       tr("Epochs: how many times Start walks through the whole training set "
-                          "(the lesson: 5 on 100 images, 2 on 60,000)."));
+    m_epochs = countSlider(1, kMaxEpochs, CountSlider::Scale::Linear, tr("epochs"), kSliderMaxEpochs,
+                           tr("Epochs: how many times Start walks through the whole training set "
+                              "(the lesson: 5 on 100 images, 2 on 60,000). Many epochs on few "
+                              "images overfit: training accuracy climbs while test accuracy "
+                              "stalls. The slider runs 1 to 100; the box takes up to 1,000."));
     m_learningForm->addRow(tr("E&pochs"), m_epochs);
     m_decay = decimalBox(0.05, 1.0, 0.05, 2,
                          tr("After every epoch, l_r is multiplied by this: big steps first, then "
                             "smaller, more accurate ones. 1 keeps l_r constant, as the lesson."));
     m_learningForm->addRow(tr("l_r decay / epoch"), m_decay);
-    m_trainingSize = spinBox(kMinTrainingSize, 60000,
-                             tr("Train on the first N images only. The lesson starts with 100 "
-                                "and reaches about 60%; all 60,000 give about 95%."));
-    m_trainingSize->setSingleStep(100);
+    m_trainingSize = countSlider(kMinTrainingSize, 60000, CountSlider::Scale::Log, tr("training images"), 0,
+                                 tr("Train on the first N images only. The lesson starts with 100 "
+                                    "and reaches about 60%; all 60,000 give about 95%. Few images "
+                                    "overfit: the net remembers the images it trains on (training "
+                                    "accuracy far above test, the shaded gap on the curves), and "
+                                    "more images close the gap. The slider runs from 100 to all "
+                                    "on a log scale."));
+    m_trainingSize->spinBox()->setSingleStep(100);
     m_learningForm->addRow(tr("&Training images"), m_trainingSize);
     m_shuffle = checkBox(tr("Shuffle every epoch"),
                          tr("Walk the training images in a new random order every epoch (Keras), "
@@ -232,7 +252,7 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent)
     connect(m_init, &QComboBox::currentIndexChanged, this, runSetting);
     connect(m_seed, &QSpinBox::valueChanged, this, runSetting);
     connect(m_lessonErrors, &QCheckBox::toggled, this, runSetting);
-    connect(m_trainingSize, &QSpinBox::valueChanged, this, runSetting);
+    connect(m_trainingSize, &CountSlider::valueChanged, this, runSetting);
     connect(m_shuffle, &QCheckBox::toggled, this, runSetting);
     connect(m_learningRate, &LogSlider::valueChanged, this, [this](double lr) {
         if (!m_updating)
@@ -241,11 +261,11 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent)
     connect(m_optimizer, &QComboBox::currentIndexChanged, this, optimizer);
     for (QDoubleSpinBox* box : {m_momentum, m_rho, m_beta1, m_beta2})
         connect(box, &QDoubleSpinBox::valueChanged, this, optimizer);
-    connect(m_batch, &QSpinBox::valueChanged, this, [this](int n) {
+    connect(m_batch, &CountSlider::valueChanged, this, [this](int n) {
         if (!m_updating)
             emit batchSizeChanged(n);
     });
-    connect(m_epochs, &QSpinBox::valueChanged, this, [this](int n) {
+    connect(m_epochs, &CountSlider::valueChanged, this, [this](int n) {
         if (!m_updating)
             emit epochsChanged(n);
     });
@@ -269,6 +289,26 @@ ControlPanel::ControlPanel(QWidget* parent) : QWidget(parent)
     }
 
     setSetup(app::TrainingSetup::fromPreset(engine::presets().front()));
+}
+
+QSpinBox* ControlPanel::hiddenNodes(int layer) const
+{
+    return m_nodes[std::size_t(layer)]->spinBox();
+}
+
+QSpinBox* ControlPanel::batchSize() const
+{
+    return m_batch->spinBox();
+}
+
+QSpinBox* ControlPanel::epochs() const
+{
+    return m_epochs->spinBox();
+}
+
+QSpinBox* ControlPanel::trainingSize() const
+{
+    return m_trainingSize->spinBox();
 }
 
 void ControlPanel::showLayerRows(int layers)
@@ -378,8 +418,7 @@ void ControlPanel::setTrainingSetMaximum(int images)
     const bool all = m_trainingSize->value() >= m_trainingSize->maximum();
     m_updating = true;
     // Never more than the set has: a 1-image set shows 1, MNIST and 3 of yours 60,003.
-    m_trainingSize->setMinimum(std::max(1, std::min(kMinTrainingSize, images)));
-    m_trainingSize->setMaximum(std::max(1, images));
+    m_trainingSize->setRange(std::max(1, std::min(kMinTrainingSize, images)), std::max(1, images));
     if (all)
         m_trainingSize->setValue(m_trainingSize->maximum());
     m_updating = false;

@@ -17,6 +17,7 @@ class QSpinBox;
 
 namespace nnlab::ui {
 
+class CountSlider;
 class LogSlider;
 
 class ControlPanel : public QWidget
@@ -27,6 +28,11 @@ public:
     static constexpr int kMaxHiddenLayers = 8;
     static constexpr int kMaxHiddenNodes = 1024;
     static constexpr int kMaxBatch = 2048;
+    static constexpr int kMaxEpochs = 1000;
+    // Where the sliders end (the spin boxes beside them take up to the maxima above): the values
+    // a learner sweeps by hand.
+    static constexpr int kSliderMaxEpochs = 100;
+    static constexpr int kSliderMaxBatch = 1000;
     static constexpr int kMinTrainingSize = 100;
 
     explicit ControlPanel(QWidget* parent = nullptr);
@@ -41,17 +47,23 @@ public:
     // The training-set size control's maximum (the loaded training set's size).
     void setTrainingSetMaximum(int images);
 
-    // The widgets, for tests and keyboard focus.
+    // The widgets, for tests and keyboard focus. Hidden nodes, batch size, epochs and training
+    // images are sliders with a spin box beside them: hiddenNodes() and the like are the boxes,
+    // hiddenNodesSlider() and the like the pairs.
     LogSlider* learningRate() const { return m_learningRate; }
     QSpinBox* hiddenLayers() const { return m_layers; }
-    QSpinBox* hiddenNodes(int layer) const { return m_nodes[std::size_t(layer)]; }
+    QSpinBox* hiddenNodes(int layer) const;
     QComboBox* activation() const { return m_activation; }
     QComboBox* outputLoss() const { return m_outputLoss; }
     QComboBox* optimizer() const { return m_optimizer; }
-    QSpinBox* batchSize() const { return m_batch; }
-    QSpinBox* epochs() const { return m_epochs; }
-    QSpinBox* trainingSize() const { return m_trainingSize; }
+    QSpinBox* batchSize() const;
+    QSpinBox* epochs() const;
+    QSpinBox* trainingSize() const;
     QComboBox* dataset() const { return m_dataset; }
+    CountSlider* hiddenNodesSlider(int layer) const { return m_nodes[std::size_t(layer)]; }
+    CountSlider* batchSizeSlider() const { return m_batch; }
+    CountSlider* epochsSlider() const { return m_epochs; }
+    CountSlider* trainingSizeSlider() const { return m_trainingSize; }
 
 signals:
     // Live while training (the worker takes them at the next batch).
@@ -74,7 +86,7 @@ private:
     QFormLayout* m_networkForm = nullptr;
     QFormLayout* m_learningForm = nullptr;
     QSpinBox* m_layers = nullptr;
-    std::vector<QSpinBox*> m_nodes;
+    std::vector<CountSlider*> m_nodes;
     QComboBox* m_activation = nullptr;
     QComboBox* m_outputLoss = nullptr;
     QCheckBox* m_biases = nullptr;
@@ -88,10 +100,10 @@ private:
     QDoubleSpinBox* m_beta1 = nullptr;
     QDoubleSpinBox* m_beta2 = nullptr;
     QCheckBox* m_lessonErrors = nullptr;
-    QSpinBox* m_batch = nullptr;
-    QSpinBox* m_epochs = nullptr;
+    CountSlider* m_batch = nullptr;
+    CountSlider* m_epochs = nullptr;
     QDoubleSpinBox* m_decay = nullptr;
-    QSpinBox* m_trainingSize = nullptr;
+    CountSlider* m_trainingSize = nullptr;
     QCheckBox* m_shuffle = nullptr;
     QComboBox* m_dataset = nullptr;
     bool m_updating = false;

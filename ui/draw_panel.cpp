@@ -61,7 +61,8 @@ DrawPanel::DrawPanel(QWidget* parent)
     m_answer->setMinimumWidth(90);
     m_detail->setWordWrap(true);
     m_label->setRange(0, 9);
-    m_label->setToolTip(tr("What digit you drew: the label it is saved with"));
+    m_label->setToolTip(tr("What digit you drew: the label it is saved with. It starts at the "
+                           "network's answer; if the network is wrong, set it to the right digit."));
     m_add->setToolTip(tr("Save the 28×28 image with this label to your own digits (my-digits.csv, "
                          "the lesson's CSV format). They join MNIST's training images, now and at "
                          "every start."));
@@ -140,6 +141,14 @@ DrawPanel::DrawPanel(QWidget* parent)
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &DrawPanel::classifyNow);
     connect(m_canvas, &DigitCanvas::drawingChanged, this, &DrawPanel::schedule);
+    connect(m_canvas, &DigitCanvas::drawingChanged, this, [this] {
+        if (m_canvas->isEmpty())
+            m_labelChosen = false; // the next drawing's label starts at its answer again
+    });
+    connect(m_label, &QSpinBox::valueChanged, this, [this] {
+        if (!m_labelFollowsAnswer)
+            m_labelChosen = true; // the learner's say: the answer no longer moves it
+    });
     connect(m_clear, &QPushButton::clicked, m_canvas, &DigitCanvas::clear);
     connect(m_undo, &QPushButton::clicked, m_canvas, &DigitCanvas::undo);
     auto* esc = new QShortcut(QKeySequence(Qt::Key_Escape), this, m_canvas, &DigitCanvas::clear);
@@ -264,6 +273,11 @@ void DrawPanel::classifyNow()
                                         "draw. (An empty canvas is not a digit, so no guess.)"));
         m_canvas->setOverlay({}, {});
         return;
+    }
+    if (!m_labelChosen && m_result.digit >= m_label->minimum() && m_result.digit <= m_label->maximum()) {
+        m_labelFollowsAnswer = true; // "This is a 7": the network's answer, until the learner says otherwise
+        m_label->setValue(m_result.digit);
+        m_labelFollowsAnswer = false;
     }
     const QImage seen = digitImage(m_result.seen->data(), 28, 28);
     m_seen->setPixmap(pixelPixmap(seen, kSeenScale, m_seen->devicePixelRatioF()));

@@ -99,6 +99,9 @@ private:
     QTimer* m_timer;
     QElapsedTimer m_sinceLast;
     bool m_stale = false; // a new network arrived out of sight: classify again when seen
+    // "This is a" follows the network's answer for each new drawing until the learner sets it.
+    bool m_labelChosen = false;
+    bool m_labelFollowsAnswer = false; // the panel itself is setting the label
     app::NetworkPtr m_network;
     app::DrawingResult m_result;
     int m_classifications = 0;

@@ -2,6 +2,7 @@
 
 #include "control_panel.h"
 #include "discard_question.h"
+#include "training_status.h"
 
 #include "app/lab/lab_session.h"
 #include "app/lab/model_document.h"
@@ -25,6 +26,12 @@ FileCommands::FileCommands(QMainWindow* window, QSettings* settings, app::LabSes
       m_controls(controls), m_views(std::move(views))
 {
     connect(m_document, &app::ModelDocument::recentChanged, this, &FileCommands::rebuildRecentMenu);
+    connect(m_document, &app::ModelDocument::accuracyChecked, this, [this](const app::AccuracyCheck& check) {
+        if (m_status)
+            m_status->showModelAccuracy(check);
+    });
+    // Other weights or data: the opened model's measurement under way is of nothing shown.
+    connect(m_session, &app::LabSession::networkReplaced, m_document, &app::ModelDocument::dropAccuracyCheck);
 }
 
 void FileCommands::addTo(QMenu* file)
@@ -196,12 +203,14 @@ bool FileCommands::openModel(const QString& path)
     }
     auto network = std::make_shared<const engine::Network>(std::move(model->network));
     const auto accuracy = model->info.testAccuracy;
-    auto adopt = [this, network, accuracy, path, name] {
+    const auto stored = app::ModelDocument::storedTestAccuracy(model->info);
+    auto adopt = [this, network, accuracy, stored, path, name] {
         app::TrainingSetup next = m_controls->setup();
         next.architecture = network->architecture(); // the controls follow the model
         m_controls->setSetup(next);
         m_session->adopt(network, next);
         m_document->opened(path);
+        m_document->checkAccuracy(network, stored, m_session->data().test);
         status(tr("Opened %1: %2%3")
                    .arg(name, QString::fromStdString(next.architecture.describe()),
                         accuracy ? tr(", %1% on its test set").arg(100.0 * *accuracy, 0, 'f', 2) : QString()),

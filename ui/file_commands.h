@@ -26,6 +26,7 @@ QString askSavePath(QWidget* parent, QSettings* settings, const QString& title,
 
 class ControlPanel;
 class DiscardQuestion;
+class TrainingStatus;
 
 class FileCommands : public QObject
 {
@@ -49,11 +50,14 @@ public:
     QMenu* exportMenu() const { return m_exportMenu; } // File ▸ Export, once addTo made it
     // Asked before an opened model replaces trained weights (none: it never asks).
     void setDiscardQuestion(DiscardQuestion* question) { m_question = question; }
+    // Where an opened model's stored and measured test accuracy are shown (the status bar's).
+    void setTrainingStatus(TrainingStatus* status) { m_status = status; }
 
     // Open: a bad or foreign file, or one that does not fit the data or the controls, shows why
     // and keeps the current model; a good one replaces the weights once the discard question
-    // lets it (true: opened, or waiting for that answer). Save: QSaveFile, so a failed save
-    // never harms an old file.
+    // lets it (true: opened, or waiting for that answer), and the status bar shows its stored
+    // test accuracy beside the one measured again on the open test set (off the GUI thread).
+    // Save: QSaveFile, so a failed save never harms an old file.
     bool openModel(const QString& path);
     bool saveModel(const QString& path);
     bool save();
@@ -89,6 +93,7 @@ private:
     QMenu* m_recentMenu = nullptr;
     QMenu* m_exportMenu = nullptr;
     DiscardQuestion* m_question = nullptr;
+    TrainingStatus* m_status = nullptr;
 };
 
 } // namespace nnlab::ui

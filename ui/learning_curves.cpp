@@ -2,6 +2,7 @@
 
 #include "plot_style.h"
 
+#include "app/lab/accuracy_gap.h"
 #include "app/lab/curve_thinning.h"
 
 #include <qcustomplot.h>
@@ -29,6 +30,7 @@ const QColor kPalette[] = {QColor(31, 119, 180), QColor(214, 39, 40),  QColor(44
 constexpr int kReplotIntervalMs = 100;
 
 constexpr int kHoverPixels = 8; // a point this near the mouse gets a tooltip
+constexpr char kGapLayer[] = "gap"; // the shaded gaps: above the grid, below every curve
 const QColor kHiddenRunText(165, 165, 165);
 
 } // namespace
@@ -49,7 +51,7 @@ LearningCurves::LearningCurves(QWidget* parent)
     layout->addElement(2, 0, m_accuracyRect);
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
-    m_caption = new QCPTextElement(m_plot, captionText(), small);
+    m_caption = new QCPTextElement(m_plot, captionText(false), small);
     layout->addElement(3, 0, m_caption);
     layout->setRowStretchFactor(0, 0.001); // legend and caption: their own height, no more
     layout->setRowStretchFactor(1, 1.4);   // the loss plot a little taller: its axis names losses
@@ -85,6 +87,8 @@ LearningCurves::LearningCurves(QWidget* parent)
     m_plot->legend->setRowSpacing(0);
     m_plot->legend->setColumnSpacing(16);
 
+    m_plot->addLayer(QLatin1String(kGapLayer), m_plot->layer(QStringLiteral("main")), QCustomPlot::limBelow);
+
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setPlottingHints(QCP::phFastPolylines | QCP::phCacheLabels); // thin pens: no visible loss
     m_plot->setToolTip(tr("Drag to pan, wheel to zoom, double-click to follow the data again. "
@@ -113,6 +117,10 @@ bool LearningCurves::eventFilter(QObject* watched, QEvent* event)
     // A resting mouse over a point keeps the point's tooltip rather than the plot's own.
     if (watched == m_plot && (event->type() == QEvent::Resize || event->type() == QEvent::FontChange))
         scheduleReplot(); // the legend's and caption's lines for the new width or font
+    if (watched == m_plot && event->type() == QEvent::PaletteChange) {
+        colourGaps(); // Dark colours: the gap's grey follows the text colour
+        scheduleReplot();
+    }
     if (watched == m_plot && event->type() == QEvent::ToolTip) {
         auto* help = static_cast<QHelpEvent*>(event);
         const QString text = describePointAt(help->pos());
@@ -195,6 +203,9 @@ void LearningCurves::setRunVisible(int run, bool visible)
     }
     for (QCPAbstractItem* mark : r.marks)
         mark->setVisible(visible);
+    r.gapTest->setVisible(visible);
+    r.gapTop->setVisible(visible);
+    r.gapDirty = true; // the caption's gap line may come or go
     if (QCPPlottableLegendItem* entry = m_plot->legend->itemWithPlottable(r.running.lossGraph))
         entry->setTextColor(visible ? m_plot->legend->textColor() : kHiddenRunText);
     scheduleReplot();
@@ -287,17 +298,18 @@ QString wrapped(const QString& label, const QFontMetrics& fm, int width)
 
 } // namespace
 
-QString LearningCurves::captionText()
+QString LearningCurves::captionText(bool gap)
 {
-    return tr("Thin: running training value · dots: whole test set at each epoch end\n"
-              "dashed: quick test on 1,000 images");
+    const QString lines = tr("Thin: running training value · dots: whole test set at each epoch end\n"
+                             "dashed: quick test on 1,000 images");
+    return gap ? lines + QLatin1Char('\n') + tr("shaded: %1").arg(gapText()) : lines;
 }
 
 void LearningCurves::arrangeLegend(int plotWidth)
 {
     // The caption too, so that larger text (presentation mode) or a narrow plot wraps it.
     QStringList caption;
-    for (const QString& line : captionText().split(QLatin1Char('\n')))
+    for (const QString& line : captionText(m_gapShown).split(QLatin1Char('\n')))
         caption << wrapped(line, QFontMetrics(m_caption->font()), std::max(120, plotWidth - 20));
     if (const QString text = caption.join(QLatin1Char('\n')); text != m_caption->text())
         m_caption->setText(text);
@@ -363,6 +375,17 @@ void LearningCurves::beginRun(int run, const QString& label, int parent, double 
     makeGraphs(r.running, Kind::Running);
     makeGraphs(r.test, Kind::Test);
     makeGraphs(r.quick, Kind::QuickTest);
+    QCPAxis* epochs = m_accuracyRect->axis(QCPAxis::atBottom);
+    QCPAxis* accuracy = m_accuracyRect->axis(QCPAxis::atLeft);
+    for (QCPGraph** edge : {&r.gapTest, &r.gapTop}) {
+        *edge = m_plot->addGraph(epochs, accuracy);
+        (*edge)->setLayer(QLatin1String(kGapLayer));
+        (*edge)->setPen(Qt::NoPen);
+        (*edge)->setName(gapText());
+        (*edge)->removeFromLegend();
+    }
+    r.gapTop->setChannelFillGraph(r.gapTest);
+    r.gapTop->setBrush(gapShade(m_plot->palette()));
     r.running.lossGraph->addToLegend();
     if (QCPPlottableLegendItem* entry = m_plot->legend->itemWithPlottable(r.running.lossGraph))
         entry->setMargins(QMargins(4, 1, 4, 1));
@@ -403,6 +426,8 @@ void LearningCurves::add(int run, Kind kind, double x, double loss, double accur
         return; // keys only grow
     if (kind == Kind::Test)
         r.testSinceQuick = true;
+    if (kind != Kind::QuickTest)
+        r.gapDirty = true;
     if (kind == Kind::QuickTest) {
         if (!s.x.isEmpty() && (r.testSinceQuick || x - s.x.back() > kQuickTestGapEpochs)) {
             // No estimate was made in between: no line joins the two.
@@ -537,6 +562,7 @@ void LearningCurves::clearRuns()
     m_plot->clearItems();
     m_plot->legend->setVisible(false);
     m_runs.clear();
+    m_gapShown = false;
     nameLossAxis();
     m_follow = true;
     scheduleReplot();
@@ -565,6 +591,63 @@ void LearningCurves::resetView()
     scheduleReplot();
 }
 
+QString LearningCurves::gapText()
+{
+    return tr("the gap: the net remembers its training images better than it reads new ones: "
+              "overfitting");
+}
+
+void LearningCurves::updateGaps()
+{
+    bool dirty = false;
+    for (auto& [id, r] : m_runs) {
+        if (!r.gapDirty)
+            continue;
+        dirty = true;
+        r.gapDirty = false;
+        // The band between the drawn running curve and the drawn test line (app/lab/accuracy_gap.h).
+        const app::AccuracyGap gap =
+            app::accuracyGap(r.running.x, r.running.accuracy, r.test.x, r.test.accuracy);
+        r.gapTest->setData(gap.x, gap.test, true);
+        r.gapTop->setData(gap.x, gap.top, true);
+    }
+    if (!dirty)
+        return;
+    m_gapShown = false;
+    for (const auto& [id, r] : m_runs)
+        m_gapShown = m_gapShown || (r.visible && gapArea(id) > 0);
+}
+
+void LearningCurves::colourGaps()
+{
+    const QColor shade = gapShade(m_plot->palette());
+    for (auto& [id, r] : m_runs)
+        r.gapTop->setBrush(shade);
+}
+
+QString LearningCurves::captionShown() const
+{
+    return m_caption->text();
+}
+
+double LearningCurves::gapArea(int run) const
+{
+    const auto it = m_runs.find(run);
+    if (it == m_runs.end())
+        return 0;
+    // The trapezoids between the two drawn edges, point by point.
+    const QCPGraphDataContainer& top = *it->second.gapTop->data();
+    const QCPGraphDataContainer& test = *it->second.gapTest->data();
+    if (top.size() != test.size())
+        return 0;
+    double area = 0;
+    for (int i = 1; i < top.size(); ++i) {
+        const auto a = top.at(i - 1), b = top.at(i), c = test.at(i - 1), d = test.at(i);
+        area += (b->key - a->key) * ((a->value - c->value) + (b->value - d->value)) / 2;
+    }
+    return area;
+}
+
 void LearningCurves::scheduleReplot()
 {
     if (m_replotPending)
@@ -576,6 +659,7 @@ void LearningCurves::scheduleReplot()
 void LearningCurves::replotNow()
 {
     m_replotPending = false;
+    updateGaps();
     arrangeLegend(m_plot->width());
     if (m_follow)
         rescale();
@@ -722,9 +806,15 @@ void LearningCurves::removeRun(int run)
         m_plot->removeGraph(s->lossGraph);
         m_plot->removeGraph(s->accuracyGraph);
     }
+    m_plot->removeGraph(r.gapTop); // before the graph it fills down to
+    m_plot->removeGraph(r.gapTest);
     for (QCPAbstractItem* mark : r.marks)
         m_plot->removeItem(mark);
     m_runs.erase(it);
+    if (!m_runs.empty())
+        m_runs.begin()->second.gapDirty = true; // the caption's gap line may go
+    else
+        m_gapShown = false;
     m_plot->legend->setVisible(!m_runs.empty());
     nameLossAxis();
     scheduleReplot();

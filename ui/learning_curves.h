@@ -71,6 +71,15 @@ public:
     // trained before the first batch with the new setting; text as the mark says it, quoted).
     QString toCsv() const;
 
+    // The overfitting gap: where a run's running training accuracy lies above its test accuracy
+    // (the line through the epoch-end tests), the band between them is shaded in the palette's
+    // gap colour (plot_style's gapShade), and while a shown run has one, a line of the caption
+    // says what it means ("shaded: " + gapText()).
+    // Its area as drawn, in accuracy × epochs: ∫ max(0, training − test) d(epoch).
+    double gapArea(int run) const;
+    static QString gapText();
+    QString captionShown() const; // the caption under the plots, as drawn (wrapped)
+
     int runCount() const { return int(m_runs.size()); }
     int pointCount(int run, Kind kind) const;
     int totalPoints() const;
@@ -99,13 +108,18 @@ private:
         QVector<double> changeX;           // where each mark is (epochs)
         QVector<std::uint64_t> changeSamples; // ... and at which sample
         QVector<QCPAbstractItem*> marks; // lines and texts of markChange
+        // The gap's edges on the accuracy plot: the test line below, filled up to the top
+        // (the training accuracy where it is higher); recomputed at the next replot when dirty.
+        QCPGraph* gapTest = nullptr;
+        QCPGraph* gapTop = nullptr;
+        bool gapDirty = false;
     };
     // A point of a shown curve near `pixel` (within a few pixels), described for a tooltip.
     QString describePointAt(const QPoint& pixel) const;
     void showPointTip(QMouseEvent* event);
     void toggleRun(QCPAbstractLegendItem* item);
     void nameLossAxis();
-    static QString captionText(); // what the line styles mean, unwrapped
+    static QString captionText(bool gap); // what the line styles (and the gap's shade) mean, unwrapped
     void arrangeLegend(int plotWidth); // as many columns as the width holds; the caption's lines
     Series& series(Run& run, Kind kind);
     void add(int run, Kind kind, double x, double loss, double accuracy);
@@ -113,6 +127,8 @@ private:
     void setGraphData(Series& s); // the points, with NaN at the gaps
     void scheduleReplot();
     void replotNow();
+    void updateGaps(); // the dirty runs' bands, and the legend's gap entry if any band shows
+    void colourGaps(); // the palette's gap shade
     void rescale();
 
     QCustomPlot* m_plot;
@@ -121,6 +137,7 @@ private:
     QCPTextElement* m_caption;
     std::map<int, Run> m_runs;
     bool m_logLoss = false;
+    bool m_gapShown = false; // a shown run has a gap: the caption explains the shade
     bool m_follow = true; // rescale to the data until the user zooms or drags
     bool m_replotPending = false;
 

@@ -7,6 +7,7 @@
 #include "draw_panel.h"
 #include "file_commands.h"
 #include "learning_curves.h"
+#include "lesson_commands.h"
 #include "space_shortcut.h"
 #include "on_screen.h"
 #include "pictures.h"
@@ -65,8 +66,10 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     buildActions();
     m_viewOptions = new ViewOptions(m_settings.get(), options.restoreSettings, options.darkColours, this);
     buildMenus();
+    new LessonCommands(this, m_settings.get(), options.restoreSettings); // Help ▸ Lesson, the Lesson dock
     m_question->setEnabled(options.askBeforeDiscard);
     m_status = new TrainingStatus(statusBar());
+    m_files->setTrainingStatus(m_status); // an opened model's stored and measured test accuracy
     connectSession();
     connectController();
     connectControls();

@@ -144,6 +144,13 @@ QColor answerColor(bool right, const QPalette& palette)
     return right ? QColor(0, 130, 0) : QColor(200, 0, 0);
 }
 
+QColor gapShade(const QPalette& palette)
+{
+    QColor c = palette.color(QPalette::Text);
+    c.setAlphaF(isDark(palette) ? 0.24f : 0.16f); // light text on dark needs a little more to show
+    return c;
+}
+
 void stylePlot(QCustomPlot* plot, const QPalette& palette)
 {
     const QColor base = palette.color(QPalette::Base);

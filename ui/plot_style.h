@@ -23,6 +23,10 @@ void followPalette(QCustomPlot* plot);
 // The colour of "right" (green) and "wrong" (red) text, readable on the palette's Base.
 QColor answerColor(bool right, const QPalette& palette);
 
+// The overfitting gap's fill on the learning curves: the palette's Text, translucent (a grey
+// that darkens a light Base and lightens a dark one; the grid and the curves show through).
+QColor gapShade(const QPalette& palette);
+
 // True when the palette's Base is dark (light text on a dark background).
 bool isDark(const QPalette& palette);
 

@@ -1,5 +1,7 @@
 #include "training_status.h"
 
+#include "app/lab/model_document.h"
+
 #include <QEvent>
 #include <QLabel>
 #include <QLocale>
@@ -53,8 +55,14 @@ protected:
 
 TrainingStatus::TrainingStatus(QStatusBar* bar)
     : QObject(bar), m_epochBar(new FlatProgressBar), m_epochLabel(new QLabel), m_speedLabel(new QLabel),
-      m_etaLabel(new QLabel), m_testLabel(new QLabel)
+      m_etaLabel(new QLabel), m_testLabel(new QLabel), m_modelLabel(new QLabel)
 {
+    m_modelLabel->setObjectName(QStringLiteral("modelAccuracyLabel"));
+    m_modelLabel->setToolTip(tr("The opened model's test accuracy: as its file stores it (measured "
+                                "when it was trained), and measured again now on the test images "
+                                "that are open. The two agree when the test set is the one it was "
+                                "measured on."));
+    m_modelLabel->hide();
     m_testLabel->setObjectName(QStringLiteral("testAccuracyLabel"));
     m_epochLabel->setObjectName(QStringLiteral("epochLabel"));
     m_epochBar->setRange(0, 1000);
@@ -71,6 +79,7 @@ TrainingStatus::TrainingStatus(QStatusBar* bar)
     bar->addPermanentWidget(m_speedLabel);
     bar->addPermanentWidget(m_etaLabel);
     bar->addPermanentWidget(m_testLabel);
+    bar->addPermanentWidget(m_modelLabel);
 }
 
 // Fixed sizes, wide enough for the longest text each shows: a label whose width follows its
@@ -128,11 +137,32 @@ void TrainingStatus::clearMeasurements()
     m_epochLabel->clear();
     m_etaLabel->clear();
     m_testLabel->clear();
+    m_modelLabel->hide();
+    m_modelLabel->clear();
 }
 
 void TrainingStatus::showTestAccuracy(double accuracy)
 {
     m_testLabel->setText(tr("test accuracy %1%").arg(100 * accuracy, 0, 'f', 2));
+    m_modelLabel->hide(); // the opened model's figures are of weights trained since
+}
+
+void TrainingStatus::showModelAccuracy(const app::AccuracyCheck& check)
+{
+    const QLocale locale;
+    const QString stored = check.stored ? tr("stored %1").arg(double(*check.stored), 0, 'f', 4)
+                                        : tr("no stored test accuracy");
+    QString measured;
+    if (check.images == 0)
+        measured = tr("no test images open to measure it on");
+    else if (check.measured)
+        measured = tr("measured %1 on these %2 test images")
+                       .arg(*check.measured, 0, 'f', 4)
+                       .arg(locale.toString(qulonglong(check.images)));
+    else
+        measured = tr("measuring on these %1 test images…").arg(locale.toString(qulonglong(check.images)));
+    m_modelLabel->setText(stored + QStringLiteral(" · ") + measured);
+    m_modelLabel->show();
 }
 
 void TrainingStatus::draw()

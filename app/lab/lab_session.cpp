@@ -331,8 +331,10 @@ bool LabSession::configure(const TrainingSetup& setup, NetworkPtr initial, bool 
         return false;
     }
     m_freshWeights = !initial;
-    if (replacing)
+    if (replacing) {
+        m_comingInitial = initial;
         replacingNetwork();
+    }
     // The run's legend names the learner's digits it trains on (they follow the set's own).
     DataPair data = m_data;
     const std::size_t used = std::min(m_setup.training.trainingSize, m_data.train->size());
@@ -357,6 +359,7 @@ void LabSession::resetWeights(const TrainingSetup& setup)
     setSetup(setup);
     if (!m_data.isValid())
         return; // the worker has nothing to reset
+    m_comingInitial = nullptr; // fresh from the seed
     replacingNetwork();
     m_controller->reset(m_setup.weightSeed);
     m_freshWeights = true;
@@ -377,7 +380,10 @@ LabSession::RunSettings LabSession::changeRunSettings(const TrainingSetup& reque
         return newWeights ? RunSettings::UsedByReset : RunSettings::FromNextRun;
     }
     const bool keepWeights = !(newWeights && m_freshWeights);
-    configure(next, keepWeights ? m_snapshot.network : NetworkPtr{});
+    // Weights asked of the worker and not arrived yet (a new shape a moment ago) are the ones to
+    // keep, not the older snapshot's (issue 14: a shape typed, then at once a training size).
+    const NetworkPtr current = awaitsNewNetwork() ? m_comingInitial : m_snapshot.network;
+    configure(next, keepWeights ? current : NetworkPtr{});
     return RunSettings::Applied;
 }
 

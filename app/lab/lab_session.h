@@ -180,6 +180,7 @@ private:
     std::uint64_t m_samplesSinceKept = 0;
     std::uint64_t m_samplesCounted = 0; // the current trainer's samplesSeen, as counted
     int m_pendingReplacements = 0;      // new weights asked of the worker, not arrived yet
+    NetworkPtr m_comingInitial;         // ... and what they start from (null: fresh from the seed)
     bool m_askBeforeDiscard = true;
 };
 

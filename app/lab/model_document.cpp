@@ -1,5 +1,7 @@
 #include "model_document.h"
 
+#include "app/bridge/dataset_predictions.h"
+
 #include "engine/file_error.h"
 #include "engine/model_io.h"
 
@@ -39,6 +41,47 @@ std::optional<engine::Model> ModelDocument::read(const QString& path, QString* e
             *error = QString::fromUtf8(e.what());
         return std::nullopt;
     }
+}
+
+std::optional<float> ModelDocument::storedTestAccuracy(const engine::ModelInfo& info)
+{
+    if (info.testAccuracy)
+        return info.testAccuracy;
+    const auto& epochs = info.provenance.epochs;
+    for (auto e = epochs.rbegin(); e != epochs.rend(); ++e)
+        if (e->testAccuracy)
+            return e->testAccuracy;
+    return std::nullopt;
+}
+
+void ModelDocument::checkAccuracy(NetworkPtr network, std::optional<float> stored,
+                                  std::shared_ptr<const engine::Dataset> test)
+{
+    dropAccuracyCheck();
+    m_check = AccuracyCheck{m_path, stored, std::nullopt, test ? test->size() : 0};
+    const bool measurable = network && m_check.images > 0;
+    if (measurable) {
+        if (!m_predictions) {
+            m_predictions = new DatasetPredictions(this);
+            connect(m_predictions, &DatasetPredictions::ready, this,
+                    [this](bool, std::uint64_t serial, std::shared_ptr<const engine::Evaluation> result) {
+                        if (serial != m_checkSerial || !result)
+                            return; // an older check's, or one dropped
+                        m_check.measured = result->accuracy;
+                        m_check.images = result->count;
+                        emit accuracyChecked(m_check);
+                    });
+        }
+        m_predictions->request(std::move(network), std::move(test), true, m_checkSerial);
+    }
+    emit accuracyChecked(m_check);
+}
+
+void ModelDocument::dropAccuracyCheck()
+{
+    ++m_checkSerial;
+    if (m_predictions)
+        m_predictions->invalidate();
 }
 
 void ModelDocument::opened(const QString& path)

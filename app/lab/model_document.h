@@ -1,18 +1,39 @@
 // The model file the lab works on: open and save through engine/model_io (the file name's
-// extension picks .nnlab or NumPy .npz), the modified flag and the recent files (QSettings).
+// extension picks .nnlab or NumPy .npz), the modified flag and the recent files (QSettings);
+// and an opened model's test accuracy, as its file stores it and measured again on the open
+// test set.
 #pragma once
 
+#include "app/bridge/training_setup.h"
+
+#include "engine/dataset.h"
 #include "engine/model_file.h"
 
 #include <QObject>
 #include <QString>
 #include <QStringList>
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 
 class QSettings;
 
 namespace nnlab::app {
+
+class DatasetPredictions;
+
+// What an opened model scores on the test set: the figure stored in its file, and the same
+// network measured again now on the test set that is open (another test set, or a file
+// edited since, can differ).
+struct AccuracyCheck
+{
+    QString path;                   // the model file
+    std::optional<float> stored;    // 0..1; none if the file stores no test accuracy
+    std::optional<double> measured; // 0..1; none while it is being measured
+    std::size_t images = 0;         // the open test set's images (0: none open)
+};
 
 class ModelDocument : public QObject
 {
@@ -47,9 +68,21 @@ public:
     // `path`, with `extension` (".nnlab", ".npz") added if it names no model format.
     static QString withModelExtension(const QString& path, const QString& extension);
 
+    // The test accuracy a model file stores: its info's, else the last one its history
+    // (provenance) measured at an epoch end; none if it has neither.
+    static std::optional<float> storedTestAccuracy(const engine::ModelInfo& info);
+    // Measures `network`, just opened from path(), on `test` off the GUI thread (the whole-set
+    // predictions' own pool): accuracyChecked at once (measured still empty) and again with the
+    // figure. A newer check or dropAccuracyCheck() makes an older one's figure never arrive.
+    void checkAccuracy(NetworkPtr network, std::optional<float> stored,
+                       std::shared_ptr<const engine::Dataset> test);
+    // The opened network was replaced (other weights, other data): its measurement is dropped.
+    void dropAccuracyCheck();
+
 signals:
     void changed();       // path or modified flag
     void recentChanged(); // the recent files
+    void accuracyChecked(const nnlab::app::AccuracyCheck& check);
 
 private:
     bool write(const QString& path, const engine::Model& model, QString* error) const;
@@ -58,6 +91,9 @@ private:
     QSettings* m_settings;
     QString m_path;
     bool m_modified = false;
+    DatasetPredictions* m_predictions = nullptr; // made at the first check
+    AccuracyCheck m_check;                       // the check under way
+    std::uint64_t m_checkSerial = 0;             // its number: older figures are dropped
 };
 
 } // namespace nnlab::app
