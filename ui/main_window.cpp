@@ -12,7 +12,6 @@
 #include "on_screen.h"
 #include "pictures.h"
 #include "runs_table.h"
-#include "slow_motion.h"
 #include "step_inspector.h"
 #include "sweep_commands.h"
 #include "training_status.h"
@@ -279,8 +278,7 @@ void MainWindow::buildActions()
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addActions({m_start, m_stop, m_step, m_reset});
     bar->addSeparator();
-    bar->addActions({m_clearRuns, m_logLoss});
-    new SlowMotion(bar, m_session, m_scheduler, m_heatmaps, m_inspector, m_settings.get(), this); // the speed control
+    bar->addActions({m_clearRuns, m_logLoss, new SlowMotion(this, m_settings.get())}); // + the speed
 }
 
 void MainWindow::buildMenus()

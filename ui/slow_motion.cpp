@@ -1,5 +1,6 @@
 #include "slow_motion.h"
 
+#include "main_window.h"
 #include "on_screen.h"
 #include "pictures.h"
 #include "speed_control.h"
@@ -13,26 +14,25 @@
 
 #include <QDockWidget>
 #include <QSettings>
-#include <QToolBar>
 
 namespace nnlab::ui {
 
-SlowMotion::SlowMotion(QToolBar* bar, app::LabSession* session, app::PredictionScheduler* scheduler,
-                       WeightHeatmaps* heatmaps, StepInspector* inspector, QSettings* settings, QObject* parent)
-    : QObject(parent), m_session(session), m_scheduler(scheduler), m_heatmaps(heatmaps), m_inspector(inspector),
-      m_settings(settings), m_control(new SpeedControl)
+SlowMotion::SlowMotion(MainWindow* window, QSettings* settings)
+    : QWidgetAction(window), m_session(window->session()), m_scheduler(window->scheduler()),
+      m_heatmaps(window->heatmaps()), m_inspector(window->inspector()), m_settings(settings),
+      m_control(new SpeedControl)
 {
-    bar->addSeparator();
-    bar->addWidget(m_control);
+    setText(tr("Speed"));
+    setDefaultWidget(m_control); // the action's widget in the toolbar
     const double remembered = settings->value(QLatin1String(kSettingsKey), 0.0).toDouble();
     m_control->setImagesPerSecond(app::Pace::isValidRate(remembered) ? remembered : 0.0);
     apply(m_control->imagesPerSecond(), false);
     connect(m_control, &SpeedControl::imagesPerSecondChanged, this, [this](double r) { apply(r, true); });
 
-    app::TrainingController* controller = session->controller();
+    app::TrainingController* controller = m_session->controller();
     connect(controller, &app::TrainingController::sampleLearned, this, &SlowMotion::showLearned);
     connect(controller, &app::TrainingController::stateChanged, this, &SlowMotion::updateFollowing);
-    connect(session, &app::LabSession::dataChanged, this, [this] { m_lastLearned.reset(); });
+    connect(m_session, &app::LabSession::dataChanged, this, [this] { m_lastLearned.reset(); });
 }
 
 void SlowMotion::apply(double imagesPerSecond, bool chosen)

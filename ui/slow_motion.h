@@ -1,16 +1,16 @@
-// Slow motion's wiring (issue 14): the toolbar's speed control -> TrainingController's images
-// per second, remembered in the settings; and, while training shows every step (Pace::
-// kShownEveryStep or slower), each image learned to the step inspector and every snapshot to the
-// weight tiles. The curves need nothing: the worker sends progress after every step then.
+// Slow motion's wiring (issue 14): the toolbar's speed control (an action whose widget is a
+// SpeedControl) -> TrainingController's images per second, remembered in the settings; and, while
+// training shows every step (Pace::kShownEveryStep or slower), each image learned to the step
+// inspector and every snapshot to the weight tiles. The curves need nothing: the worker sends
+// progress after every step then.
 #pragma once
 
-#include <QObject>
+#include <QWidgetAction>
 
 #include <cstddef>
 #include <optional>
 
 class QSettings;
-class QToolBar;
 
 namespace nnlab::app {
 class LabSession;
@@ -20,21 +20,21 @@ struct SampleStep;
 
 namespace nnlab::ui {
 
+class MainWindow;
 class SpeedControl;
 class StepInspector;
 class WeightHeatmaps;
 
-class SlowMotion : public QObject
+class SlowMotion : public QWidgetAction
 {
     Q_OBJECT
 
 public:
     static constexpr const char* kSettingsKey = "training/imagesPerSecond";
 
-    // Adds the speed control to `bar` at the speed `settings` remember (as fast as it goes the
-    // first time).
-    SlowMotion(QToolBar* bar, app::LabSession* session, app::PredictionScheduler* scheduler,
-               WeightHeatmaps* heatmaps, StepInspector* inspector, QSettings* settings, QObject* parent);
+    // For `window`'s toolbar (its session, scheduler, weights and step inspector), at the speed
+    // `settings` remember (as fast as it goes the first time).
+    SlowMotion(MainWindow* window, QSettings* settings);
 
     SpeedControl* control() const { return m_control; }
 

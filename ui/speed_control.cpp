@@ -83,7 +83,7 @@ SpeedControl::SpeedControl(QWidget* parent)
     auto* title = new QLabel(tr("Speed:"));
     title->setBuddy(m_slider);
     auto* row = new QHBoxLayout(this);
-    row->setContentsMargins(4, 0, 4, 0);
+    row->setContentsMargins(12, 0, 4, 0); // apart from the actions before it
     row->addWidget(title);
     row->addWidget(m_slider);
     row->addWidget(m_value);
