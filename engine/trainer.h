@@ -140,6 +140,9 @@ public:
     TrainerState state() const;                    // the same, with everything else (between batches)
     int epoch() const { return m_epoch; }
     std::size_t cursor() const { return m_cursor; }
+    // The training-set index of the next sample to train (the first of the next batch; slow
+    // motion traces it before the step).
+    std::size_t nextSample() const { return m_order.empty() ? 0 : m_order[m_cursor < m_order.size() ? m_cursor : 0]; }
     std::size_t epochSize() const { return m_order.size(); }
     std::uint64_t samplesSeen() const { return m_samplesSeen; }
     // Seconds spent inside the training loop (for samples/s and the benchmarks).

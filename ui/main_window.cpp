@@ -278,7 +278,7 @@ void MainWindow::buildActions()
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addActions({m_start, m_stop, m_step, m_reset});
     bar->addSeparator();
-    bar->addActions({m_clearRuns, m_logLoss});
+    bar->addActions({m_clearRuns, m_logLoss, new SlowMotion(this, m_settings.get())}); // + the speed
 }
 
 void MainWindow::buildMenus()

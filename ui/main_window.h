@@ -8,6 +8,7 @@
 #include "app/lab/model_document.h"
 #include "app/lab/prediction_scheduler.h"
 #include "run_commands.h"
+#include "slow_motion.h"
 
 #include <QMainWindow>
 

@@ -181,15 +181,50 @@ StepInspector::StepInspector(QWidget* parent)
 void StepInspector::setTrace(const engine::LessonTrace& trace, const QImage& digit,
                              const QString& caption, bool canStep, const QString& whyNot)
 {
+    if (m_following)
+        return; // the images training learns take its place
+    const double answerOutput = trace.outputOutput.size() ? trace.outputOutput[trace.predicted] : 0;
+    display(trace, digit,
+            tr("%1\nlabel %2, the network says %3 (o_output %4)")
+                .arg(caption)
+                .arg(trace.label)
+                .arg(trace.predicted)
+                .arg(answerOutput, 0, 'f', 3),
+            canStep, whyNot);
+}
+
+void StepInspector::setFollowingTraining(bool following)
+{
+    m_following = following;
+    // Up to 100 images a second: square bars without antialiasing take half the time to draw
+    // (3 instead of 6 ms a replot here), and the event loop stays responsive.
+    m_plot->setNotAntialiasedElements(following ? QCP::aeAll : QCP::aeNone);
+}
+
+void StepInspector::showLearned(const engine::LessonTrace& trace, const QImage& digit, const QString& caption)
+{
+    const double answerOutput = trace.outputOutput.size() ? trace.outputOutput[trace.predicted] : 0;
+    display(trace, digit,
+            tr("%1\nlabel %2; before this update the network said %3 (o_output %4)")
+                .arg(caption)
+                .arg(trace.label)
+                .arg(trace.predicted)
+                .arg(answerOutput, 0, 'f', 3),
+            false, tr("Training is running: pause it to step on an image yourself."));
+}
+
+QString StepInspector::caption() const
+{
+    return m_caption->text();
+}
+
+void StepInspector::display(const engine::LessonTrace& trace, const QImage& digit, const QString& text, bool canStep,
+                            const QString& whyNot)
+{
     m_trace = trace;
     m_hasTrace = true;
     m_digit->setPixmap(pixelPixmap(digit, kDigitScale, m_digit->devicePixelRatioF()));
-    const double answerOutput = trace.outputOutput.size() ? trace.outputOutput[trace.predicted] : 0;
-    m_caption->setText(tr("%1\nlabel %2, the network says %3 (o_output %4)")
-                           .arg(caption)
-                           .arg(trace.label)
-                           .arg(trace.predicted)
-                           .arg(answerOutput, 0, 'f', 3));
+    m_caption->setText(text);
     m_step->setEnabled(canStep);
     m_step->setToolTip(canStep ? m_stepTip : m_stepTip + QStringLiteral("\n\n") + whyNot);
     const int layers = int(trace.hiddenOutputs.size());

@@ -1,6 +1,7 @@
 // The step inspector: the lesson's arithmetic for one digit, live. The input image, each
 // hidden layer's h_input and h_output, o_output against the target, o_errors and h_errors, with
 // the lesson's names; and after "Step on this image", which weights that one update changed.
+// In slow motion it follows the training: each image as it is learned, and its update.
 #pragma once
 
 #include "engine/network.h"
@@ -28,8 +29,17 @@ public:
     explicit StepInspector(QWidget* parent = nullptr);
 
     // Shows one digit's trace. canStep: a training image and the lesson's per-sample mode.
+    // Ignored while the inspector follows the training.
     void setTrace(const engine::LessonTrace& trace, const QImage& digit, const QString& caption,
                   bool canStep, const QString& whyNot = {});
+    // Slow motion: while following, the inspector shows the images training learns
+    // (showLearned) instead of a digit picked in the gallery.
+    void setFollowingTraining(bool following);
+    bool followsTraining() const { return m_following; }
+    // The image just learned, with its trace from before the update (the errors that moved the
+    // weights) and its place in the run (caption).
+    void showLearned(const engine::LessonTrace& trace, const QImage& digit, const QString& caption);
+    QString caption() const;
     // The weights before and after one step: the first layer's change as tiles, in words.
     void setWeightChange(const engine::Network& before, const engine::Network& after,
                          int imageRows, int imageCols);
@@ -46,6 +56,8 @@ signals:
     void stepRequested();
 
 private:
+    void display(const engine::LessonTrace& trace, const QImage& digit, const QString& text, bool canStep,
+                 const QString& whyNot);
     void drawLayer();
 
     QLabel* m_digit;
@@ -66,6 +78,7 @@ private:
     QString m_stepTip;
     engine::LessonTrace m_trace;
     bool m_hasTrace = false;
+    bool m_following = false;
 };
 
 } // namespace nnlab::ui

@@ -130,10 +130,17 @@ void WeightHeatmaps::setNetwork(app::NetworkPtr network, int imageRows, int imag
     m_network = std::move(network);
     m_imageRows = imageRows;
     m_imageCols = imageCols;
-    if (now)
+    if (now || m_everySnapshot) {
+        m_timer->stop();
         redraw();
-    else if (!m_timer->isActive())
+    } else if (!m_timer->isActive()) {
         m_timer->start();
+    }
+}
+
+void WeightHeatmaps::setEverySnapshot(bool every)
+{
+    m_everySnapshot = every;
 }
 
 bool WeightHeatmaps::refreshPending() const

@@ -1,6 +1,7 @@
 // What the network has learned, as pictures: every first-layer neuron's incoming weights as a
 // tile, the later weight matrices (w_h_o, hidden -> hidden) as colour maps with labelled axes,
-// and the outgoing weights of a clicked neuron. Redrawn from snapshots at most 10 times a second.
+// and the outgoing weights of a clicked neuron. Redrawn from snapshots at most 4 times a second,
+// or, in slow motion, on every snapshot (each image's update).
 #pragma once
 
 #include "app/bridge/training_setup.h"
@@ -31,6 +32,9 @@ public:
     // The network to show and its input image's shape; drawn within kRefreshMs (or at once
     // when `now`), and only while the widget can be seen (isOnScreen).
     void setNetwork(app::NetworkPtr network, int imageRows, int imageCols, bool now = false);
+    // Slow motion: every network drawn as it comes (on screen), not within kRefreshMs.
+    void setEverySnapshot(bool every);
+    bool drawsEverySnapshot() const { return m_everySnapshot; }
     // Draws the newest network if it arrived while out of sight; the main window calls it when
     // the view's dock tab is chosen.
     void catchUp() { redraw(); }
@@ -64,6 +68,7 @@ private:
     app::NetworkPtr m_network, m_shown;
     int m_imageRows = 28, m_imageCols = 28;
     int m_redraws = 0;
+    bool m_everySnapshot = false;
 };
 
 } // namespace nnlab::ui

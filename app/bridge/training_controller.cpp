@@ -20,6 +20,7 @@ TrainingController::TrainingController(QObject* parent)
     connect(m_worker, &TrainingWorker::testEstimated, this, &TrainingController::testEstimated);
     connect(m_worker, &TrainingWorker::snapshotReady, this, &TrainingController::snapshotReady);
     connect(m_worker, &TrainingWorker::sampleStepped, this, &TrainingController::sampleStepped);
+    connect(m_worker, &TrainingWorker::sampleLearned, this, &TrainingController::sampleLearned);
     connect(m_worker, &TrainingWorker::runRestarted, this, &TrainingController::runRestarted);
     connect(m_worker, &TrainingWorker::runEndedChanged, this, [this](bool ended) { m_runEnded = ended; });
     connect(m_worker, &TrainingWorker::finished, this, &TrainingController::finished);
@@ -29,6 +30,9 @@ TrainingController::TrainingController(QObject* parent)
         m_state = s;
         emit stateChanged(s);
     });
+    // On the worker's thread as it ends: a wait for slow motion's next image is not left to a
+    // timer that only that thread could stop.
+    connect(m_thread, &QThread::finished, m_worker, [w = m_worker] { w->stopWaiting(); }, Qt::DirectConnection);
     m_thread->start();
 }
 
@@ -147,6 +151,13 @@ void TrainingController::setEpochs(int epochs)
 void TrainingController::setLearningRateDecay(float decay)
 {
     post([w = m_worker, decay] { w->setLearningRateDecay(decay); });
+}
+
+void TrainingController::setImagesPerSecond(double imagesPerSecond)
+{
+    if (Pace::isValidRate(imagesPerSecond))
+        m_imagesPerSecond = imagesPerSecond;
+    post([w = m_worker, imagesPerSecond] { w->setImagesPerSecond(imagesPerSecond); });
 }
 
 void TrainingController::setThreads(int threads)

@@ -38,6 +38,9 @@ public:
     void setEpochs(int epochs);
     void setLearningRateDecay(float decay);
     void setThreads(int threads);
+    // Slow motion: images per second (0 = as fast as it goes), live (TrainingWorker::setImagesPerSecond).
+    void setImagesPerSecond(double imagesPerSecond);
+    double imagesPerSecond() const { return m_imagesPerSecond; } // as last asked for
 
     // As last reported by the worker (queued, so a command's effect shows a moment later).
     WorkerState state() const { return m_state; }
@@ -61,6 +64,7 @@ signals:
     void testEstimated(const nnlab::app::TestEstimate& estimate);
     void snapshotReady(const nnlab::app::NetworkSnapshot& snapshot);
     void sampleStepped(const nnlab::app::SampleStep& step);
+    void sampleLearned(const nnlab::app::SampleStep& step); // slow motion: each step, shown
     void stateChanged(nnlab::app::WorkerState state);
     void runRestarted(); // start() began a new run: the ended run's weights are gone
     void finished();
@@ -76,6 +80,7 @@ private:
     WorkerState m_state = WorkerState::Idle;
     bool m_runEnded = false;
     int m_lastRun = 0;
+    double m_imagesPerSecond = 0;
 };
 
 } // namespace nnlab::app

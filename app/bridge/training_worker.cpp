@@ -2,7 +2,9 @@
 
 #include "app/common/heap_policy.h"
 
+#include <QLocale>
 #include <QThread>
+#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +16,12 @@ namespace nnlab::app {
 namespace engine = nnlab::engine;
 using Clock = std::chrono::steady_clock;
 
-TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent) {}
+TrainingWorker::TrainingWorker(QObject* parent) : QObject(parent), m_paceTimer(new QTimer(this))
+{
+    m_paceTimer->setSingleShot(true);
+    m_paceTimer->setTimerType(Qt::PreciseTimer); // 1 ms, not 5% of the wait
+    connect(m_paceTimer, &QTimer::timeout, this, &TrainingWorker::runSlice);
+}
 
 TrainingWorker::~TrainingWorker() = default;
 
@@ -27,6 +34,8 @@ void TrainingWorker::setState(WorkerState state)
 {
     if (state == m_state)
         return;
+    if (state != WorkerState::Running)
+        m_paceTimer->stop();
     m_state = state;
     emit stateChanged(state);
 }
@@ -163,7 +172,13 @@ void TrainingWorker::start()
     }
     if (m_state == WorkerState::Idle && !restarted)
         m_epochsThisStart = 0;
+    beginRunning();
+}
+
+void TrainingWorker::beginRunning()
+{
     setState(WorkerState::Running);
+    m_pace.restart(Clock::now()); // the first image at once; a pause earned nothing
     scheduleSlice();
 }
 
@@ -209,8 +224,7 @@ void TrainingWorker::startFromSameStart()
     }
     if (!trainFromRunStart(RunOrigin::SameStart))
         return;
-    setState(WorkerState::Running);
-    scheduleSlice();
+    beginRunning();
 }
 
 void TrainingWorker::branch()
@@ -269,10 +283,13 @@ void TrainingWorker::step()
     setRunEnded(false); // a step trains these weights further, in this run
     markChanges();
     try {
-        const engine::SliceResult r = m_trainer->step();
-        afterBatches(r);
-        emitSnapshot();
-        reportPosition();
+        if (m_pace.showsEveryStep()) {
+            stepShown(); // with its snapshot, trace and progress
+        } else {
+            afterBatches(m_trainer->step());
+            emitSnapshot();
+            reportPosition();
+        }
         if (m_state == WorkerState::Idle && m_trainer->samplesSeen() > 0)
             setState(WorkerState::Paused);
     } catch (const std::exception& e) {
@@ -396,8 +413,27 @@ void TrainingWorker::setLearningRateDecay(float decay)
         m_setup.learningRateDecay = decay;
 }
 
+void TrainingWorker::setImagesPerSecond(double imagesPerSecond)
+{
+    if (!Pace::isValidRate(imagesPerSecond)) {
+        emit failed(QStringLiteral("The speed must be between 0 and %1 images per second (0: as fast as it goes), not %2.")
+                        .arg(QLocale().toString(Pace::kMaxRate, 'f', 0))
+                        .arg(imagesPerSecond));
+        return;
+    }
+    m_pace.setRate(imagesPerSecond, Clock::now());
+    if (m_state == WorkerState::Running)
+        scheduleSlice(); // a wait for the old pace (up to a second at 1 image/s) ends now
+}
+
+void TrainingWorker::stopWaiting()
+{
+    m_paceTimer->stop();
+}
+
 void TrainingWorker::scheduleSlice()
 {
+    m_paceTimer->stop();
     if (m_sliceQueued)
         return;
     m_sliceQueued = true;
@@ -415,6 +451,10 @@ void TrainingWorker::runSlice()
     }
     beginRunIfNeeded();
     markChanges();
+    if (!m_pace.fullSpeed()) {
+        runPacedSlice();
+        return;
+    }
     try {
         const engine::SliceResult r =
             m_trainer->trainUntil(Clock::now() + kSlice, [this] { return !interrupted(); });
@@ -432,6 +472,64 @@ void TrainingWorker::runSlice()
     if (now - m_lastQuickTest >= kQuickTestInterval)
         quickTest();
     scheduleSlice();
+}
+
+void TrainingWorker::runPacedSlice()
+{
+    const auto deadline = Clock::now() + kSlice;
+    std::uint64_t due = m_pace.due(Clock::now());
+    try {
+        // One batch at a time: one image in the lesson's per-sample mode.
+        while (due > 0 && m_state == WorkerState::Running && !interrupted()) {
+            const engine::SliceResult r = m_pace.showsEveryStep() ? stepShown() : m_trainer->step();
+            if (!m_pace.showsEveryStep())
+                afterBatches(r);
+            m_pace.trained(r.samples);
+            due -= std::min<std::uint64_t>(due, r.samples);
+            if (Clock::now() >= deadline)
+                break;
+        }
+    } catch (const std::exception& e) {
+        setState(WorkerState::Paused);
+        emit failed(QString::fromUtf8(e.what()));
+        return;
+    }
+    if (m_state != WorkerState::Running)
+        return;
+    const auto now = Clock::now();
+    if (!m_pace.showsEveryStep() && now - m_lastSnapshot >= kSnapshotInterval)
+        emitSnapshot();
+    if (now - m_lastQuickTest >= kQuickTestInterval)
+        quickTest();
+    if (due > 0 || interrupted()) {
+        scheduleSlice(); // the slice's time is up; more images are due already
+        return;
+    }
+    // Wait with a timer, never by sleeping: pause, stop and the speed arrive meanwhile.
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(m_pace.nextSlice(Clock::now()) - Clock::now());
+    m_paceTimer->start(int(std::clamp<std::int64_t>(wait.count(), 0, 24 * 3600 * 1000)));
+}
+
+engine::SliceResult TrainingWorker::stepShown()
+{
+    // The trace is of the weights the update uses: the lesson's o_errors and h_errors that move them.
+    SampleStep learned;
+    learned.run = m_run;
+    learned.index = m_trainer->nextSample();
+    learned.trace = engine::traceSample(m_trainer->network(), m_data.train->image(learned.index),
+                                        m_data.train->labels[learned.index], m_trainer->config().lessonErrors);
+    learned.before = std::make_shared<const engine::Network>(m_trainer->snapshot());
+    const engine::SliceResult r = m_trainer->step();
+    if (r.end != engine::SliceEnd::Diverged && r.samples > 0) {
+        // Shown before an epoch's end is handled: the run's last image too, while it runs.
+        reportPosition(true); // this step's loss on the curve
+        learned.after = emitSnapshot();
+        learned.samplesSeen = m_trainer->samplesSeen();
+        learned.batchSize = int(r.samples);
+        emit sampleLearned(learned);
+    }
+    afterBatches(r); // an epoch's end: its test; a divergence: paused, the weights before it
+    return r;
 }
 
 void TrainingWorker::afterBatches(const engine::SliceResult& result)
@@ -505,15 +603,16 @@ void TrainingWorker::setRunEnded(bool ended)
     emit runEndedChanged(ended);
 }
 
-void TrainingWorker::emitSnapshot()
+NetworkPtr TrainingWorker::emitSnapshot()
 {
     if (!m_trainer)
-        return;
+        return {};
     m_lastSnapshot = Clock::now();
     const double fraction =
         m_trainer->epoch() + double(m_trainer->cursor()) / double(std::max<std::size_t>(1, m_trainer->epochSize()));
-    emit snapshotReady(NetworkSnapshot{m_run, std::make_shared<const engine::Network>(m_trainer->snapshot()),
-                                       m_trainer->samplesSeen(), fraction});
+    auto network = std::make_shared<const engine::Network>(m_trainer->snapshot());
+    emit snapshotReady(NetworkSnapshot{m_run, network, m_trainer->samplesSeen(), fraction});
+    return network;
 }
 
 void TrainingWorker::meterProgress(const engine::TrainingProgress& progress, bool force)
@@ -521,7 +620,9 @@ void TrainingWorker::meterProgress(const engine::TrainingProgress& progress, boo
     const std::optional<MeteredProgress> metered = m_meter.add(progress, Clock::now(), force);
     if (!metered)
         return;
-    const engine::TrainingProgress& p = metered->progress;
+    engine::TrainingProgress p = metered->progress;
+    if (!m_pace.fullSpeed()) // in slow motion the pace, not the trainer, sets the speed
+        p.samplesPerSecond = std::min(p.samplesPerSecond, m_pace.rate());
     ProgressReport report{m_run, p, learningRate(), -1, m_setup.epochs, metered->smoothedLoss,
                           metered->smoothedAccuracy};
     if (p.samplesPerSecond > 0 && m_state == WorkerState::Running) {

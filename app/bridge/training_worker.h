@@ -9,6 +9,7 @@
 #include "engine/evaluation.h"
 #include "engine/provenance.h"
 #include "engine/step_trace.h"
+#include "app/lab/pace.h"
 #include "app/lab/progress_meter.h"
 #include "training_setup.h"
 
@@ -16,6 +17,8 @@
 
 #include <chrono>
 #include <memory>
+
+class QTimer;
 
 namespace nnlab::app {
 
@@ -95,13 +98,16 @@ struct TestEstimate
     double loss = 0, accuracy = 0;
 };
 
-// One update on one chosen training image (the step inspector's "Step on this image").
+// One update on one chosen training image (the step inspector's "Step on this image"); in slow
+// motion (TrainingWorker::sampleLearned), a batch the trainer just learned and its first image.
 struct SampleStep
 {
     int run = 0;
     std::size_t index = 0;      // in the training set
     engine::LessonTrace trace;  // the forward pass and errors before the update
     NetworkPtr before, after;
+    int batchSize = 1;          // images in the update (sampleLearned: the batch's)
+    std::uint64_t samplesSeen = 0; // trained in all, this update included (sampleLearned)
 };
 
 struct NetworkSnapshot
@@ -159,8 +165,16 @@ public:
     void setBatchSize(int batchSize);
     void setEpochs(int epochs);
     void setLearningRateDecay(float decay);
+    // Slow motion: train at most this many images per second (0 = as fast as it goes), from now,
+    // while running; at Pace::kShownEveryStep or less every step is shown (snapshotReady,
+    // sampleLearned and progressed after each). A rate Pace::isValidRate refuses: failed(why).
+    void setImagesPerSecond(double imagesPerSecond);
+    double imagesPerSecond() const { return m_pace.rate(); }
     // Threads the trainer uses (0 = every core); applies at the next configure.
     void setThreads(int threads) { m_threads = threads; }
+
+    // Called on the worker's thread as it ends (TrainingController): no timer outlives it.
+    void stopWaiting();
 
     WorkerState state() const { return m_state; }
     // Samples the trainer has trained (0 without one); on the worker thread, between commands.
@@ -174,6 +188,9 @@ signals:
     void testEstimated(const nnlab::app::TestEstimate& estimate);
     void snapshotReady(const nnlab::app::NetworkSnapshot& snapshot);
     void sampleStepped(const nnlab::app::SampleStep& step);
+    // Slow motion (every step shown): the batch just trained, with its first image's trace from
+    // the weights its update used; emitted after that step's snapshotReady.
+    void sampleLearned(const nnlab::app::SampleStep& step);
     void stateChanged(nnlab::app::WorkerState state);
     // ended: the run's epochs are done or it was stopped, so the next start() begins a new run
     // from its initial weights (runRestarted, just before) and continueRun() trains on in it.
@@ -185,7 +202,12 @@ signals:
 
 private:
     void runSlice();
-    void scheduleSlice();
+    void scheduleSlice(); // a slice as soon as the event loop gets to it (ends a wait for the pace)
+    void beginRunning();  // Running, the pace from now, and the first slice
+    // Slow motion: the images the pace allows, one batch at a time, then a timer until the next.
+    void runPacedSlice();
+    // One batch (Trainer::step) shown: its snapshot, its first image's trace (sampleLearned).
+    engine::SliceResult stepShown();
     void setState(WorkerState state);
     void newTrainer(engine::Network network);
     // The worker's part of a run's start: the trainer's state before its first batch and the
@@ -209,7 +231,7 @@ private:
     double epochFraction() const;
     void afterBatches(const engine::SliceResult& result);
     void finishEpoch(const engine::EpochSummary& summary);
-    void emitSnapshot();
+    NetworkPtr emitSnapshot(); // the weights sent (null without a trainer)
     void setRunEnded(bool ended); // emits runEndedChanged
     // Every trainer report goes through m_meter, the one place progress is averaged and
     // rate-limited; what it lets through is emitted as a ProgressReport.
@@ -244,6 +266,8 @@ private:
     std::chrono::steady_clock::time_point m_lastSnapshot{};
     ProgressMeter m_meter{kProgressInterval};
     std::chrono::steady_clock::time_point m_lastQuickTest{};
+    Pace m_pace;                  // slow motion (full speed unless asked)
+    QTimer* m_paceTimer;          // the wait for the pace's next image (a child: same thread)
 };
 
 } // namespace nnlab::app
