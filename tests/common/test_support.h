@@ -14,6 +14,15 @@
 
 namespace nnlab::test {
 
+// A time limit meant for the shipped build (16 ms: a frame at 60 Hz) is this many times longer
+// under ASan or TSan, whose instrumented code runs two to three times slower; the release suite
+// checks the limit itself.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr float kSanitizerSlowdown = 3.0f;
+#else
+inline constexpr float kSanitizerSlowdown = 1.0f;
+#endif
+
 // A model of the given shape with Glorot weights (seed 7) and, if it has biases, all of them
 // different (0.01 i - 0.125 l), so a round trip that mixes up elements or layers shows.
 // inputs == 3 gives 2 outputs, else 10.
