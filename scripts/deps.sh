@@ -13,6 +13,7 @@ packages=(
     xvfb xdotool                                           # driving the GUI in checks
     help2man desktop-file-utils appstream                  # man pages; checking the install
     clang libclang-rt-14-dev                               # scripts/fuzz.sh: clang's libFuzzer
+    lld                                                    # the dev-asan preset links with it
 )
 missing=()
 for p in "${packages[@]}"; do
