@@ -17,6 +17,7 @@
 #include "training_status.h"
 #include "view_options.h"
 #include "weight_heatmaps.h"
+#include "wording.h"
 
 #include "app/bridge/setup_settings.h"
 #include "app/common/counted.h"
@@ -89,9 +90,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     m_controls->setSetup(m_session->setup());
 
     for (const app::DataSource s : m_session->dataSources())
-        m_dataChoices << (s == app::DataSource::Mnist          ? tr("MNIST handwritten digits")
-                          : s == app::DataSource::FashionMnist ? tr("Fashion-MNIST clothes")
-                                                               : tr("Open IDX or CSV files…"));
+        m_dataChoices << dataSourceChoice(s);
     m_controls->setDatasets(m_dataChoices, m_session->dataIndex());
     resize(1600, 1000);
     updateTitle();

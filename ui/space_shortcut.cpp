@@ -48,8 +48,11 @@ bool SpaceShortcut::eventFilter(QObject* watched, QEvent* event)
     QWidget* box = widget;
     while (box && !qobject_cast<QAbstractSpinBox*>(box))
         box = box->parentWidget();
-    if (auto* spin = qobject_cast<QAbstractSpinBox*>(box))
+    if (auto* spin = qobject_cast<QAbstractSpinBox*>(box)) {
+        if (!spin->hasAcceptableInput())
+            return false; // "0" typed where 1 is the least: no start with the number it replaced
         spin->interpretText(); // the number typed so far counts, as Enter would make it
+    }
     event->ignore();
     return true;
 }

@@ -219,6 +219,8 @@ SweepPanel::SweepPanel(SweepSession* session, std::function<app::TrainingSetup()
 
     using S = SweepSession;
     connect(m_session, &S::started, this, [this] {
+        if (!m_startingFromFields) // the lesson's sweep: the fields say what the chart shows
+            setSettings(fieldsOf(m_session->spec(), baseFieldFor(m_session->base().name)));
         showSweep();
         m_progress->setFormat(tr("%v of %m runs"));
         m_progress->setRange(0, int(m_session->spec().runCount()));
@@ -339,7 +341,16 @@ bool SweepPanel::start()
     check();
     if (!m_whyNot.isEmpty() || m_session->isRunning())
         return false;
-    return m_session->start(basePreset(), settings(), m_data());
+    m_startingFromFields = true;
+    const bool started = m_session->start(basePreset(), settings(), m_data());
+    m_startingFromFields = false;
+    return started;
+}
+
+QString SweepPanel::baseFieldFor(const std::string& presetName) const
+{
+    const QString name = QString::fromStdString(presetName);
+    return m_base->findData(name) >= 0 ? name : m_base->currentData().toString();
 }
 
 void SweepPanel::showSweep()

@@ -8,6 +8,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <string>
 
 class QAction;
 class QComboBox;
@@ -69,6 +70,9 @@ private:
     void scheduleChart(); // one chart update for the results that arrived meanwhile
     void updateChart();
     void showMessage(const QString& text, bool error);
+    // The base field's entry for a sweep from the preset `presetName`: the preset if listed,
+    // else the field as it is.
+    QString baseFieldFor(const std::string& presetName) const;
     engine::Preset basePreset() const;
     QString baseName() const; // the base as the chart's caption says it
 
@@ -91,6 +95,7 @@ private:
     QToolButton* m_cancelButton;
     QString m_whyNot;
     bool m_chartPending = false;
+    bool m_startingFromFields = false; // in start(): a sweep from elsewhere refills the fields
 };
 
 } // namespace nnlab::ui

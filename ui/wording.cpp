@@ -28,4 +28,17 @@ QString withArticle(const QString& name)
     return indefiniteArticle(name) + QLatin1Char(' ') + name;
 }
 
+QString dataSourceChoice(app::DataSource source)
+{
+    switch (source) {
+    case app::DataSource::Mnist:
+        return QCoreApplication::translate("MainWindow", "MNIST handwritten digits");
+    case app::DataSource::FashionMnist:
+        return QCoreApplication::translate("MainWindow", "Fashion-MNIST clothes");
+    case app::DataSource::Files:
+        break;
+    }
+    return QCoreApplication::translate("MainWindow", "Open IDX or CSV files…");
+}
+
 } // namespace nnlab::ui

@@ -1,5 +1,8 @@
-// English for the views' sentences: "a 7" but "an 8", "an 18", "an Ankle boot".
+// English for the views' sentences: "a 7" but "an 8", "an 18", "an Ankle boot"; the data
+// sources' names.
 #pragma once
+
+#include "app/bridge/data_loading.h"
 
 #include <QString>
 
@@ -9,5 +12,7 @@ namespace nnlab::ui {
 QString indefiniteArticle(const QString& name);
 // The article and the name: "an 8", "a T-shirt/top".
 QString withArticle(const QString& name);
+// The data box's entry for a source: "MNIST handwritten digits", "Open IDX or CSV files…".
+QString dataSourceChoice(app::DataSource source);
 
 } // namespace nnlab::ui

@@ -256,9 +256,11 @@ void TrainingWorker::pause()
 {
     if (m_state != WorkerState::Running)
         return;
+    // The weights first: a window that hears Paused already has the weights training paused at
+    // (as one that hears Idle after Stop has its last ones).
+    emitSnapshot();
     setState(WorkerState::Paused);
-    reportPosition(true); // the curve and the status bar reach where training paused
-    emitSnapshot();   // the views show exactly the weights training paused at
+    reportPosition(true); // the curve and the status bar reach where training paused (no ETA)
 }
 
 void TrainingWorker::stop()
@@ -422,6 +424,7 @@ void TrainingWorker::setImagesPerSecond(double imagesPerSecond)
         return;
     }
     m_pace.setRate(imagesPerSecond, Clock::now());
+    m_meter.setImagesPerSecond(imagesPerSecond); // the curve follows slow motion's images
     if (m_state == WorkerState::Running)
         scheduleSlice(); // a wait for the old pace (up to a second at 1 image/s) ends now
 }
@@ -455,30 +458,41 @@ void TrainingWorker::runSlice()
         runPacedSlice();
         return;
     }
+    const bool running = trainGuarded([this] {
+        afterBatches(m_trainer->trainUntil(Clock::now() + kSlice, [this] { return !interrupted(); }));
+    });
+    if (!running)
+        return;
+    afterSlice(true);
+    scheduleSlice();
+}
+
+bool TrainingWorker::trainGuarded(const std::function<void()>& train)
+{
     try {
-        const engine::SliceResult r =
-            m_trainer->trainUntil(Clock::now() + kSlice, [this] { return !interrupted(); });
-        afterBatches(r);
+        train();
     } catch (const std::exception& e) {
         setState(WorkerState::Paused);
         emit failed(QString::fromUtf8(e.what()));
-        return;
+        return false;
     }
-    if (m_state != WorkerState::Running)
-        return;
+    return m_state == WorkerState::Running;
+}
+
+void TrainingWorker::afterSlice(bool snapshot)
+{
     const auto now = Clock::now();
-    if (now - m_lastSnapshot >= kSnapshotInterval)
+    if (snapshot && now - m_lastSnapshot >= kSnapshotInterval)
         emitSnapshot();
     if (now - m_lastQuickTest >= kQuickTestInterval)
         quickTest();
-    scheduleSlice();
 }
 
 void TrainingWorker::runPacedSlice()
 {
     const auto deadline = Clock::now() + kSlice;
     std::uint64_t due = m_pace.due(Clock::now());
-    try {
+    const bool running = trainGuarded([&] {
         // One batch at a time: one image in the lesson's per-sample mode.
         while (due > 0 && m_state == WorkerState::Running && !interrupted()) {
             const engine::SliceResult r = m_pace.showsEveryStep() ? stepShown() : m_trainer->step();
@@ -489,18 +503,10 @@ void TrainingWorker::runPacedSlice()
             if (Clock::now() >= deadline)
                 break;
         }
-    } catch (const std::exception& e) {
-        setState(WorkerState::Paused);
-        emit failed(QString::fromUtf8(e.what()));
+    });
+    if (!running)
         return;
-    }
-    if (m_state != WorkerState::Running)
-        return;
-    const auto now = Clock::now();
-    if (!m_pace.showsEveryStep() && now - m_lastSnapshot >= kSnapshotInterval)
-        emitSnapshot();
-    if (now - m_lastQuickTest >= kQuickTestInterval)
-        quickTest();
+    afterSlice(!m_pace.showsEveryStep()); // shown steps sent their own snapshots
     if (due > 0 || interrupted()) {
         scheduleSlice(); // the slice's time is up; more images are due already
         return;

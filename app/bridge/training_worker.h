@@ -16,6 +16,7 @@
 #include <QObject>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 class QTimer;
@@ -208,6 +209,10 @@ private:
     void runPacedSlice();
     // One batch (Trainer::step) shown: its snapshot, its first image's trace (sampleLearned).
     engine::SliceResult stepShown();
+    // Runs a slice's training; an exception pauses with failed(what). True if still running.
+    bool trainGuarded(const std::function<void()>& train);
+    // After a slice's training: a snapshot (if `snapshot`) and a quick test, each when due.
+    void afterSlice(bool snapshot);
     void setState(WorkerState state);
     void newTrainer(engine::Network network);
     // The worker's part of a run's start: the trainer's state before its first batch and the

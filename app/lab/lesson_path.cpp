@@ -419,7 +419,6 @@ std::vector<LessonStep> makeSteps()
                      "The label first, then 28 x 28 = 784 pixels."),
                  ofKind(LessonRunKind::ShowDigit), &k::data});
 
-#ifdef NNLAB_LESSON_MISTAKES
     // The lesson's first, broken attempt (issue 14 point 2: raw inputs, rand weights).
     s.push_back({"raw-feed-forward", "The first feed-forward: raw pixels, rand weights",
                  "The lesson's first try feeds the raw pixels, 0 to 255, through weights drawn by np.random.rand, "
@@ -429,7 +428,7 @@ std::vector<LessonStep> makeSteps()
                  ask("What will h_output look like?",
                      {"Spread between 0 and 1", "All close to 1", "All close to 0"}, 1,
                      "Hundreds of positive pixels times positive weights give huge sums; the sigmoid of a huge sum is 1."),
-                 feedForward(), &k::rawFeedForward, true});
+                 feedForward(), &k::rawFeedForward});
 
     s.push_back({"why-it-fails", "Why it fails: the flat sigmoid",
                  "The sigmoid changes only between about -5 and 5; beyond, it is flat at 0 or 1. Look where this "
@@ -439,8 +438,7 @@ std::vector<LessonStep> makeSteps()
                  ask("Where are this digit's h_input values?",
                      {"Between -5 and 5", "Around 10", "In the hundreds or more"}, 2,
                      "Sums of up to 784 pixels of 255 times weights near 0.5: thousands."),
-                 feedForward(), &k::whyItFails, true});
-#endif
+                 feedForward(), &k::whyItFails});
 
     s.push_back({"scaling", "Scaling inputs and targets",
                  "The lesson scales each pixel to x / 255 * 0.99 + 0.01: between 0.01 and 1, never 0, since a 0 "
@@ -451,7 +449,6 @@ std::vector<LessonStep> makeSteps()
                      "x / 255 lies in 0..1; times 0.99 plus 0.01 gives 0.01..1."),
                  feedForward(), &k::scaling});
 
-#ifdef NNLAB_LESSON_MISTAKES
     s.push_back({"initialisation", "Initialising the weights",
                  "Weights from rand are all positive, but links can work against a class too. rand - 0.5 centres "
                  "them on 0; the lesson's choice, a normal distribution N(0, h_n^-0.5), also narrows them as "
@@ -461,8 +458,7 @@ std::vector<LessonStep> makeSteps()
                      {"rand", "rand - 0.5", "N(0, h_n^-0.5)"}, 2,
                      "Centred and narrow: the sums stay where the sigmoid still bends."),
                  feedForward({engine::Init::Rand, engine::Init::RandCentered, engine::Init::Lesson}),
-                 &k::initialisation, true});
-#endif
+                 &k::initialisation});
 
     s.push_back({"first-errors", "The first errors",
                  "Before any training the output is a guess. Its errors are o_errors = target - o_output: positive "

@@ -113,12 +113,9 @@ struct LessonStep
     LessonQuestion question;
     LessonRun run;
     LessonCheckFunction check = nullptr;
-    // The step uses the lesson's mistakes (raw inputs, rand weights: issue 14 point 2).
-    bool needsLessonMistakes = false;
 };
 
-// Every step in the lesson's order. The steps with needsLessonMistakes are in the list only when
-// the engine has raw scaling and rand weights (NNLAB_LESSON_MISTAKES).
+// Every step in the lesson's order.
 const std::vector<LessonStep>& lessonSteps();
 const LessonStep* findLessonStep(const QString& id);
 int lessonStepIndex(const QString& id); // -1 if there is none

@@ -13,6 +13,18 @@ void ProgressMeter::restart()
     m_smoothedSamples = 0;
 }
 
+double ProgressMeter::windowCap(double imagesPerSecond)
+{
+    if (!(imagesPerSecond > 0) || imagesPerSecond > 1000)
+        return kSmoothingSamples;
+    return std::max(10.0, 2.0 * imagesPerSecond);
+}
+
+void ProgressMeter::setImagesPerSecond(double rate)
+{
+    m_windowCap = windowCap(rate);
+}
+
 std::optional<MeteredProgress> ProgressMeter::add(const engine::TrainingProgress& report,
                                                   Clock::time_point now, bool force)
 {
@@ -40,9 +52,10 @@ std::optional<MeteredProgress> ProgressMeter::add(const engine::TrainingProgress
                                                           : report.samplesPerSecond;
     if (m_samples > 0) {
         // A moving average over about the last kSmoothingSamples samples (fewer for tiny
-        // training sets), however many arrived since the last report: a busy machine that
-        // trains slower does not make the curve noisier.
-        const double window = std::clamp(double(report.epochSize) / 20.0, 50.0, double(kSmoothingSamples));
+        // training sets and in slow motion), however many arrived since the last report: a busy
+        // machine that trains slower does not make the curve noisier.
+        const double window = std::min(
+            std::clamp(double(report.epochSize) / 20.0, 50.0, double(kSmoothingSamples)), m_windowCap);
         const double weight = m_smoothedSamples == 0 ? 1.0 : 1.0 - std::exp(-double(m_samples) / window);
         m_smoothedLoss += weight * (out.progress.runningLoss - m_smoothedLoss);
         m_smoothedAccuracy += weight * (out.progress.runningAccuracy - m_smoothedAccuracy);

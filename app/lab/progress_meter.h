@@ -19,7 +19,7 @@ struct MeteredProgress
     // over those samples too.
     engine::TrainingProgress progress;
     // The learning curve's values: an exponential moving average over about the last
-    // kSmoothingSamples training samples (fewer for small sets). Loss in the run's loss units,
+    // kSmoothingSamples training samples (fewer for small sets and in slow motion). Loss in the run's loss units,
     // accuracy a fraction 0..1; NaN until the first sample of the run.
     double smoothedLoss = 0;
     double smoothedAccuracy = 0;
@@ -42,6 +42,12 @@ public:
     std::optional<MeteredProgress> add(const engine::TrainingProgress& report, Clock::time_point now,
                                        bool force = false);
 
+    // Slow motion (images a second; 0: as fast as it goes): at 1,000 a second or slower the
+    // average narrows to about the last two seconds of images (at least 10), so the curve
+    // follows the images a learner watches instead of a 2,000-image average that barely moves.
+    void setImagesPerSecond(double rate);
+    static double windowCap(double imagesPerSecond);
+
     // Samples added since the last metered report.
     bool hasPending() const { return m_samples > 0; }
 
@@ -54,6 +60,7 @@ private:
     std::uint64_t m_samples = 0;
     double m_smoothedLoss = 0, m_smoothedAccuracy = 0;
     std::uint64_t m_smoothedSamples = 0; // 0: none yet in this run
+    double m_windowCap = kSmoothingSamples;
 };
 
 } // namespace nnlab::app

@@ -110,6 +110,38 @@ private slots:
         const auto later = meter.add(report(600, 1.0, 1.0, 1000, 100), t0 + 1ms);
         QVERIFY(std::abs(later->smoothedLoss - 1.0) < 1e-4);
     }
+
+    // Slow motion: at 10 images a second the average is over about 20 images, so 20 images of
+    // a new loss take the curve most of the way (1 - e^-1) there; as fast as it goes they
+    // hardly move it.
+    void slowMotionAveragesAboutTwoSecondsOfImages()
+    {
+        QCOMPARE(ProgressMeter::windowCap(10), 20.0);
+        QCOMPARE(ProgressMeter::windowCap(1), 10.0);
+        QCOMPARE(ProgressMeter::windowCap(1000), 2000.0);
+        QCOMPARE(ProgressMeter::windowCap(0), double(ProgressMeter::kSmoothingSamples));
+        QCOMPARE(ProgressMeter::windowCap(10000), double(ProgressMeter::kSmoothingSamples));
+        for (const double rate : {10.0, 0.0}) {
+            ProgressMeter meter(0ms);
+            meter.setImagesPerSecond(rate);
+            const auto t0 = ProgressMeter::Clock::now();
+            QVERIFY(meter.add(report(1, 2.0, 0.0), t0));
+            std::optional<MeteredProgress> last;
+            for (std::uint64_t seen = 2; seen <= 21; ++seen) // one image a report, as slow motion sends
+                last = meter.add(report(seen, 1.0, 1.0), t0 + std::chrono::milliseconds(seen));
+            QVERIFY(last);
+            const double expected = 1.0 + std::exp(-20.0 / (rate > 0 ? 20.0 : 2000.0));
+            QVERIFY2(std::abs(last->smoothedLoss - expected) < 1e-9, qPrintable(QString::number(last->smoothedLoss)));
+        }
+        // Back to full speed: the long average again.
+        ProgressMeter meter(0ms);
+        meter.setImagesPerSecond(10);
+        meter.setImagesPerSecond(0);
+        const auto t0 = ProgressMeter::Clock::now();
+        QVERIFY(meter.add(report(1000, 2.0, 0.0), t0));
+        const auto b = meter.add(report(1000 + ProgressMeter::kSmoothingSamples, 1.0, 1.0), t0 + 1ms);
+        QVERIFY(std::abs(b->smoothedLoss - (1.0 + std::exp(-1.0))) < 1e-9);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProgressMeter)

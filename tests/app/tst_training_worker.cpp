@@ -254,11 +254,17 @@ private slots:
         f.snapshots.clear();
         f.controller.pause();
         QTRY_COMPARE(f.controller.state(), WorkerState::Paused);
-        QTRY_VERIFY(!f.snapshots.isEmpty()); // pausing shows the weights it paused at
-        f.progress.clear();
+        // Pausing shows the weights it paused at, and they came before Paused did: whoever
+        // hears Paused (a question before discarding them, a test) has them already.
+        QVERIFY(!f.snapshots.isEmpty());
+        const qsizetype atPause = f.snapshots.size();
         const std::uint64_t seen = f.lastSnapshot().samplesSeen;
+        // The curve's last point after them: where training paused.
+        QTRY_VERIFY(!f.progress.isEmpty() && f.lastProgress().progress.samplesSeen == seen);
+        f.progress.clear();
         // Nothing trains while paused: time passes with no signal to wait for, so a bounded wait.
         QVERIFY(!f.progress.wait(300));
+        QCOMPARE(f.snapshots.size(), atPause);
         f.controller.step();
         QVERIFY(f.snapshots.wait(1000));
         QCOMPARE(f.lastSnapshot().samplesSeen, seen + 1); // Step: one sample (lesson)

@@ -14,13 +14,14 @@
 
 namespace nnlab::test {
 
-// A time limit meant for the shipped build (16 ms: a frame at 60 Hz) is this many times longer
-// under ASan or TSan, whose instrumented code runs two to three times slower; the release suite
-// checks the limit itself.
+// The event loop's lateness a window suite allows (its p99): a frame at 60 Hz, 16 ms, in the
+// shipped build (the release suite). Under ASan or TSan, two to three times slower and on CI's
+// shared cores, the lateness measures the machine more than the code, so there only a stall of a
+// quarter second fails.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr float kSanitizerSlowdown = 3.0f;
+inline constexpr float kFrameLimitMs = 250.0f;
 #else
-inline constexpr float kSanitizerSlowdown = 1.0f;
+inline constexpr float kFrameLimitMs = 16.0f;
 #endif
 
 // A model of the given shape with Glorot weights (seed 7) and, if it has biases, all of them

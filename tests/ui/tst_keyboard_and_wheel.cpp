@@ -89,6 +89,21 @@ private slots:
         QVERIFY(c->epochs()->hasFocus());
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space); // Pause
         QTRY_COMPARE(w->controller()->state(), app::WorkerState::Paused);
+        QTest::keyClick(w.get(), Qt::Key_Period, Qt::ControlModifier); // Stop
+        QTRY_COMPARE(w->controller()->state(), app::WorkerState::Idle);
+
+        // A number the box refuses ("0" where 1 is the least): Space does not start a run
+        // with the number it replaced.
+        typeInto(c->epochs(), QStringLiteral("0"));
+        QVERIFY(!c->epochs()->hasAcceptableInput());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+        QTest::qWait(200);
+        QCOMPARE(w->controller()->state(), app::WorkerState::Idle);
+        typeInto(c->epochs(), QStringLiteral("50"));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space); // Start
+        QTRY_VERIFY(w->controller()->isRunning());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space); // Pause
+        QTRY_COMPARE(w->controller()->state(), app::WorkerState::Paused);
 
         // A combo box with focus: Space still pauses and resumes.
         c->optimizer()->setFocus();

@@ -138,7 +138,7 @@ private slots:
         const float p99 = late[std::size_t(std::ceil(0.99 * double(late.size()))) - 1];
         qInfo("%d images in %lld ms; event loop lateness p99 %.2f ms, max %.2f ms over %zu ticks", steps - first,
               clock.elapsed(), double(p99), double(late.back()), late.size());
-        QVERIFY2(p99 < 16.0f * test::kSanitizerSlowdown, qPrintable(QString::number(double(p99))));
+        QVERIFY2(p99 < test::kFrameLimitMs, qPrintable(QString::number(double(p99))));
 
         // Paused: the image learned last stays, traced with the weights it left, to step on again.
         QTest::keyClick(w.get(), Qt::Key_Space);

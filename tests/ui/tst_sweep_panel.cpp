@@ -10,6 +10,8 @@
 #include "tests/common/window_fixture.h"
 
 #include "app/lab/sweep_session.h"
+#include "engine/presets.h"
+#include "engine/sweep.h"
 #include "ui/control_panel.h"
 #include "ui/learning_curves.h"
 #include "ui/sweep_chart.h"
@@ -309,6 +311,34 @@ private slots:
         QVERIFY2(near(values(chart->graph(S::TestMean)), band.mean), qPrintable(join(values(chart->graph(S::TestMean))) + QStringLiteral(" against ") + join(band.mean)));
         QVERIFY(near(values(chart->graph(S::TestMin)), band.min));
         QVERIFY(near(values(chart->graph(S::TestMax)), band.max));
+    }
+
+    // A sweep the panel did not start (the lesson's, through the session): the fields show its
+    // knob, values, seeds and preset, so they say what the chart draws; the learner's own
+    // settings stay remembered.
+    void aSweepFromElsewhereFillsTheFields()
+    {
+        auto w = test::openMainWindow(m_dir.filePath(QStringLiteral("elsewhere.ini")));
+        QVERIFY(w->isDataReady());
+        openSweepView(w.get());
+        SweepPanel* panel = panelOf(w.get());
+        SweepSession* session = w->sweeps()->session();
+        const SweepSession::Settings mine = panel->settings();
+        QCOMPARE(mine.knob, QStringLiteral("lr"));
+
+        engine::SweepSpec spec = engine::parseSweep("hidden=20,30");
+        spec.seeds = {4, 5};
+        engine::Preset base = *engine::findPreset("lesson-100");
+        base.epochs = 1;
+        QSignalSpy finished(session, &SweepSession::finished);
+        QVERIFY(session->start(base, spec, w->data()));
+        QCOMPARE(panel->knobBox()->currentData().toString(), QStringLiteral("hidden"));
+        QCOMPARE(panel->valuesEdit()->text(), QStringLiteral("20, 30"));
+        QCOMPARE(panel->seedsEdit()->text(), QStringLiteral("4, 5"));
+        QCOMPARE(panel->baseBox()->currentData().toString(), QStringLiteral("lesson-100"));
+        QVERIFY2(panel->whyNot().isEmpty(), qPrintable(panel->whyNot())); // the fields make that sweep
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(session->rememberedSettings(), mine);
     }
 
     void cancelKeepsTheFinishedRuns()
