@@ -1,6 +1,10 @@
 // The network run backwards (issue 15): back-query against numbers worked by hand and loops in
-// double, its flat and "does not apply" cases.
+// double, its flat and "does not apply" cases; and the lesson's error flow link by link against
+// the lesson's worked example (-0.79 x 0.6, -0.79 x 0.4), a hand computation, the step trace and
+// one gradient step.
 #include "engine/back_query.h"
+#include "engine/error_flow.h"
+#include "engine/step_trace.h"
 
 #include <QtTest>
 
@@ -12,7 +16,11 @@ using namespace nnlab::engine;
 
 namespace {
 
+double sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double logit(double y) { return std::log(y / (1.0 - y)); }
+
+// Within half of the fourth decimal: "the same to 4 decimals".
+constexpr double k4Decimals = 5e-5;
 
 // A sigmoid net without biases of the given sizes, weights from `w` (layer l is out x in).
 Network sigmoidNet(std::vector<int> sizes, const std::vector<std::vector<double>>& w)
@@ -77,6 +85,9 @@ class TestBackQuery : public QObject
     Q_OBJECT
 
 private slots:
+    // ---------------------------------------------------------------------------------------
+    // Back-query
+
     // No hidden layer, worked by hand: w = [[1, 0, -1], [0, 1, 2]], target (0.99, 0.01).
     // logit(0.99) = L = 4.59512, logit(0.01) = -L; w^T . (L, -L) = (L, -L, -3L); rescaled with
     // min -3L and max L: (0.99, 0.5, 0.01).
@@ -301,6 +312,246 @@ private slots:
         }
         QVERIFY2(why.startsWith(message), qPrintable(why));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, backQuery(net, oneColumn(t)));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The error flow
+
+    // The lesson's worked example, as given: output node 1 should be 0.01 and says 0.8, its error
+    // is -0.79; w11 = 0.6 and w21 = 0.4 (hidden nodes 1 and 2 -> output 1, row 0 of w_h_o) carry
+    // -0.474 and -0.316 back. A second output (error 0.49; w12 = 0.5, w22 = 0.2) makes each
+    // hidden node's error a sum: node 1 -0.474 + 0.245 = -0.229, node 2 -0.316 + 0.098 = -0.218.
+    void workedExample()
+    {
+        Matrix w_h_o(2, 2);
+        w_h_o << 0.6f, 0.4f, 0.5f, 0.2f;
+        Vector o_errors(2);
+        o_errors << 0.01f - 0.8f, 0.99f - 0.5f;
+        QCOMPARE(o_errors[0], -0.79f);
+        const Matrix carried = carriedErrors(w_h_o, o_errors);
+        QCOMPARE(carried(0, 0), -0.474f);
+        QCOMPARE(carried(0, 1), -0.316f);
+        QCOMPARE(carried(1, 0), 0.245f);
+        QCOMPARE(carried(1, 1), 0.098f);
+        const Vector h_errors = summedErrors(carried);
+        QCOMPARE(h_errors.size(), 2);
+        QVERIFY(std::abs(h_errors[0] - -0.229) < 1e-6);
+        QVERIFY(std::abs(h_errors[1] - -0.218) < 1e-6);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, carriedErrors(w_h_o, Vector::Zero(3)));
+    }
+
+    // The same numbers out of the engine's own trace: a 3-5-2 toy net whose output node 1
+    // (index 0) says 0.8 for an image of label 1 (target 0.01), its links from hidden nodes 1
+    // and 2 weighing 0.6 and 0.4 (the others make its sum ln 4 = logit(0.8)).
+    void workedExampleThroughTheTrace()
+    {
+        Architecture a;
+        a.inputs = 3;
+        a.hidden = {5};
+        a.outputs = 2;
+        Network net(a);
+        net.weights(0) << 0.9f, -0.3f, 0.5f, 0.2f, 0.8f, -0.6f, 0.7f, 0.4f, 0.1f, -0.5f, 0.6f,
+            0.9f, 0.3f, 0.3f, 0.3f;
+        const std::uint8_t pixels[3] = {200, 40, 120};
+        Vector x(3);
+        net.scaleInput(pixels, x.data());
+        const Vector h = net.trace(x).activations[1];
+        net.weights(1) << 0.6f, 0.4f, 0.0f, 0.0f, 0.0f, //
+            -0.2f, 0.7f, 0.3f, -0.8f, 0.5f;
+        net.weights(1)(0, 4) = float((std::log(4.0) - 0.6 * h[0] - 0.4 * h[1]) / h[4]);
+
+        const LessonTrace t = traceSample(net, pixels, 1, true);
+        QVERIFY(std::abs(t.outputOutput[0] - 0.8) < k4Decimals);
+        const ErrorFlow flow = errorFlow(net, t, 0.3f, true);
+        const LayerFlow& out = flow.layers[1];
+        QVERIFY(std::abs(out.errors[0] - -0.79) < k4Decimals);
+        QVERIFY(std::abs(out.carried(0, 0) - -0.474) < k4Decimals);
+        QVERIFY(std::abs(out.carried(0, 1) - -0.316) < k4Decimals);
+        // A hidden node's error is the sum of what its links carry, the trace's h_errors.
+        for (int i = 0; i < 5; ++i) {
+            const double sum = double(out.carried(0, i)) + double(out.carried(1, i));
+            QVERIFY(std::abs(flow.layers[0].errors[i] - sum) < 1e-6);
+            QVERIFY(std::abs(flow.layers[0].errors[i] - t.hiddenErrors[0][i]) < 1e-6);
+        }
+    }
+
+    // Every figure of the flow on a 4-3-2 lesson net, worked in double with loops.
+    void byHand_data()
+    {
+        QTest::addColumn<bool>("lessonErrors");
+        QTest::newRow("the lesson's shortcut") << true;
+        QTest::newRow("the exact gradient") << false;
+    }
+
+    void byHand()
+    {
+        QFETCH(bool, lessonErrors);
+        const double wih[3][4] = {
+            {0.5, -0.2, 0.1, 0.7}, {-0.6, 0.3, 0.9, -0.1}, {0.2, 0.8, -0.4, 0.3}};
+        const double who[2][3] = {{0.4, -0.9, 0.6}, {-0.3, 0.5, 0.8}};
+        const std::uint8_t pixels[4] = {0, 128, 255, 64};
+        const double l_r = 0.3;
+        const int label = 0;
+        double x[4], hOut[3], oOut[2], oErr[2], oSlope[2], oSent[2], hErr[3] = {}, hSlope[3];
+        for (int i = 0; i < 4; ++i)
+            x[i] = pixels[i] / 255.0 * 0.99 + 0.01;
+        for (int h = 0; h < 3; ++h) {
+            double s = 0;
+            for (int i = 0; i < 4; ++i)
+                s += wih[h][i] * x[i];
+            hOut[h] = sigmoid(s);
+            hSlope[h] = hOut[h] * (1 - hOut[h]);
+        }
+        for (int o = 0; o < 2; ++o) {
+            double s = 0;
+            for (int h = 0; h < 3; ++h)
+                s += who[o][h] * hOut[h];
+            oOut[o] = sigmoid(s);
+            oErr[o] = (o == label ? 0.99 : 0.01) - oOut[o];
+            oSlope[o] = oOut[o] * (1 - oOut[o]);
+            oSent[o] = lessonErrors ? oErr[o] : oErr[o] * oSlope[o];
+        }
+        for (int h = 0; h < 3; ++h)
+            for (int o = 0; o < 2; ++o)
+                hErr[h] += who[o][h] * oSent[o];
+
+        Architecture a;
+        a.inputs = 4;
+        a.hidden = {3};
+        a.outputs = 2;
+        Network net(a);
+        for (int h = 0; h < 3; ++h)
+            for (int i = 0; i < 4; ++i)
+                net.weights(0)(h, i) = float(wih[h][i]);
+        for (int o = 0; o < 2; ++o)
+            for (int h = 0; h < 3; ++h)
+                net.weights(1)(o, h) = float(who[o][h]);
+        const ErrorFlow flow = errorFlow(net, traceSample(net, pixels, label, lessonErrors),
+                                         float(l_r), lessonErrors);
+        QCOMPARE(flow.lessonErrors, lessonErrors);
+        QCOMPARE(int(flow.layers.size()), 2);
+        const LayerFlow &hidden = flow.layers[0], &out = flow.layers[1];
+        const double tol = 1e-6;
+        for (int o = 0; o < 2; ++o) {
+            QVERIFY(std::abs(out.errors[o] - oErr[o]) < tol);
+            QVERIFY(std::abs(out.slope[o] - oSlope[o]) < tol);
+            QVERIFY(std::abs(out.delta[o] - oErr[o] * oSlope[o]) < tol);
+            QVERIFY(std::abs(out.sent[o] - oSent[o]) < tol);
+            for (int h = 0; h < 3; ++h) {
+                QVERIFY(std::abs(out.carried(o, h) - oSent[o] * who[o][h]) < tol);
+                const double update = l_r * oErr[o] * oSlope[o] * hOut[h];
+                QVERIFY(std::abs(out.input[h] - hOut[h]) < tol);
+                QVERIFY(std::abs(out.update(o, h) - update) < tol);
+                QCOMPARE(out.before(o, h), float(who[o][h]));
+                QVERIFY(std::abs(out.after(o, h) - (who[o][h] + update)) < tol);
+            }
+        }
+        QCOMPARE(hidden.carried.size(), 0); // the inputs have no errors
+        for (int h = 0; h < 3; ++h) {
+            QVERIFY(std::abs(hidden.errors[h] - hErr[h]) < tol);
+            QVERIFY(std::abs(hidden.slope[h] - hSlope[h]) < tol);
+            QVERIFY(std::abs(hidden.delta[h] - hErr[h] * hSlope[h]) < tol);
+            for (int i = 0; i < 4; ++i) {
+                const double update = l_r * hErr[h] * hSlope[h] * x[i];
+                QVERIFY(std::abs(hidden.input[i] - x[i]) < tol);
+                QVERIFY(std::abs(hidden.update(h, i) - update) < tol);
+                QVERIFY(std::abs(hidden.after(h, i) - (wih[h][i] + update)) < tol);
+            }
+        }
+        QVERIFY(out.biasUpdate.size() == 0 && hidden.biasUpdate.size() == 0);
+    }
+
+    // Every figure against the engine's own step trace and one gradient step (trainOneSample),
+    // to 4 decimals, on the lesson's 784-90-10 net and on deeper and other nets.
+    void matchesTraceAndStep_data()
+    {
+        QTest::addColumn<QString>("activation");
+        QTest::addColumn<QString>("output");
+        QTest::addColumn<bool>("biases");
+        QTest::addColumn<QVector<int>>("hidden");
+        QTest::addColumn<bool>("lessonErrors");
+        QTest::newRow("lesson 784-90-10, shortcut")
+            << "sigmoid"
+            << "sigmoid" << false << QVector<int>{90} << true;
+        QTest::newRow("lesson 784-90-10, exact") << "sigmoid"
+                                                 << "sigmoid" << false << QVector<int>{90} << false;
+        QTest::newRow("784-64-32-10 sigmoid, shortcut")
+            << "sigmoid"
+            << "sigmoid" << false << QVector<int>{64, 32} << true;
+        QTest::newRow("784-64-32-10 sigmoid, exact")
+            << "sigmoid"
+            << "sigmoid" << false << QVector<int>{64, 32} << false;
+        QTest::newRow("tanh, biases, exact") << "tanh"
+                                             << "sigmoid" << true << QVector<int>{20, 12} << false;
+        QTest::newRow("relu/softmax, biases, shortcut")
+            << "relu"
+            << "softmax" << true << QVector<int>{30} << true;
+        QTest::newRow("no hidden layer") << "sigmoid"
+                                         << "sigmoid" << false << QVector<int>{} << true;
+    }
+
+    void matchesTraceAndStep()
+    {
+        QFETCH(QString, activation);
+        QFETCH(QString, output);
+        QFETCH(bool, biases);
+        QFETCH(QVector<int>, hidden);
+        QFETCH(bool, lessonErrors);
+        Architecture a;
+        a.hidden.assign(hidden.begin(), hidden.end());
+        a.hiddenActivation = *parseActivation(activation.toStdString());
+        a.output = *parseOutput(output.toStdString());
+        a.loss = a.output == Output::Softmax ? Loss::CrossEntropy : Loss::SquaredError;
+        a.biases = biases;
+        Network net(a);
+        net.initialize(Init::Lesson, 17);
+        std::mt19937 rng(4);
+        std::vector<std::uint8_t> pixels(784);
+        for (std::uint8_t& p : pixels)
+            p = std::uint8_t(rng() % 256);
+        const int label = 6;
+        const float l_r = 0.3f;
+
+        const LessonTrace t = traceSample(net, pixels.data(), label, lessonErrors);
+        const ErrorFlow flow = errorFlow(net, t, l_r, lessonErrors);
+        Network stepped = net;
+        trainOneSample(stepped, pixels.data(), label, l_r, lessonErrors);
+
+        const int layers = net.layerCount();
+        QCOMPARE(int(flow.layers.size()), layers);
+        QCOMPARE(maxAbs(flow.layers.back().errors - t.outputErrors), 0.0);
+        for (int l = 0; l + 1 < layers; ++l) {
+            const LayerFlow& f = flow.layers[std::size_t(l)];
+            const double d = maxAbs(f.errors - t.hiddenErrors[std::size_t(l)]);
+            QVERIFY2(d < k4Decimals,
+                     qPrintable(QString("h_errors of layer %1 differ by %2").arg(l).arg(d)));
+            // Each node's error is the sum of what its links carry.
+            const LayerFlow& above = flow.layers[std::size_t(l + 1)];
+            QVERIFY(maxAbs(above.carried.colwise().sum().transpose() - f.errors) < 1e-5);
+        }
+        bool moved = false;
+        for (int l = 0; l < layers; ++l) {
+            const LayerFlow& f = flow.layers[std::size_t(l)];
+            QCOMPARE(maxAbs(f.before - net.weights(l)), 0.0);
+            const double d = maxAbs(f.after - stepped.weights(l));
+            QVERIFY2(d < k4Decimals, qPrintable(QString("weights %1 differ by %2").arg(l).arg(d)));
+            moved = moved || maxAbs(f.update) > 1e-4;
+            if (biases) {
+                const Vector after = net.bias(l) + f.biasUpdate;
+                QVERIFY(maxAbs(after - stepped.bias(l)) < k4Decimals);
+            }
+        }
+        QVERIFY(moved);
+    }
+
+    void traceOfAnotherNet()
+    {
+        Network net(Architecture{});
+        std::vector<std::uint8_t> pixels(784, 10);
+        LessonTrace t = traceSample(net, pixels.data(), 2, true);
+        Architecture other;
+        other.hidden = {50};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, errorFlow(Network(other), t, 0.1f, true));
     }
 };
 
