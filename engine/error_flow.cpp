@@ -49,10 +49,17 @@ Vector summedErrors(const Matrix& carried)
 ErrorFlow errorFlow(const Network& net, const LessonTrace& t, float learningRate,
                     bool lessonErrors)
 {
+    ErrorFlow flow;
+    errorFlow(net, t, learningRate, lessonErrors, flow);
+    return flow;
+}
+
+void errorFlow(const Network& net, const LessonTrace& t, float learningRate, bool lessonErrors,
+               ErrorFlow& flow)
+{
     checkFits(net, t);
     const Architecture& a = net.architecture();
     const int layers = net.layerCount();
-    ErrorFlow flow;
     flow.lessonErrors = lessonErrors;
     flow.layers.resize(std::size_t(layers));
 
@@ -62,6 +69,8 @@ ErrorFlow errorFlow(const Network& net, const LessonTrace& t, float learningRate
     out.errors = t.outputErrors;
     if (a.output == Output::Sigmoid && a.loss == Loss::SquaredError)
         out.slope = slopeOf(KernelActivation::Sigmoid, t.outputOutput);
+    else
+        out.slope.resize(0);
     out.delta.resize(a.outputs);
     outputDelta(a, t.outputOutput.data(), a.outputs, t.label, out.delta.data());
     out.delta = -out.delta;
@@ -72,7 +81,7 @@ ErrorFlow errorFlow(const Network& net, const LessonTrace& t, float learningRate
     for (int l = layers - 1; l >= 1; --l) {
         LayerFlow& above = flow.layers[std::size_t(l)];
         LayerFlow& below = flow.layers[std::size_t(l - 1)];
-        above.carried = carriedErrors(net.weights(l), above.sent);
+        above.carried = above.sent.asDiagonal() * net.weights(l); // carriedErrors, in place
         below.errors = summedErrors(above.carried); // h_errors = w^T . sent
         const Vector& h_output = t.hiddenOutputs[std::size_t(l - 1)];
         below.slope = slopeOf(hiddenF, h_output);
@@ -91,8 +100,9 @@ ErrorFlow errorFlow(const Network& net, const LessonTrace& t, float learningRate
         f.after = f.before + f.update;
         if (a.biases)
             f.biasUpdate = learningRate * f.delta;
+        else
+            f.biasUpdate.resize(0);
     }
-    return flow;
 }
 
 } // namespace nnlab::engine

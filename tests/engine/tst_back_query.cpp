@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <random>
+#include <tuple>
 #include <vector>
 
 using namespace nnlab::engine;
@@ -74,6 +75,13 @@ std::vector<double> randomWeights(std::mt19937& rng, int count)
 Batch oneColumn(const Vector& v)
 {
     return Batch(v);
+}
+
+// The same shape and every value equal (either may be empty).
+template <typename A, typename B>
+bool same(const A& a, const B& b)
+{
+    return a.rows() == b.rows() && a.cols() == b.cols() && (a.size() == 0 || a == b);
 }
 
 double maxAbs(const Eigen::MatrixXf& m) { return double(m.cwiseAbs().maxCoeff()); }
@@ -542,6 +550,47 @@ private slots:
             }
         }
         QVERIFY(moved);
+    }
+
+    // One ErrorFlow filled again and again, through nets of other shapes and kinds, holds what
+    // a fresh one would.
+    void reusedFlowIsTheSame()
+    {
+        std::vector<Network> nets;
+        for (const auto& [hidden, biases, output] :
+             {std::tuple{std::vector<int>{90}, false, Output::Sigmoid},
+              std::tuple{std::vector<int>{64, 32}, false, Output::Sigmoid},
+              std::tuple{std::vector<int>{64, 32}, true, Output::Softmax},
+              std::tuple{std::vector<int>{}, false, Output::Sigmoid},
+              std::tuple{std::vector<int>{90}, false, Output::Sigmoid}}) {
+            Architecture a;
+            a.hidden = hidden;
+            a.biases = biases;
+            a.output = output;
+            a.loss = output == Output::Softmax ? Loss::CrossEntropy : Loss::SquaredError;
+            nets.emplace_back(a);
+            nets.back().initialize(Init::Glorot, std::uint64_t(nets.size()));
+        }
+        std::vector<std::uint8_t> pixels(784);
+        for (std::size_t p = 0; p < pixels.size(); ++p)
+            pixels[p] = std::uint8_t(p * 7 % 256);
+        ErrorFlow reused;
+        for (const Network& net : nets)
+            for (const bool lessonErrors : {true, false}) {
+                const LessonTrace t = traceSample(net, pixels.data(), 4, lessonErrors);
+                errorFlow(net, t, 0.2f, lessonErrors, reused);
+                const ErrorFlow fresh = errorFlow(net, t, 0.2f, lessonErrors);
+                QCOMPARE(reused.lessonErrors, lessonErrors);
+                QCOMPARE(reused.layers.size(), fresh.layers.size());
+                for (std::size_t l = 0; l < fresh.layers.size(); ++l) {
+                    const LayerFlow &r = reused.layers[l], &f = fresh.layers[l];
+                    QVERIFY(same(r.errors, f.errors) && same(r.slope, f.slope));
+                    QVERIFY(same(r.delta, f.delta) && same(r.sent, f.sent));
+                    QVERIFY(same(r.carried, f.carried) && same(r.input, f.input));
+                    QVERIFY(same(r.update, f.update) && same(r.before, f.before));
+                    QVERIFY(same(r.after, f.after) && same(r.biasUpdate, f.biasUpdate));
+                }
+            }
     }
 
     void traceOfAnotherNet()
