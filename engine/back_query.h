@@ -26,17 +26,17 @@
 
 namespace nnlab::engine {
 
-inline constexpr double kBackQueryLow = 0.01;   // every layer is rescaled into low..high
+inline constexpr double kBackQueryLow = 0.01; // every layer is rescaled into low..high
 inline constexpr double kBackQueryHigh = 0.99;
-inline constexpr double kBackQueryFlat = 0.5;   // a column with max == min
+inline constexpr double kBackQueryFlat = 0.5; // a column with max == min
 
 // Empty if back-query applies to the architecture (sigmoid hidden layers, sigmoid outputs, no
 // biases), else one sentence saying why not.
 std::string backQueryUnavailable(const Architecture& arch);
 
-// Empty if `target` (column k of the targets; outputs values) can be run backwards, else one
+// Empty if `target` (one target vector, `outputs` values) can be run backwards, else one
 // sentence naming the first value that cannot ("output 3 is 1; the inverse sigmoid needs values
-// strictly between 0 and 1").
+// strictly between 0 and 1 ...") or the wrong count.
 std::string backQueryTargetProblem(const Vector& target, int outputs);
 
 // The lesson's target for one digit: 0.99 for `digit`, 0.01 for every other output.

@@ -43,7 +43,7 @@ struct LayerFlow
 
 struct ErrorFlow
 {
-    bool lessonErrors = true;     // the lesson's shortcut (true) or the exact gradient
+    bool lessonErrors = true;      // the lesson's shortcut (true) or the exact gradient
     std::vector<LayerFlow> layers; // [l] for weight layer l
 };
 
