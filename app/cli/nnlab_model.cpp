@@ -1,11 +1,15 @@
-// nnlab-model: look inside a saved network, convert it between .nnlab and NumPy's .npz, and run
-// it on the lesson's CSV images.
+// nnlab-model: look inside a saved network, convert it between .nnlab and NumPy's .npz, run it
+// on the lesson's CSV images, and run it backwards (back-query) to the image each output wants.
 #include "app/common/command_line.h"
 #include "app/common/model_json.h"
 
+#include "engine/back_query.h"
+#include "engine/binary_io.h"
 #include "engine/csv_reader.h"
 #include "engine/file_error.h"
 #include "engine/model_io.h"
+#include "engine/npy.h"
+#include "engine/number_text.h"
 
 #include <QJsonDocument>
 
@@ -21,12 +25,14 @@ using namespace nnlab::engine;
 namespace {
 
 constexpr Eigen::Index kPredictBatch = 256; // images per forward pass
+constexpr std::uint64_t kMnistSide = 28;     // 784 inputs are a 28 x 28 image
 
-constexpr std::string_view kHelp = R"help(nnlab-model: look inside a saved network, convert it, run it on images.
+constexpr std::string_view kHelp = R"help(nnlab-model: look inside a saved network, convert it, run it on images or backwards.
 
 Usage: nnlab-model info FILE [--json]
    or: nnlab-model convert IN OUT [--compress]
    or: nnlab-model predict FILE --csv IMAGES.csv [--json]
+   or: nnlab-model back-query FILE [--digit N | --targets V0,...,V9] --out IMAGES.npy
    or: nnlab-model --help | --version
 
 FILE is an nnlab model (.nnlab, written by nnlab-train --save) or a NumPy archive (.npz); the
@@ -46,29 +52,62 @@ extension tells which. docs/model-format.md describes both.
             then 784 pixels 0-255, e.g. data/mnist_test_10.csv): one line per image with the
             label, the predicted digit (the largest output) and the ten outputs o_output, then
             the accuracy
+  back-query  runs a trained sigmoid network backwards, as the lesson's book does: a target
+              vector (0.99 for one digit, 0.01 for the others) through the inverse sigmoid and
+              the weights transposed, rescaled into 0.01..0.99 at every layer, down to an image
+              of the inputs: what the network thinks each digit looks like. Writes one image per
+              output (or the one --digit or --targets asks for) as a NumPy .npy of float32
+              values 0.01..0.99, shape (images, 28, 28) for 784 inputs, else (images, inputs).
+              Not for softmax outputs, ReLU or tanh layers or biases: it says why in one line
 
   --json      one JSON object per line: info prints the model (its training history as
               "provenance", null if none); predict prints
               {"type":"prediction","index","label","digit","outputs"} per image, then
               {"type":"summary","images","correct","accuracy"}
   --compress  convert to .npz deflated, as np.savez_compressed (default: stored, as np.savez)
+  --digit N   back-query: only the image for output N (0 to the outputs less one)
+  --targets V0,...,V9  back-query: one image for this target vector, one value per output, each
+                       strictly between 0 and 1 (0.99 on both 4 and 9 shows a blend of the two)
+  --out FILE  back-query: the .npy file the images go to
 
-Exit status: 0 done, 1 a missing or bad file, 2 bad arguments.
+Exit status: 0 done, 1 a missing or bad file, 2 bad arguments (or a network back-query does
+not apply to).
 
 Examples:
   $ nnlab-model info resources/models/default.nnlab
   $ nnlab-model convert resources/models/default.nnlab default.npz
   $ python3 -c "import numpy as np; print(np.load('default.npz')['W1'].shape)"
   $ nnlab-model predict default.npz --csv data/mnist_test_10.csv
+  $ nnlab-train --preset lesson --epochs 1 --save lesson.nnlab
+  $ nnlab-model back-query lesson.nnlab --out digits.npy
+  $ python3 -c "import numpy as np; print(np.load('digits.npy')[3].round(2))"
 )help";
 
 struct Arguments
 {
     std::vector<std::string> positional;
     std::string csv;
+    std::string digit, targets, out; // back-query's, as typed
     bool json = false;
     bool compress = false;
 };
+
+// "--flag VALUE" or "--flag=VALUE": true if argv[i] is the flag, its value in `value`.
+bool takeValue(int argc, char** argv, int& i, std::string_view flag, const char* what,
+               std::string& value)
+{
+    const std::string_view arg = argv[i];
+    if (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=') {
+        value = arg.substr(flag.size() + 1);
+        return true;
+    }
+    if (arg != flag)
+        return false;
+    if (i + 1 >= argc)
+        throw UsageError(std::string(flag) + " needs " + what);
+    value = argv[++i];
+    return true;
+}
 
 Arguments parseArguments(int argc, char** argv)
 {
@@ -79,13 +118,10 @@ Arguments parseArguments(int argc, char** argv)
             a.json = true;
         else if (arg == "--compress")
             a.compress = true;
-        else if (arg == "--csv" || arg.starts_with("--csv=")) {
-            if (arg != "--csv")
-                a.csv = arg.substr(6);
-            else if (i + 1 < argc)
-                a.csv = argv[++i];
-            else
-                throw UsageError("--csv needs a file");
+        else if (takeValue(argc, argv, i, "--csv", "a file", a.csv) ||
+                 takeValue(argc, argv, i, "--digit", "a digit", a.digit) ||
+                 takeValue(argc, argv, i, "--targets", "one value per output", a.targets) ||
+                 takeValue(argc, argv, i, "--out", "a file", a.out)) {
         } else if (arg.starts_with("--"))
             throw UsageError("unknown flag \"" + arg + "\" (see --help)");
         else
@@ -260,12 +296,82 @@ int predict(const Arguments& a)
     return 0;
 }
 
+// The target vectors back-query runs (outputs x K): every output's lesson target, the one
+// --digit names, or the --targets values.
+Batch backQueryTargets(const Arguments& a, int outputs)
+{
+    if (!a.digit.empty() && !a.targets.empty())
+        throw UsageError("back-query takes --digit or --targets, not both");
+    if (!a.digit.empty()) {
+        int digit = -1;
+        if (!parseWhole(withoutPlus(a.digit), digit) || digit < 0 || digit >= outputs)
+            throw UsageError("--digit must be a whole number 0 to " + std::to_string(outputs - 1) +
+                             ", not \"" + a.digit + "\"");
+        return backQueryTarget(digit, outputs);
+    }
+    if (a.targets.empty()) {
+        Batch all(outputs, outputs);
+        for (int o = 0; o < outputs; ++o)
+            all.col(o) = backQueryTarget(o, outputs);
+        return all;
+    }
+    std::vector<float> values;
+    std::string_view rest = a.targets;
+    while (true) {
+        const std::size_t comma = rest.find(',');
+        const std::string_view text = rest.substr(0, comma);
+        float v = 0;
+        if (!parseFinite(withoutPlus(text), v))
+            throw UsageError("--targets needs numbers separated by commas, not \"" +
+                             std::string(text) + "\"");
+        values.push_back(v);
+        if (comma == std::string_view::npos)
+            break;
+        rest.remove_prefix(comma + 1);
+    }
+    const Vector target = Eigen::Map<const Vector>(values.data(), Eigen::Index(values.size()));
+    if (const std::string why = backQueryTargetProblem(target, outputs); !why.empty())
+        throw UsageError("--targets: " + why);
+    return target;
+}
+
+int backQueryCommand(const Arguments& a)
+{
+    expectPositional(a, 1,
+                     "nnlab-model back-query FILE [--digit N | --targets V0,...] --out IMAGES.npy");
+    if (a.out.empty())
+        throw UsageError("back-query needs --out FILE.npy, the file the images go to");
+    if (!a.out.ends_with(".npy"))
+        throw UsageError("--out names a NumPy .npy file (numpy.load reads it), not \"" + a.out +
+                         "\"");
+    const std::string& path = a.positional[0];
+    const Model model = loadModelFile(path);
+    const Network& net = model.network;
+    const Architecture& arch = net.architecture();
+    if (const std::string why = backQueryUnavailable(arch); !why.empty())
+        throw UsageError(why);
+    const Batch targets = backQueryTargets(a, arch.outputs);
+    const Batch images = backQuery(net, targets); // inputs x K: each image contiguous, C order
+    const bool mnist = std::uint64_t(arch.inputs) == kMnistSide * kMnistSide;
+    std::vector<std::uint64_t> shape{std::uint64_t(images.cols())};
+    if (mnist)
+        shape.insert(shape.end(), {kMnistSide, kMnistSide});
+    else
+        shape.push_back(std::uint64_t(arch.inputs));
+    saveFileAtomically(a.out, npyFloats(images.data(), shape));
+    const std::string size = mnist ? "28x28" : std::to_string(arch.inputs) + " inputs";
+    std::printf("%s (%s) -> %s: %d back-query image%s, %s\n", path.c_str(),
+                arch.describe(Detail::Brief).c_str(), a.out.c_str(), int(images.cols()),
+                images.cols() == 1 ? "" : "s", size.c_str());
+    return 0;
+}
+
 int run(int argc, char** argv)
 {
     if (answerHelpOrVersion(argc, argv, "nnlab-model", kHelp, NNLAB_VERSION))
         return 0;
     if (argc < 2)
-        throw UsageError("which command: info, convert or predict? (see --help)");
+        throw UsageError("which command: info, convert, predict or back-query? (see --help)");
     const std::string command = argv[1];
     const Arguments a = parseArguments(argc, argv);
     if (command == "info")
@@ -274,7 +380,10 @@ int run(int argc, char** argv)
         return convert(a);
     if (command == "predict")
         return predict(a);
-    throw UsageError("unknown command \"" + command + "\": info, convert or predict (see --help)");
+    if (command == "back-query")
+        return backQueryCommand(a);
+    throw UsageError("unknown command \"" + command +
+                     "\": info, convert, predict or back-query (see --help)");
 }
 
 } // namespace

@@ -12,6 +12,10 @@ net (through .nnlab) as .npz; numpy.load reads them without pickle, its forward 
 back bit for bit; the training history (the `provenance` text array) goes from json.dumps
 through .nnlab and back to json.loads unchanged.
 
+Back-query: `nnlab-model back-query` runs the numpy-made lesson net and a 784-64-32-10 sigmoid net
+backwards (every digit, one --digit, a --targets blend of 4 and 9); its images must match numpy's
+own backquery() (the lesson's book, Rashid 2016) within 1e-5.
+
 Exit status: 0 passed, 1 failed, 77 skipped (numpy is not installed for this Python).
 Usage: npz_cross_check.py --nnlab-model BIN --csv data/mnist_test_10.csv
                           --model resources/models/default.nnlab --workdir DIR
@@ -54,6 +58,37 @@ def forward(weights, biases, arch, pixels):
     return x
 
 
+def back_query(weights, targets):
+    """The book's backquery() in float64: targets (outputs x K) -> images (inputs x K). At each
+    layer from the top: the inverse sigmoid, the weights transposed, then every column rescaled
+    into 0.01..0.99 (a column whose values are all equal becomes 0.5, as nnlab's)."""
+    values = np.asarray(targets, np.float64)
+    for w in reversed(weights):
+        values = np.log(values / (1.0 - values))
+        values = np.dot(np.asarray(w, np.float64).T, values)
+        low = values.min(axis=0)
+        span = values.max(axis=0) - low
+        flat = ~(span > 0)
+        values = np.where(flat, 0.5, (values - low) / np.where(flat, 1.0, span) * 0.98 + 0.01)
+    return values
+
+
+def lesson_targets(digits, outputs=10):
+    """One column per digit: 0.99 for it, 0.01 elsewhere, as nnlab's float32 constants."""
+    t = np.full((outputs, len(digits)), np.float32(0.01), np.float64)
+    t[digits, range(len(digits))] = np.float32(0.99)
+    return t
+
+
+def nnlab_back_query(binary, model, out, *flags):
+    """`nnlab-model back-query --out out.npy`: images (inputs x K), as numpy reads the .npy."""
+    run([binary, "back-query", model, *flags, "--out", out])
+    images = np.load(out, allow_pickle=False)
+    if images.dtype != np.float32 or images.shape[1:] != (28, 28):
+        fail(f"{out}: {images.dtype} of shape {images.shape}, expected float32 (K, 28, 28)")
+    return images.reshape(images.shape[0], -1).T
+
+
 def nnlab_predict(binary, model, csv):
     """`nnlab-model predict --json`: outputs x N."""
     out = run([binary, "predict", model, "--csv", csv, "--json"])
@@ -85,6 +120,17 @@ def compare(what, expected, actual):
           f"largest difference {worst:.2g}")
 
 
+def compare_images(what, expected, actual):
+    """Back-query images, inputs x K: every pixel within the tolerance."""
+    if expected.shape != actual.shape:
+        fail(f"{what}: shape {actual.shape}, expected {expected.shape}")
+    worst = float(np.max(np.abs(expected - actual)))
+    if not worst <= TOLERANCE:
+        fail(f"{what}: pixels differ by up to {worst:.3g} (tolerance {TOLERANCE})")
+    print(f"ok: {what}: {actual.shape[1]} image(s) x {actual.shape[0]} pixels, "
+          f"largest difference {worst:.2g}")
+
+
 def read_architecture(npz):
     """nnlab's `architecture` array: key=value lines in a 0-d unicode array."""
     text = str(npz["architecture"])
@@ -113,6 +159,25 @@ def main():
     compare("np.savez lesson net (float32, no architecture) -> nnlab",
             forward([w_i_h, w_h_o], None, lesson_arch, pixels),
             nnlab_predict(a.nnlab_model, path("numpy_lesson.npz"), a.csv))
+
+    # Back-query: numpy's backquery() on the same weights, for the lesson net and a deeper one.
+    blend = np.full(10, np.float32(0.01))
+    blend[[4, 9]] = np.float32(0.99)
+    sizes = [784, 64, 32, 10]
+    back_rng = np.random.default_rng(20261203)  # its own, so the nets below stay as they were
+    deep = [back_rng.normal(0.0, pow(n_out, -0.5), (n_out, n_in)).astype(np.float32)
+            for n_in, n_out in zip(sizes, sizes[1:])]
+    np.savez(path("numpy_sigmoid_deep.npz"), **{f"W{l}": w for l, w in enumerate(deep, start=1)})
+    for name, weights in (("numpy_lesson.npz", [w_i_h, w_h_o]), ("numpy_sigmoid_deep.npz", deep)):
+        net = "-".join(str(n) for n in [weights[0].shape[1]] + [w.shape[0] for w in weights])
+        for what, flags, targets in (
+                ("every digit", [], lesson_targets(list(range(10)))),
+                ("--digit 7", ["--digit", "7"], lesson_targets([7])),
+                ("--targets 0.99 on 4 and 9", ["--targets", ",".join(f"{v:g}" for v in blend)],
+                 blend.astype(np.float64).reshape(-1, 1))):
+            compare_images(f"back-query {net} sigmoid net, {what} -> numpy's backquery()",
+                    back_query(weights, targets),
+                    nnlab_back_query(a.nnlab_model, path(name), path("back_query.npy"), *flags))
 
     # numpy -> nnlab: deflated, float64, Fortran order, column biases, an architecture.
     for activation in ("relu", "tanh"):
