@@ -47,7 +47,7 @@ Provenance fullProvenance()
     p.shuffled = true;
     p.dataName = "my_digits \xc3\xa9.csv";
     p.dataFiles = {{"my_digits \xc3\xa9.csv", std::string(64, 'a'), 123456789012u},
-                   {"t10k-images-idx3-ubyte.gz", std::string(63, '0') + "f", 1648877}};
+                   {"t10k-images-idx3-ubyte.gz", std::string(63, '0').append(1, 'f'), 1648877}};
     p.epochs = {{1, 60000, 0.9123f}, {2, 120000, std::nullopt}, {3, 180000, 1.0f}};
     p.changes = {{30000, "l_r", "0.001", "0.0003"}, {150000, "optimizer", "RMSprop", "Adam"}};
     return p;
@@ -208,7 +208,8 @@ private slots:
     void longStringsAreCut()
     {
         Model m = makeModel({4}, false, Activation::Sigmoid, Output::Sigmoid, Loss::SquaredError, 3);
-        m.info.provenance.setup = std::string(4095, 'x') + "\xc3\xa9"; // 4,097 bytes
+        m.info.provenance.setup.assign(4095, 'x');
+        m.info.provenance.setup += "\xc3\xa9"; // 4,097 bytes
         m.info.provenance.preset = std::string(300, 'p');
         m.info.provenance.dataName = "bad \xff byte";
         std::istringstream in(bytesOf(m));
