@@ -314,6 +314,9 @@ void LearningCurves::arrangeLegend(int plotWidth)
     if (const QString text = caption.join(QLatin1Char('\n')); text != m_caption->text())
         m_caption->setText(text);
     QCPLegend* legend = m_plot->legend;
+    // As wide as the plot: the grid's one column is as narrow as its narrowest maximum, and an
+    // empty legend's own is 14 pixels (no run yet), which left both plots as narrow as the caption.
+    legend->setMaximumSize(std::max(1, plotWidth), QWIDGETSIZE_MAX);
     const QFontMetrics fm(legend->font());
     const int textWidth = std::max(120, plotWidth - 40 - legend->iconSize().width() - legend->iconTextPadding());
     for (auto& [id, r] : m_runs)

@@ -16,6 +16,30 @@ class TestLearningCurves : public QObject
     QTemporaryDir m_dir;
 
 private slots:
+    // Before any run (the legend empty and hidden) and after one, the plots take the widget's
+    // whole width: an empty legend once capped the layout's column at the caption's width.
+    void plotsFillTheWidthWithAndWithoutRuns()
+    {
+        ui::LearningCurves curves;
+        curves.resize(400, 400);
+        curves.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&curves));
+        curves.resize(1000, 500); // grown, as a window's central area is once its docks settle
+        QCustomPlot* plot = curves.plot();
+        for (const bool withRun : {false, true}) {
+            if (withRun) {
+                curves.beginRun(1, QStringLiteral("784-90-10 sigmoid"));
+                curves.addRunning(1, 0.5, 0.2, 0.8);
+            }
+            QSignalSpy replotted(plot, &QCustomPlot::afterReplot);
+            QVERIFY(replotted.wait());
+            for (QCPAxisRect* rect : plot->axisRects())
+                QVERIFY2(rect->outerRect().width() >= plot->width() - 2,
+                         qPrintable(QStringLiteral("run %1: an axis rect %2 px wide in a plot of %3 px")
+                                        .arg(withRun).arg(rect->outerRect().width()).arg(plot->width())));
+        }
+    }
+
     void legendCoversNoCurve()
     {
         // Runs that stay at their highest loss all along (the lesson on 100 images does, nearly):
