@@ -102,9 +102,14 @@ LessonCommands::LessonCommands(MainWindow* window, QSettings* settings, bool off
 
     if (offerOnFirstStart && settings && !settings->value(kOfferedKey, false).toBool()) {
         settings->setValue(kOfferedKey, true);
-        open();
-        window->statusBar()->showMessage(tr("New here? The Lesson view walks you through the lesson (Help ▸ Lesson, F1)."),
-                                         15000);
+        // Once the window is on screen with its docks laid out: tabbed in while the window was
+        // being built, the lesson undid the docks' first sizes (the Controls took the window's
+        // height, the Weights shrank to a strip; found in a real window).
+        QTimer::singleShot(0, this, [this, window] {
+            open();
+            window->statusBar()->showMessage(
+                tr("New here? The Lesson view walks you through the lesson (Help ▸ Lesson, F1)."), 15000);
+        });
     }
 }
 

@@ -21,6 +21,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstdlib>
+
 using namespace nnlab;
 
 namespace {
@@ -137,6 +139,18 @@ private slots:
         QVERIFY(test::menuAction(w.get(), QStringLiteral("&Help"), QStringLiteral("&Lesson")));
         ui::LessonCommands* lesson = lessonOf(w.get());
         QTRY_VERIFY(lesson->dock()->isVisible());
+        // The offer leaves the docks as a window without it has them: the Weights as wide, the
+        // bottom views as high (it once gave the Controls the window's height).
+        auto without = test::openMainWindow(dir.filePath(QStringLiteral("offered.ini")), false);
+        QVERIFY(!lessonOf(without.get())->dock()->isVisible());
+        for (const char* name : {"weightsDock", "galleryDock", "confusionDock", "controlsDock"}) {
+            const QSize offered = w->dock(QLatin1String(name))->size(), plain = without->dock(QLatin1String(name))->size();
+            QVERIFY2(std::abs(offered.width() - plain.width()) <= 40 && std::abs(offered.height() - plain.height()) <= 40,
+                     qPrintable(QStringLiteral("%1: %2x%3 with the offer, %4x%5 without")
+                                    .arg(QLatin1String(name)).arg(offered.width()).arg(offered.height())
+                                    .arg(plain.width()).arg(plain.height())));
+        }
+        without.reset();
         w.reset();
         auto again = test::openMainWindow(file, true);
         QVERIFY(!lessonOf(again.get())->dock()->isVisible()); // offered once
