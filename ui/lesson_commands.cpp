@@ -7,7 +7,9 @@
 #include "app/lab/lesson_session.h"
 #include "app/server/prediction_service.h"
 
+#include <QAbstractButton>
 #include <QAction>
+#include <QCoreApplication>
 #include <QDockWidget>
 #include <QMenu>
 #include <QMenuBar>
@@ -56,7 +58,7 @@ LessonCommands::LessonCommands(MainWindow* window, QSettings* settings, bool off
     });
 
     m_dock->setObjectName(QStringLiteral("lessonDock"));
-    auto* scroll = new QScrollArea; // as the Controls: its size hint stays a column's, not the text's
+    auto* scroll = m_scroll = new QScrollArea; // as the Controls: its size hint stays a column's, not the text's
     scroll->setObjectName(QStringLiteral("lessonPanelScroll"));
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidgetResizable(true);
@@ -123,6 +125,15 @@ void LessonCommands::open()
     m_panel->setFocus();
 }
 
+void LessonCommands::bringIntoView(QWidget* widget)
+{
+    QTimer::singleShot(0, m_scroll, [this, widget] {
+        // The panel's new text sized first (its layout request may still wait in the queue).
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        m_scroll->ensureWidgetVisible(widget, 0, 12);
+    });
+}
+
 void LessonCommands::showCurrent()
 {
     const int i = m_session->currentIndex();
@@ -152,6 +163,7 @@ void LessonCommands::showView(int index)
         d->setStyleSheet(QStringLiteral("QDockWidget::title { background: palette(highlight); }"));
         QTimer::singleShot(3000, d, [d, before] { d->setStyleSheet(before); });
     }
+    bringIntoView(m_panel->runButton()); // the question above it, then Run: below the text on a short column
     m_window->statusBar()->showMessage(tr("Lesson: %1 set up; look at %2.")
                                            .arg(step.title, app::viewTitle(step.view)),
                                        6000);
@@ -177,6 +189,7 @@ void LessonCommands::showChecked(int index)
                                          : tr("h_input"));
         }
     m_panel->showSigmoid(sets, names);
+    bringIntoView(m_panel->verdictLabel()); // what the check found, in sight
 }
 
 } // namespace nnlab::ui

@@ -8,6 +8,7 @@
 
 class QAction;
 class QDockWidget;
+class QScrollArea;
 class QSettings;
 
 namespace nnlab::app {
@@ -45,7 +46,10 @@ private:
     app::LessonSession* m_session;
     LessonPanel* m_panel;
     QDockWidget* m_dock;
+    QScrollArea* m_scroll = nullptr;
     QAction* m_open;
+    // Scrolls the panel (a column the Controls' height) to `widget` once it is laid out.
+    void bringIntoView(QWidget* widget);
 };
 
 } // namespace nnlab::ui

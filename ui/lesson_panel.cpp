@@ -245,6 +245,11 @@ QAbstractButton* LessonPanel::nextButton() const
     return m_next;
 }
 
+QWidget* LessonPanel::verdictLabel() const
+{
+    return m_verdict;
+}
+
 QString LessonPanel::verdictText() const
 {
     return m_verdict->text();

@@ -47,6 +47,7 @@ public:
     QAbstractButton* nextButton() const;
     QList<QRadioButton*> choiceButtons() const { return m_choices; }
     QString verdictText() const;
+    QWidget* verdictLabel() const;
     QString progressText() const;
     QCustomPlot* sigmoidPlot() const { return m_plot; }
 

@@ -70,6 +70,8 @@ private slots:
             if (const QString dock = app::viewDockName(step.view); !dock.isEmpty())
                 QTRY_VERIFY2(w->dock(dock)->isVisible(), qPrintable(step.id));
             QVERIFY2(panel->isVisible(), qPrintable(step.id)); // the view and the lesson side by side
+            // The Lesson column is as short as the Controls: set up, it scrolls Run into sight.
+            QTRY_VERIFY2(!panel->runButton()->visibleRegion().isEmpty(), qPrintable(step.id));
 
             QCOMPARE(panel->choiceButtons().size(), step.question.choices.size());
             QRadioButton* right = panel->choiceButtons()[step.question.right];
@@ -86,6 +88,7 @@ private slots:
             QTRY_VERIFY_WITH_TIMEOUT(!session->isRunning(), 60'000);
             QVERIFY2(session->passed(i), qPrintable(step.id + QStringLiteral(": ") + panel->verdictText()));
             QVERIFY2(panel->verdictText().startsWith(QStringLiteral("✓")), qPrintable(panel->verdictText()));
+            QTRY_VERIFY2(!panel->verdictLabel()->visibleRegion().isEmpty(), qPrintable(step.id)); // and the verdict
             if (step.run.kind == app::LessonRunKind::FeedForward && !step.run.toyNet)
                 QVERIFY2(panel->sigmoidPlot()->isVisible(), qPrintable(step.id)); // h_input on the sigmoid
             qInfo("%s: %s (%.1f s)", qPrintable(step.id), qPrintable(panel->verdictText()), clock.elapsed() / 1000.0);
