@@ -583,9 +583,11 @@ void TrainingWorker::finishEpoch(const engine::EpochSummary& summary)
     // The whole test set was just measured: the next quick estimate is a second from now, so
     // epochs shorter than that get none (they would only join distant points with a line).
     m_lastQuickTest = Clock::now();
+    // The weights first, as at a pause: whoever hears of the epoch's end (the autosave keeps
+    // the network then) already has the weights that were tested.
+    emitSnapshot();
     emit epochEnded(report);
     returnFreedMemory(); // the replaced test evaluations, now and then
-    emitSnapshot();
 
     if (m_setup.learningRateDecay < 1.0f) {
         // The decay is part of the run's settings: the curve marks no change for it.
