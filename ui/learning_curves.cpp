@@ -669,6 +669,21 @@ void LearningCurves::replotNow()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+double LearningCurves::epochAxisEnd(double newest)
+{
+    // Slow motion or Step: the first images of an epoch of 60,000 would be a line at 0 on a
+    // whole epoch's axis, so the axis spans a little more than what was trained (1, 2 or 5 times
+    // a power of ten), until that is 2% of an epoch. Full speed is past 2% at its first report.
+    if (newest > 0 && newest < kSmallProgressEpochs) {
+        const double want = newest * 1.25;
+        const double decade = std::pow(10.0, std::floor(std::log10(want)));
+        for (const double step : {1.0, 2.0, 5.0, 10.0})
+            if (step * decade >= want)
+                return step * decade;
+    }
+    return std::max(1.0, std::ceil(newest * 4) / 4);
+}
+
 void LearningCurves::rescale()
 {
     bool anyShown = false;
@@ -687,7 +702,7 @@ void LearningCurves::rescale()
                 accMin = std::min(accMin, s->accuracy[i]);
             }
     }
-    m_lossRect->axis(QCPAxis::atBottom)->setRange(0, std::max(1.0, std::ceil(xMax * 4) / 4));
+    m_lossRect->axis(QCPAxis::atBottom)->setRange(0, epochAxisEnd(xMax));
     if (lossMax > 0) {
         if (m_logLoss)
             m_lossRect->axis(QCPAxis::atLeft)->setRange(lossMin / 1.5, lossMax * 1.5);

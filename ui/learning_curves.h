@@ -83,6 +83,11 @@ public:
     int runCount() const { return int(m_runs.size()); }
     int pointCount(int run, Kind kind) const;
     int totalPoints() const;
+    // The x axis's end while it follows the data, for the newest point at `newest` epochs: a
+    // whole number of quarter epochs (at least 1), or below 2% of an epoch (slow motion, Step)
+    // 1, 2 or 5 times a power of ten a little above it.
+    static constexpr double kSmallProgressEpochs = 0.02;
+    static double epochAxisEnd(double newest);
     QCustomPlot* plot() const { return m_plot; }
 
 protected:

@@ -40,6 +40,35 @@ private slots:
         }
     }
 
+    // Slow motion on 60,000 images: the first hundred images (0.0017 epochs) fill the axis,
+    // not a line at 0 of a whole epoch; from 2% of an epoch on, whole quarter epochs as before.
+    void theAxisFollowsTheFirstImages()
+    {
+        using C = ui::LearningCurves;
+        QCOMPARE(C::epochAxisEnd(0), 1.0);
+        QCOMPARE(C::epochAxisEnd(100.0 / 60000), 0.005);
+        QCOMPARE(C::epochAxisEnd(10.0 / 60000), 0.0005);
+        QCOMPARE(C::epochAxisEnd(0.0039), 0.005);
+        QCOMPARE(C::epochAxisEnd(0.0041), 0.01);
+        QCOMPARE(C::epochAxisEnd(0.019), 0.05);
+        QCOMPARE(C::epochAxisEnd(0.03), 1.0);
+        QCOMPARE(C::epochAxisEnd(1.1), 1.25);
+        for (double x = 1e-6; x < 0.02; x *= 1.37) // always a little beyond the newest point
+            QVERIFY2(C::epochAxisEnd(x) >= x * 1.25 && C::epochAxisEnd(x) <= x * 12.5, qPrintable(QString::number(x)));
+
+        ui::LearningCurves curves;
+        curves.resize(800, 500);
+        curves.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&curves));
+        curves.beginRun(1, QStringLiteral("784-90-10 sigmoid"));
+        for (int image = 1; image <= 100; ++image)
+            curves.addRunning(1, image / 60000.0, 0.3, 0.5);
+        QCustomPlot* plot = curves.plot();
+        QSignalSpy replotted(plot, &QCustomPlot::afterReplot);
+        QVERIFY(replotted.wait());
+        QCOMPARE(plot->graph(0)->keyAxis()->range().upper, 0.005);
+    }
+
     void legendCoversNoCurve()
     {
         // Runs that stay at their highest loss all along (the lesson on 100 images does, nearly):
