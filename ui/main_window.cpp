@@ -79,6 +79,7 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
         statusBar()->showMessage(tr("The default model could not be read: %1").arg(why));
     std::optional<app::TrainingSetup> remembered;
     int source = 0;
+    resize(firstWindowSize(this)); // a first start's; a window saved as it was left replaces it
     if (options.restoreSettings) {
         remembered = app::loadSetup(*m_settings);
         source = m_settings->value("data/source", 0).toInt();
@@ -92,7 +93,6 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     for (const app::DataSource s : m_session->dataSources())
         m_dataChoices << dataSourceChoice(s);
     m_controls->setDatasets(m_dataChoices, m_session->dataIndex());
-    resize(1600, 1000);
     updateTitle();
     m_session->loadData(m_session->dataIndex());
 }

@@ -84,8 +84,16 @@ private slots:
         const qsizetype first = f.progress.count();
         // 20 reports: 0.9 s at the most allowed (22 a second), 4 s at the least (5 a second).
         QTRY_VERIFY_WITH_TIMEOUT(f.progress.count() - first >= 20, 4000);
-        const double perSecond = double(f.progress.count() - first) * 1000.0 / double(clock.elapsed());
-        QVERIFY2(perSecond <= 22, qPrintable(QString::number(perSecond)));
+        const qint64 ms = clock.elapsed();
+        const double perSecond = double(f.progress.count() - first) * 1000.0 / double(ms);
+        // The meter's limit is on the reports between epoch ends: each epoch's end reports too,
+        // and a fast machine ends the lesson's epoch several times a second.
+        qsizetype metered = 0;
+        for (qsizetype i = first; i < f.progress.count(); ++i) {
+            const auto p = f.progress.at(i).at(0).value<ProgressReport>().progress;
+            metered += p.cursor != p.epochSize;
+        }
+        QVERIFY2(double(metered) * 1000.0 / double(ms) <= 22, qPrintable(QString::number(metered)));
         QVERIFY2(perSecond >= 5, qPrintable(QString::number(perSecond)));
         const ProgressReport r = f.lastProgress();
         QCOMPARE(r.run, 1);
