@@ -534,9 +534,25 @@ private slots:
                        },
                        std::chrono::milliseconds(0));
         });
-        const int during = running.get_future().get();
+        // Whatever fails below, the sweep is cancelled and joined (a joinable thread left behind
+        // would abort the whole suite).
+        auto stop = qScopeGuard([&] {
+            runner.cancel();
+            if (sweep.joinable())
+                sweep.join();
+        });
+        int during = running.get_future().get();
+        // The first run can pass 2,000 samples before the second job's thread has started
+        // (a fast machine): both jobs and the runner's thread, within a few seconds.
+        QElapsedTimer waited;
+        waited.start();
+        while (during < before + 3 && waited.elapsed() < 5000) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            during = threadCount();
+        }
         QVERIFY2(during >= before + 3, qPrintable(QString("%1 threads while running, %2 before")
                                                       .arg(during).arg(before)));
+        stop.dismiss();
         runner.cancel();
         sweep.join();
         QVERIFY(results.empty()); // every run was cut short: none gives a result
