@@ -117,13 +117,17 @@ Batch backQuery(const Network& net, const Batch& targets)
     return values.cast<float>();
 }
 
-Batch backQueryAllOutputs(const Network& net)
+Batch backQueryAllTargets(int outputs)
 {
-    const int outputs = net.architecture().outputs;
     Batch targets(outputs, outputs);
     for (int o = 0; o < outputs; ++o)
         targets.col(o) = backQueryTarget(o, outputs);
-    return backQuery(net, targets);
+    return targets;
+}
+
+Batch backQueryAllOutputs(const Network& net)
+{
+    return backQuery(net, backQueryAllTargets(net.architecture().outputs));
 }
 
 } // namespace nnlab::engine

@@ -41,6 +41,8 @@ std::string backQueryTargetProblem(const Vector& target, int outputs);
 
 // The lesson's target for one digit: 0.99 for `digit`, 0.01 for every other output.
 Vector backQueryTarget(int digit, int outputs);
+// Every output's lesson target, one per column: outputs x outputs.
+Batch backQueryAllTargets(int outputs);
 
 // One image per column of `targets` (outputs x K): inputs x K, every value in 0.01..0.99.
 // Throws std::invalid_argument with the sentence above when the network or a target does not

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace nnlab::engine {
 
@@ -42,6 +43,19 @@ inline std::string_view withoutPlus(std::string_view text)
     if (!text.empty() && text.front() == '+')
         text.remove_prefix(1);
     return text;
+}
+
+// `text` cut at every `separator`, nothing trimmed: "a,,b" gives "a", "", "b"; "" gives "".
+inline std::vector<std::string_view> splitAt(std::string_view text, char separator)
+{
+    std::vector<std::string_view> parts;
+    for (;;) {
+        const std::size_t at = text.find(separator);
+        parts.push_back(text.substr(0, at));
+        if (at == std::string_view::npos)
+            return parts;
+        text.remove_prefix(at + 1);
+    }
 }
 
 } // namespace nnlab::engine

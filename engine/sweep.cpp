@@ -66,16 +66,13 @@ std::string_view trimmed(std::string_view s)
     return s;
 }
 
+// splitAt, each part trimmed.
 std::vector<std::string_view> split(std::string_view s, char separator)
 {
-    std::vector<std::string_view> parts;
-    for (;;) {
-        const std::size_t at = s.find(separator);
-        parts.push_back(trimmed(s.substr(0, at)));
-        if (at == std::string_view::npos)
-            return parts;
-        s.remove_prefix(at + 1);
-    }
+    std::vector<std::string_view> parts = splitAt(s, separator);
+    for (std::string_view& part : parts)
+        part = trimmed(part);
+    return parts;
 }
 
 std::optional<double> parseDouble(std::string_view text)

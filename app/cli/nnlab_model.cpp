@@ -309,25 +309,15 @@ Batch backQueryTargets(const Arguments& a, int outputs)
                              ", not \"" + a.digit + "\"");
         return backQueryTarget(digit, outputs);
     }
-    if (a.targets.empty()) {
-        Batch all(outputs, outputs);
-        for (int o = 0; o < outputs; ++o)
-            all.col(o) = backQueryTarget(o, outputs);
-        return all;
-    }
+    if (a.targets.empty())
+        return backQueryAllTargets(outputs);
     std::vector<float> values;
-    std::string_view rest = a.targets;
-    while (true) {
-        const std::size_t comma = rest.find(',');
-        const std::string_view text = rest.substr(0, comma);
+    for (const std::string_view text : splitAt(a.targets, ',')) {
         float v = 0;
         if (!parseFinite(withoutPlus(text), v))
             throw UsageError("--targets needs numbers separated by commas, not \"" +
                              std::string(text) + "\"");
         values.push_back(v);
-        if (comma == std::string_view::npos)
-            break;
-        rest.remove_prefix(comma + 1);
     }
     const Vector target = Eigen::Map<const Vector>(values.data(), Eigen::Index(values.size()));
     if (const std::string why = backQueryTargetProblem(target, outputs); !why.empty())

@@ -19,8 +19,8 @@ struct MeteredProgress
     // over those samples too.
     engine::TrainingProgress progress;
     // The learning curve's values: an exponential moving average over about the last
-    // kSmoothingSamples training samples (fewer for small sets and in slow motion). Loss in the run's loss units,
-    // accuracy a fraction 0..1; NaN until the first sample of the run.
+    // kSmoothingSamples training samples (fewer for small sets and in slow motion). Loss in the
+    // run's loss units, accuracy a fraction 0..1; NaN until the first sample of the run.
     double smoothedLoss = 0;
     double smoothedAccuracy = 0;
 };

@@ -424,17 +424,8 @@ private slots:
             for (int o = 0; o < 2; ++o)
                 hErr[h] += who[o][h] * oSent[o];
 
-        Architecture a;
-        a.inputs = 4;
-        a.hidden = {3};
-        a.outputs = 2;
-        Network net(a);
-        for (int h = 0; h < 3; ++h)
-            for (int i = 0; i < 4; ++i)
-                net.weights(0)(h, i) = float(wih[h][i]);
-        for (int o = 0; o < 2; ++o)
-            for (int h = 0; h < 3; ++h)
-                net.weights(1)(o, h) = float(who[o][h]);
+        const Network net =
+            sigmoidNet({4, 3, 2}, {{&wih[0][0], &wih[0][0] + 12}, {&who[0][0], &who[0][0] + 6}});
         const ErrorFlow flow = errorFlow(net, traceSample(net, pixels, label, lessonErrors),
                                          float(l_r), lessonErrors);
         QCOMPARE(flow.lessonErrors, lessonErrors);

@@ -108,12 +108,18 @@ def fail(message):
     sys.exit(1)
 
 
-def compare(what, expected, actual):
+def largest_difference(what, expected, actual, values):
+    """The largest difference of two arrays of one shape; fails beyond the tolerance."""
     if expected.shape != actual.shape:
         fail(f"{what}: shape {actual.shape}, expected {expected.shape}")
     worst = float(np.max(np.abs(expected - actual)))
     if not worst <= TOLERANCE:
-        fail(f"{what}: outputs differ by up to {worst:.3g} (tolerance {TOLERANCE})")
+        fail(f"{what}: {values} differ by up to {worst:.3g} (tolerance {TOLERANCE})")
+    return worst
+
+
+def compare(what, expected, actual):
+    worst = largest_difference(what, expected, actual, "outputs")
     if not np.array_equal(expected.argmax(axis=0), actual.argmax(axis=0)):
         fail(f"{what}: a different predicted digit")
     print(f"ok: {what}: {actual.shape[1]} images x {actual.shape[0]} outputs, "
@@ -122,11 +128,7 @@ def compare(what, expected, actual):
 
 def compare_images(what, expected, actual):
     """Back-query images, inputs x K: every pixel within the tolerance."""
-    if expected.shape != actual.shape:
-        fail(f"{what}: shape {actual.shape}, expected {expected.shape}")
-    worst = float(np.max(np.abs(expected - actual)))
-    if not worst <= TOLERANCE:
-        fail(f"{what}: pixels differ by up to {worst:.3g} (tolerance {TOLERANCE})")
+    worst = largest_difference(what, expected, actual, "pixels")
     print(f"ok: {what}: {actual.shape[1]} image(s) x {actual.shape[0]} pixels, "
           f"largest difference {worst:.2g}")
 
