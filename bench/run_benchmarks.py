@@ -5,6 +5,12 @@ Runs the lesson and Keras presets several times through `nnlab-train --json`, ta
 the training-loop seconds per epoch (loading and testing excluded, as nnlab-train reports them),
 the test accuracies after each epoch, wall time for the best MLP, and peak resident memory of a
 full-MNIST run. Usage: bench/run_benchmarks.py [--build build/release] [--repeats 5] [--quick]
+
+With --references it measures nnlab against the references of issue 19 instead, in turn within
+each repeat on the same machine (bench/reference_loops.py): the lesson preset's epoch against the
+lesson's numpy loop with its BLAS pinned to one thread, and keras-rmsprop's epoch against the same
+model, batch and optimizer in PyTorch (Debian's python3-torch, skipped when not installed).
+Usage: bench/run_benchmarks.py --references [--repeats 3] [--data-dir data/mnist]
 """
 import argparse
 import json
@@ -52,18 +58,69 @@ def median_epoch_seconds(binary, args, repeats, env_extra=None):
     return statistics.median(per_run), min(per_run), accuracies
 
 
+def reference_seconds(name, data_dir, epochs):
+    """The median training-loop seconds per epoch of bench/reference_loops.py NAME (None: skipped)."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference_loops.py")
+    pinned = {k: "1" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    env = dict(os.environ, **(pinned if name == "lesson" else {}))
+    proc = subprocess.run(["/usr/bin/python3", script, name, "--data-dir", data_dir,
+                           "--epochs", str(epochs)], capture_output=True, text=True, env=env)
+    if proc.returncode == 77:
+        return None, proc.stdout.strip()
+    if proc.returncode != 0:
+        sys.exit(f"reference_loops.py {name} failed ({proc.returncode}): {proc.stderr.strip()}")
+    record = json.loads(proc.stdout.splitlines()[-1])
+    return statistics.median(record["seconds"]), record
+
+
+def references(binary, opts, repeats):
+    """nnlab against the lesson's numpy loop and PyTorch, in turn within each repeat."""
+    rows = {key: [] for key in ("lesson", "numpy", "keras", "torch")}
+    notes = {}
+    for _ in range(repeats):
+        rows["lesson"].append(median_epoch_seconds(binary, ["--preset", "lesson", "--epochs", "1"], 1)[0])
+        seconds, record = reference_seconds("lesson", opts.data_dir, 1)
+        rows["numpy"].append(seconds)
+        notes["numpy"] = record
+        rows["keras"].append(median_epoch_seconds(binary, ["--preset", "keras-rmsprop", "--epochs", "3"], 1)[0])
+        seconds, record = reference_seconds("keras", opts.data_dir, 3)
+        if seconds is not None:
+            rows["torch"].append(seconds)
+        notes["torch"] = record
+    med = {key: statistics.median(values) if values else None for key, values in rows.items()}
+    span = lambda key: f"{min(rows[key]):.3f}-{max(rows[key]):.3f}"
+    print("| path | nnlab s/epoch (median, range) | reference | reference s/epoch | nnlab's speed-up |")
+    print("|---|---|---|---|---|")
+    print(f"| lesson (784-90-10 sigmoid, per sample) | {med['lesson']:.3f} ({span('lesson')}) | "
+          f"the lesson's numpy loop, 1 BLAS thread (numpy {notes['numpy'].get('numpy', '?')}) | "
+          f"{med['numpy']:.2f} ({span('numpy')}) | **{med['numpy'] / med['lesson']:.0f}x** (target 80x) |")
+    if med["torch"] is None:
+        print(f"| keras-rmsprop | {med['keras']:.3f} ({span('keras')}) | PyTorch: {notes['torch']} | | |")
+    else:
+        torch = notes["torch"]
+        print(f"| keras-rmsprop (784-90-10 ReLU, batch 200) | {med['keras']:.3f} ({span('keras')}) | "
+              f"PyTorch {torch.get('torch', '?')}, {torch.get('threads', '?')} threads | "
+              f"{med['torch']:.3f} ({span('torch')}) | **{med['torch'] / med['keras']:.1f}x** (target 4.5x) |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", default="build/release")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="1 repeat, fewer variants")
+    parser.add_argument("--references", action="store_true",
+                        help="nnlab against the lesson's numpy loop and PyTorch (issue 19)")
+    parser.add_argument("--data-dir", default="data/mnist", help="MNIST for the references")
     opts = parser.parse_args()
     binary = os.path.join(opts.build, "app", "nnlab-train")
     repeats = 1 if opts.quick else opts.repeats
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), "?")
     print(f"CPU: {cpu}, {os.cpu_count()} cores; repeats: {repeats}\n")
+    if opts.references:
+        references(binary, opts, repeats)
+        return
 
     print("| preset | threads | kernels | s/epoch (median) | best | test accuracy by epoch |")
     print("|---|---|---|---|---|---|")
