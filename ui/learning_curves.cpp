@@ -105,6 +105,7 @@ LearningCurves::LearningCurves(QWidget* parent)
     connect(m_plot, &QCustomPlot::mouseMove, this, &LearningCurves::showPointTip);
     connect(m_plot, &QCustomPlot::legendClick, this,
             [this](QCPLegend*, QCPAbstractLegendItem* item) { toggleRun(item); });
+    connect(m_plot, &QCustomPlot::afterLayout, this, &LearningCurves::fitTickCounts);
 
     auto* column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
@@ -334,6 +335,24 @@ void LearningCurves::arrangeLegend(int plotWidth)
         legend->setWrap(columns);
         legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-lays the entries out
     }
+}
+
+void LearningCurves::fitTickCounts()
+{
+    // A plot squeezed by a long legend (a sweep point's runs) or a small window keeps its value
+    // labels a line apart: one tick per 28 pixels of height, 2 to 5. The ticks are laid out
+    // before the plot's height is known, so a changed count takes effect at the next replot.
+    bool changed = false;
+    for (QCPAxisRect* rect : {m_lossRect, m_accuracyRect}) {
+        const int count = std::clamp(rect->rect().height() / kPixelsPerTick, 2, 5);
+        const QSharedPointer<QCPAxisTicker> ticker = rect->axis(QCPAxis::atLeft)->ticker();
+        if (ticker->tickCount() != count) {
+            ticker->setTickCount(count);
+            changed = true;
+        }
+    }
+    if (changed)
+        scheduleReplot();
 }
 
 void LearningCurves::beginRun(int run, const QString& label, int parent, double startX)

@@ -126,6 +126,8 @@ private:
     void nameLossAxis();
     static QString captionText(bool gap); // what the line styles (and the gap's shade) mean, unwrapped
     void arrangeLegend(int plotWidth); // as many columns as the width holds; the caption's lines
+    void fitTickCounts();              // value ticks for the plots' heights, after each layout
+    static constexpr int kPixelsPerTick = 28;
     Series& series(Run& run, Kind kind);
     void add(int run, Kind kind, double x, double loss, double accuracy);
     void thin(Series& s);

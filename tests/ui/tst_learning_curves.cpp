@@ -96,6 +96,38 @@ private slots:
                                     .arg(log).arg(plot->legend->outerRect().bottom()).arg(top)));
         }
     }
+
+    // A sweep point's three runs opened in a short plot (their legend takes three lines): the
+    // value labels stay at least a line apart instead of running into each other.
+    void valueLabelsStayALineApartInAShortPlot()
+    {
+        ui::LearningCurves curves;
+        curves.resize(520, 330);
+        curves.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&curves));
+        for (int run = 1; run <= 3; ++run) {
+            curves.beginRun(run, QStringLiteral("lr 0.072 · seed %1 (sweep): 784-90-10 sigmoid · SGD l_r "
+                                                "0.072 · batch 1 · init lesson, seed %1 · MNIST").arg(run));
+            for (int i = 1; i <= 20; ++i)
+                curves.addRunning(run, 0.1 * i, 0.2 / i, 0.75 + 0.01 * i);
+        }
+        QCustomPlot* plot = curves.plot();
+        const int line = QFontMetrics(plot->axisRects().front()->axis(QCPAxis::atLeft)->tickLabelFont()).height();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (QCPAxisRect* rect : plot->axisRects()) {
+                    QCPAxis* y = rect->axis(QCPAxis::atLeft);
+                    const QVector<double> ticks = y->tickVector();
+                    for (int i = 1; i < ticks.size(); ++i)
+                        if (std::abs(y->coordToPixel(ticks[i]) - y->coordToPixel(ticks[i - 1])) < line)
+                            return false;
+                }
+                return true;
+            }(),
+            3000);
+        for (QCPAxisRect* rect : plot->axisRects())
+            QVERIFY(rect->axis(QCPAxis::atLeft)->tickVector().size() >= 2); // still a scale to read
+    }
 };
 
 QTEST_MAIN(TestLearningCurves)
