@@ -2,6 +2,7 @@
 
 #include "plot_style.h"
 
+#include "app/common/counted.h"
 #include "app/lab/accuracy_gap.h"
 #include "app/lab/curve_thinning.h"
 
@@ -232,14 +233,22 @@ void LearningCurves::setRunLoss(int run, engine::Loss loss)
 // runs ("squared error: Runs 1–7"), so that the turned label stays short.
 void LearningCurves::nameLossAxis()
 {
-    std::map<engine::Loss, std::vector<int>> runsOf;
+    // Runs known by their number ("Run n", the window's runs) and renamed ones (a sweep's runs
+    // opened in the plot, a name given in the Runs view), for each loss.
+    std::map<engine::Loss, std::pair<std::vector<int>, int>> runsOf;
     for (const auto& [id, run] : m_runs)
-        if (run.loss)
-            runsOf[*run.loss].push_back(id);
+        if (run.loss) {
+            auto& [numbered, others] = runsOf[*run.loss];
+            if (run.renamed)
+                ++others;
+            else
+                numbered.push_back(id);
+        }
     auto name = [](engine::Loss loss) {
         return loss == engine::Loss::CrossEntropy ? tr("cross-entropy") : tr("squared error");
     };
-    auto runs = [](const std::vector<int>& ids) { // ascending: "Run 3", "Runs 1, 2", "Runs 1–7"
+    auto runs = [](const std::vector<int>& ids, int others) {
+        // ascending: "Run 3", "Runs 1, 2", "Runs 1–7"; then "3 runs" or "Run 1 and 3 more"
         QStringList parts;
         for (std::size_t i = 0; i < ids.size();) {
             std::size_t j = i;
@@ -252,15 +261,17 @@ void LearningCurves::nameLossAxis()
                     parts << QString::number(ids[k]);
             i = j + 1;
         }
-        return (ids.size() == 1 ? tr("Run %1") : tr("Runs %1"))
-            .arg(parts.join(QStringLiteral(", ")));
+        if (ids.empty())
+            return app::counted(others, tr("run"), tr("runs"));
+        const QString numbered = (ids.size() == 1 ? tr("Run %1") : tr("Runs %1")).arg(parts.join(QStringLiteral(", ")));
+        return others == 0 ? numbered : tr("%1 and %2 more").arg(numbered).arg(others);
     };
     QString label = tr("loss");
     if (runsOf.size() == 1) {
         label = tr("loss (%1)").arg(name(runsOf.begin()->first));
     } else if (runsOf.size() > 1) {
-        for (const auto& [loss, ids] : runsOf)
-            label += QLatin1Char('\n') + tr("%1: %2").arg(name(loss), runs(ids));
+        for (const auto& [loss, group] : runsOf)
+            label += QLatin1Char('\n') + tr("%1: %2").arg(name(loss), runs(group.first, group.second));
     }
     m_lossRect->axis(QCPAxis::atLeft)->setLabel(label);
 }
@@ -826,10 +837,12 @@ void LearningCurves::renameRun(int run, const QString& name)
     Run& r = it->second;
     const int colon = r.label.indexOf(QStringLiteral(": "));
     r.label = colon < 0 ? name : name + r.label.mid(colon);
+    r.renamed = true;
     for (Series* s : {&r.running, &r.test, &r.quick}) {
         s->lossGraph->setName(r.label);
         s->accuracyGraph->setName(r.label);
     }
+    nameLossAxis(); // "Run n" no more, when its losses differ from others'
     scheduleReplot(); // arrangeLegend wraps the new name
 }
 

@@ -108,6 +108,7 @@ private:
         Series running, test, quick;
         std::optional<engine::Loss> loss;
         bool visible = true;
+        bool renamed = false;         // renameRun gave it a name: no "Run n" on the loss axis
         bool testSinceQuick = false;  // an epoch-end test came after the last quick estimate
         QStringList changes;
         QVector<double> changeX;           // where each mark is (epochs)

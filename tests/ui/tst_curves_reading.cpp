@@ -207,6 +207,20 @@ private slots:
         }
         QCOMPARE(label(),
                  QStringLiteral("loss\nsquared error: Runs 1, 2, 5–9\ncross-entropy: Run 3"));
+        // A sweep's runs opened in the plot have keys of their own, not run numbers: counted.
+        for (int key = 1 << 28; key < (1 << 28) + 3; ++key) {
+            curves.beginRun(key, QStringLiteral("784-90-10 sigmoid · SGD l_r 0.072"));
+            curves.setRunLoss(key, engine::Loss::SquaredError);
+            curves.renameRun(key, QStringLiteral("lr 0.072 · seed %1 (sweep)").arg(key - (1 << 28) + 1));
+        }
+        QCOMPARE(label(),
+                 QStringLiteral("loss\nsquared error: Runs 1, 2, 5–9 and 3 more\ncross-entropy: Run 3"));
+        curves.renameRun(3, QStringLiteral("Keras"));
+        QCOMPARE(label(),
+                 QStringLiteral("loss\nsquared error: Runs 1, 2, 5–9 and 3 more\ncross-entropy: 1 run"));
+        for (int run : {1, 2, 5, 6, 7, 8, 9})
+            curves.removeRun(run);
+        QCOMPARE(label(), QStringLiteral("loss\nsquared error: 3 runs\ncross-entropy: 1 run"));
         curves.clearRuns();
         curves.beginRun(4, QStringLiteral("784-256-10 relu/softmax"));
         curves.setRunLoss(4, engine::Loss::CrossEntropy);
