@@ -804,6 +804,17 @@ QColor LearningCurves::runColor(int colorIndex)
     return kPalette[(std::size_t(std::max(0, colorIndex)) % n)];
 }
 
+int LearningCurves::unusedColor() const
+{
+    std::array<int, std::size(kPalette)> uses{};
+    for (const auto& [id, r] : m_runs)
+        if (r.visible)
+            for (std::size_t i = 0; i < uses.size(); ++i)
+                if (kPalette[i] == r.color)
+                    ++uses[i];
+    return int(std::min_element(uses.begin(), uses.end()) - uses.begin());
+}
+
 void LearningCurves::setRunColor(int run, int colorIndex)
 {
     const auto it = m_runs.find(run);

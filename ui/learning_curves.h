@@ -154,6 +154,9 @@ public:
     // The palette's colour `colorIndex` (beginRun gives run n the colour (n - 1) % 8).
     static QColor runColor(int colorIndex);
     void setRunColor(int run, int colorIndex); // curves and marks
+    // The first palette colour no shown run has (after all eight, the least used one), for
+    // curves added beside the window's runs (a sweep's runs) so that no two look alike.
+    int unusedColor() const;
     // The legend's "Run N" becomes `name` (the setup and marks after it stay).
     void renameRun(int run, const QString& name);
     void removeRun(int run); // its curves, marks and legend entry

@@ -150,12 +150,13 @@ QList<int> SweepCommands::openCurves(const std::vector<std::size_t>& indices)
             continue;
         }
         const int key = kCurveKeyBase + m_opened;
+        const int colour = m_curves->unusedColor(); // before the run itself takes one
         m_curves->beginRun(key, QString::fromStdString(r->setup) + QStringLiteral(" · ") + m_session->dataName());
         m_curves->setRunLoss(key, m_session->base().architecture.loss);
         m_curves->renameRun(key, tr("%1 %2 · seed %3 (sweep)")
                                      .arg(QString::fromUtf8(knob.name.data(), qsizetype(knob.name.size())), value)
                                      .arg(r->seed));
-        m_curves->setRunColor(key, m_opened % 8);
+        m_curves->setRunColor(key, colour);
         for (const engine::SweepCurvePoint& p : r->curve)
             m_curves->addRunning(key, p.epochFraction, p.runningLoss, p.runningAccuracy);
         for (const engine::SweepEpochResult& e : r->epochs)

@@ -185,6 +185,30 @@ private slots:
         QCOMPARE(curves.runLabel(1).count(QLatin1Char('\n')), 0); // the label itself is one line
     }
 
+    // A sweep's runs opened beside the window's take colours no shown run has: seed 1 of a
+    // sweep point once came in Run 1's blue.
+    void addedCurvesTakeAnUnusedColour()
+    {
+        LearningCurves curves;
+        QCOMPARE(curves.unusedColor(), 0);
+        curves.beginRun(1, QStringLiteral("784-256-10 relu/softmax"));
+        curves.beginRun(2, QStringLiteral("784-90-10 sigmoid"));
+        QCOMPARE(curves.unusedColor(), 2);
+        const int key = 1 << 28;
+        const int colour = curves.unusedColor();
+        curves.beginRun(key, QStringLiteral("lr 0.072 · seed 1 (sweep)"));
+        curves.setRunColor(key, colour);
+        QCOMPARE(curves.unusedColor(), 3);
+        curves.setRunVisible(1, false); // a hidden run's colour is free again
+        QCOMPARE(curves.unusedColor(), 0);
+        for (int run = 3; run <= 9; ++run)
+            curves.beginRun(run, QStringLiteral("run"));
+        curves.setRunVisible(1, true);
+        // Runs 1-9 (run n in colour (n - 1) % 8) and the sweep's in 2: every colour used, 0 and 2
+        // twice; the first of the least used is 1.
+        QCOMPARE(curves.unusedColor(), 1);
+    }
+
     void lossAxisNamesEachRunsLoss()
     {
         LearningCurves curves;
