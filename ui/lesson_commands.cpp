@@ -2,6 +2,7 @@
 
 #include "lesson_panel.h"
 #include "main_window.h"
+#include "on_screen.h"
 #include "sweep_commands.h"
 
 #include "app/lab/lesson_session.h"
@@ -65,7 +66,7 @@ LessonCommands::LessonCommands(MainWindow* window, QSettings* settings, bool off
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setWidget(m_panel);
     m_dock->setWidget(scroll);
-    m_dock->toggleViewAction()->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_9));
+    setViewShortcut(m_dock, QKeySequence(Qt::CTRL | Qt::Key_9), [this] { open(); });
     m_dock->toggleViewAction()->setToolTip(tr("The lesson as a path through the lab, one step at a time (Ctrl+9)"));
     // A tab beside the Controls, which a step sets itself: every view a step shows (the
     // weights, the bottom tabs, the curves) stays in sight beside the lesson.

@@ -113,7 +113,7 @@ void MainWindow::buildViews()
         auto* d = new QDockWidget(title, this);
         d->setObjectName(QLatin1String(name));
         d->setWidget(ViewOptions::scrollable(widget)); // scrolls on a small screen
-        d->toggleViewAction()->setShortcut(QKeySequence(shortcut));
+        setViewShortcut(d, QKeySequence(shortcut));
         m_viewDocks.push_back(d);
         return d;
     };
@@ -136,7 +136,7 @@ void MainWindow::buildViews()
     whenShown(draw, [this] { m_draw->catchUp(); });
     whenShown(gallery, [this] { m_scheduler->request(false); });
     whenShown(confusion, [this] { m_scheduler->request(false); });
-    m_controlsDock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
+    setViewShortcut(m_controlsDock, QKeySequence(QStringLiteral("Ctrl+1")));
     // Weights on the right; along the bottom the digits (with the inspector behind them) and
     // the confusion matrix: everything visible at once on a 1600 x 1000 window.
     addDockWidget(Qt::RightDockWidgetArea, weights);

@@ -1,5 +1,7 @@
 #include "on_screen.h"
 
+#include <QAction>
+#include <QDockWidget>
 #include <QGuiApplication>
 #include <QRegion>
 #include <QScreen>
@@ -10,6 +12,30 @@ namespace nnlab::ui {
 bool isOnScreen(const QWidget* widget)
 {
     return widget && widget->isVisible() && !widget->visibleRegion().isEmpty();
+}
+
+void setViewShortcut(QDockWidget* dock, const QKeySequence& key, std::function<void()> show)
+{
+    QAction* toggle = dock->toggleViewAction();
+    toggle->setShortcut(key); // the View menu shows it; it answers only while the menu is open
+    toggle->setShortcutContext(Qt::WidgetShortcut);
+    auto* bring = new QAction(dock);
+    bring->setObjectName(dock->objectName() + QStringLiteral("Shortcut"));
+    bring->setShortcut(key);
+    bring->setShortcutContext(Qt::WindowShortcut);
+    if (!show)
+        show = [dock] {
+            dock->show();
+            dock->raise();
+        };
+    QObject::connect(bring, &QAction::triggered, dock, [dock, show] {
+        if (isOnScreen(dock))
+            dock->hide();
+        else
+            show();
+    });
+    if (QWidget* window = dock->parentWidget())
+        window->addAction(bring);
 }
 
 QSize firstWindowSize(const QWidget* window)

@@ -1,6 +1,7 @@
 #include "runs_table.h"
 
 #include "learning_curves.h"
+#include "on_screen.h"
 #include "view_options.h"
 
 #include "app/lab/run_registry.h"
@@ -269,7 +270,7 @@ QDockWidget* RunsTable::install(QMainWindow* window, RunRegistry* runs, Learning
     auto* dock = new QDockWidget(tr("Runs"), window);
     dock->setObjectName(QStringLiteral("runsDock"));
     dock->setWidget(ViewOptions::scrollable(new RunsTable(runs, curves))); // scrolls on a small screen
-    dock->toggleViewAction()->setShortcut(QKeySequence(QStringLiteral("Ctrl+7")));
+    setViewShortcut(dock, QKeySequence(QStringLiteral("Ctrl+7")));
     dock->toggleViewAction()->setToolTip(tr("Every run since the window opened, to compare them one knob at a time"));
     // A tab behind the Weights: the window's other views keep their room on a small screen.
     if (auto* weights = window->findChild<QDockWidget*>(QStringLiteral("weightsDock"))) {

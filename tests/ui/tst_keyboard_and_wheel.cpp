@@ -1,14 +1,17 @@
 // Keyboard and wheel traps in the Controls panel: Space starts and pauses training from any
 // widget but a text field (a spin box just edited included), and the mouse wheel over a spin box
-// or combo box that has no focus scrolls the panel instead of changing the value.
+// or combo box that has no focus scrolls the panel instead of changing the value. A view's key
+// (Ctrl+1 ... Ctrl+9) brings a view behind a tab into sight instead of closing it.
 #include "ui/control_panel.h"
 #include "ui/main_window.h"
+#include "ui/on_screen.h"
 
 #include "app/bridge/training_controller.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QScrollArea>
@@ -176,6 +179,27 @@ private slots:
         wheel(beta1, -1);
         QVERIFY(beta1->value() < 0.9);
         QCOMPARE(changes.count(), 1);
+    }
+
+    // The Runs sit behind the Weights, the Step inspector behind the Digits: their keys bring
+    // them into sight (the dock's own toggle closed them), a second press closes them, a third
+    // brings them back; the View menu still shows each key.
+    void aViewsKeyBringsItsTabIntoSight()
+    {
+        auto w = open();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        for (const auto& [name, key] : {std::pair{"runsDock", Qt::Key_7}, std::pair{"inspectorDock", Qt::Key_5}}) {
+            QDockWidget* d = w->dock(QLatin1String(name));
+            QVERIFY(d);
+            QVERIFY2(!ui::isOnScreen(d), name); // a tab behind another at the start
+            QCOMPARE(d->toggleViewAction()->shortcut(), QKeySequence(Qt::CTRL | key));
+            QTest::keyClick(w.get(), key, Qt::ControlModifier);
+            QTRY_VERIFY2(ui::isOnScreen(d), name);
+            QTest::keyClick(w.get(), key, Qt::ControlModifier);
+            QTRY_VERIFY2(!d->isVisible(), name);
+            QTest::keyClick(w.get(), key, Qt::ControlModifier);
+            QTRY_VERIFY2(ui::isOnScreen(d), name);
+        }
     }
 };
 
