@@ -128,9 +128,9 @@ LessonTrace traceValues(const Network& net, const Vector& input, const Vector& t
 {
     const Architecture& a = net.architecture();
     if (input.size() != a.inputs || target.size() != a.outputs)
-        throw std::invalid_argument("traceValues: " + std::to_string(input.size()) + " inputs and " +
-                                    std::to_string(target.size()) + " targets for " +
-                                    a.describe(Detail::Brief));
+        throw std::invalid_argument("traceValues: " + std::to_string(input.size()) +
+                                    " inputs and " + std::to_string(target.size()) +
+                                    " targets for " + a.describe(Detail::Brief));
     LessonTrace t;
     t.input = input;
     t.target = target;

@@ -13,13 +13,13 @@
 
 namespace nnlab::engine {
 
-inline constexpr int kToyMaxNodes = 12;     // a toy layer's most nodes: each one drawn
+inline constexpr int kToyMaxNodes = 12;         // a toy layer's most nodes: each one drawn
 inline constexpr float kToyLearningRate = 0.3f; // the lesson's l_r
 
 struct ToyExample
 {
-    Network net;   // inputs-hidden-outputs, sigmoid, no biases, squared error
-    Vector input;  // scaled input values, as the lesson writes them
+    Network net;  // inputs-hidden-outputs, sigmoid, no biases, squared error
+    Vector input; // scaled input values, as the lesson writes them
     Vector target;
 };
 
