@@ -109,6 +109,7 @@ void NetworkViewModel::setMode(Mode mode)
         return;
     m_mode = mode;
     m_selected = {};
+    m_chosen = false;
     m_stale = true;
     refresh();
     refreshBackQuery();
@@ -275,6 +276,7 @@ void NetworkViewModel::selectNode(NodeRef node)
     if (node.isValid() && (node.layer >= int(sizes.size()) || node.node >= sizes[std::size_t(node.layer)]))
         node = {};
     m_selected = node;
+    m_chosen = node.isValid();
     chooseShownLinks();
     emit changed();
 }
@@ -353,7 +355,7 @@ void NetworkViewModel::refresh()
     }
     if (m_ready) {
         const std::vector<int> sizes = layerSizes();
-        if (!m_selected.isValid() && m_mode == Mode::Digits) // the answer, and the links into it
+        if (!m_chosen && m_mode == Mode::Digits) // the answer, and the links into it
             m_selected = {int(sizes.size()) - 1, m_trace.predicted};
         if (m_selected.isValid() && (m_selected.layer >= int(sizes.size()) ||
                                      m_selected.node >= sizes[std::size_t(m_selected.layer)]))
@@ -635,12 +637,12 @@ QString NetworkViewModel::caption() const
     QString text;
     switch (m_phase) {
     case P::Forward:
-        text = tr("Feed-forward: h_input = w_i_h . input, h_output = sigmoid(h_input); then o_input = "
+        text = tr("h_input = w_i_h . input, h_output = sigmoid(h_input); then o_input = "
                   "w_h_o . h_output, o_output = sigmoid(o_input). Click a node to see its sum.");
         break;
     case P::Targets:
-        text = m_mode == Mode::Toy ? tr("The targets, as typed (double-click an output to change one).")
-                                   : tr("The targets: 0.99 for the true digit, 0.01 for the others; a sigmoid "
+        text = m_mode == Mode::Toy ? tr("as typed (double-click an output to change one).")
+                                   : tr("0.99 for the true digit, 0.01 for the others; a sigmoid "
                                         "never reaches 0 or 1.");
         break;
     case P::OutputErrors:
@@ -657,7 +659,7 @@ QString NetworkViewModel::caption() const
         text = tr("h_errors = w_h_o^T . o_errors: a hidden node's error is the sum of what its links carry back.");
         break;
     case P::Update:
-        text = tr("The update: w += l_r x errors x slope x input, the slope being output x (1 - output); "
+        text = tr("w += l_r x errors x slope x input, the slope being output x (1 - output); "
                   "l_r = %1. Each link shows its weight before → after.")
                    .arg(number(learningRate()));
         break;
@@ -778,6 +780,7 @@ void NetworkViewModel::feedBackQueryImage(int index)
         m_customTarget.maxCoeff(&label);
     m_mode = Mode::Digits;
     m_selected = {};
+    m_chosen = false;
     setImage(std::move(pixels), label,
              index < outputs ? tr("the back-query image of %1").arg(index) : tr("the custom back-query image"));
 }

@@ -198,6 +198,7 @@ private:
     NetworkPhase m_phase = NetworkPhase::Forward;
     QTimer* m_player;
     NodeRef m_selected;
+    bool m_chosen = false; // a node was clicked; until then the digit net's answer is selected
     std::vector<std::vector<int>> m_shownNodes;
     std::vector<LinkRef> m_shownLinks;
 
