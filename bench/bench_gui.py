@@ -2,7 +2,8 @@
 """Measures the desktop app against the headless trainer for docs/BENCHMARKS.md.
 
 For each preset, runs `nnlab --measure - --preset NAME` (offscreen, every view of the window
-drawn, training the preset's epochs on full MNIST) and `nnlab-train --preset NAME --json`
+drawn, the Network view on screen beside the confusion matrix (issue 15: --measure puts it there), training
+the preset's epochs on full MNIST) and `nnlab-train --preset NAME --json`
 several times and reports medians of:
   - throughput: images per second from Start to the last epoch's end, per-epoch test included,
     with the latency probe off (`--no-probe`, the app as a user runs it); headless: the same

@@ -71,9 +71,7 @@ void errorFlow(const Network& net, const LessonTrace& t, float learningRate, boo
         out.slope = slopeOf(KernelActivation::Sigmoid, t.outputOutput);
     else
         out.slope.resize(0);
-    out.delta.resize(a.outputs);
-    outputDelta(a, t.outputOutput.data(), a.outputs, t.label, out.delta.data());
-    out.delta = -out.delta;
+    out.delta = outputDeltaOf(a, t); // against the trace's target: the toy net's typed ones too
     out.sent = lessonErrors ? out.errors : out.delta;
 
     // Down the hidden layers: the links carry sent x weight back; a node's error is their sum.

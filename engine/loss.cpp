@@ -31,28 +31,43 @@ double outputLoss(const Architecture& arch, const float* o, int n, int label)
     return e;
 }
 
-void outputDelta(const Architecture& arch, const float* o, int n, int label, float* delta)
+namespace {
+// delta = dE/d(o_input) with target(i) the target of output i: one formula for the class's
+// targets and for typed ones, so both give the same bits.
+template <typename TargetOf>
+void deltaAgainst(const Architecture& arch, const float* o, int n, TargetOf target, float* delta)
 {
     if (arch.loss == Loss::CrossEntropy) {
         // Softmax + cross-entropy and sigmoid + binary cross-entropy both give o - t.
         for (int i = 0; i < n; ++i)
-            delta[i] = o[i] - targetValue(arch, i == label);
+            delta[i] = o[i] - target(i);
         return;
     }
     // Squared error: dE/do = o - t = -o_errors, then through the output activation.
     if (arch.output == Output::Sigmoid) {
         Eigen::Map<Eigen::ArrayXf> d(delta, n);
         for (int i = 0; i < n; ++i)
-            d[i] = o[i] - targetValue(arch, i == label);
+            d[i] = o[i] - target(i);
         d *= sigmoidSlope(Eigen::Map<const Eigen::ArrayXf>(o, n));
         return;
     }
     // Softmax Jacobian: delta = o * (g - o.g) with g = o - t.
     float dot = 0;
     for (int i = 0; i < n; ++i)
-        dot += o[i] * (o[i] - targetValue(arch, i == label));
+        dot += o[i] * (o[i] - target(i));
     for (int i = 0; i < n; ++i)
-        delta[i] = o[i] * ((o[i] - targetValue(arch, i == label)) - dot);
+        delta[i] = o[i] * ((o[i] - target(i)) - dot);
+}
+} // namespace
+
+void outputDelta(const Architecture& arch, const float* o, int n, int label, float* delta)
+{
+    deltaAgainst(arch, o, n, [&](int i) { return targetValue(arch, i == label); }, delta);
+}
+
+void outputDelta(const Architecture& arch, const float* o, const float* target, int n, float* delta)
+{
+    deltaAgainst(arch, o, n, [&](int i) { return target[i]; }, delta);
 }
 
 } // namespace nnlab::engine

@@ -18,5 +18,9 @@ double outputLoss(const Architecture& arch, const float* o, int n, int label);
 
 // delta[i] = dE/d(o_input)[i] for one output column.
 void outputDelta(const Architecture& arch, const float* o, int n, int label, float* delta);
+// The same against any target vector `target` (n values), not the class's: the network view's
+// toy net takes the lesson's figures' targets as they are typed.
+void outputDelta(const Architecture& arch, const float* o, const float* target, int n,
+                 float* delta);
 
 } // namespace nnlab::engine

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace nnlab::engine {
 
@@ -25,9 +26,7 @@ Deltas deltasOf(const Network& net, LessonTrace& t, bool lessonErrors)
     Deltas d;
     d.layer.resize(std::size_t(layers));
     // Output layer: -dE/d(o_input), errors times slope in the lesson's sign (lesson_network.h).
-    Vector out(a.outputs);
-    outputDelta(a, t.outputOutput.data(), a.outputs, t.label, out.data());
-    d.layer.back() = -out;
+    d.layer.back() = outputDeltaOf(a, t);
     // What the output layer sends back: the lesson's raw o_errors, or its delta.
     Vector sent = lessonErrors ? t.outputErrors : d.layer.back();
     t.hiddenErrors.assign(std::size_t(layers - 1), Vector());
@@ -83,16 +82,13 @@ void findPrediction(LessonTrace& t)
     t.predicted = int(std::max_element(o, o + t.outputOutput.size()) - o);
 }
 
-} // namespace
-
-LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int label,
-                        bool lessonErrors)
+// The forward pass and the errors of `t`, which holds the input and the target.
+void traceForward(const Network& net, LessonTrace& t, bool lessonErrors)
 {
-    LessonTrace t = inputAndTarget(net, pixels, label);
     if (isTheLesson(net, lessonErrors)) {
         copyLessonPass(lessonBackpropagate(net.weights(0), net.weights(1), t.input, t.target), t);
         findPrediction(t);
-        return t;
+        return;
     }
     const Network::Trace forward = net.trace(t.input);
     const int layers = net.layerCount();
@@ -105,6 +101,41 @@ LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int labe
     t.outputErrors = t.target - t.outputOutput;
     findPrediction(t);
     deltasOf(net, t, lessonErrors);
+}
+
+} // namespace
+
+Vector outputDeltaOf(const Architecture& a, const LessonTrace& t)
+{
+    Vector delta(a.outputs);
+    if (t.target.size() == a.outputs)
+        outputDelta(a, t.outputOutput.data(), t.target.data(), a.outputs, delta.data());
+    else
+        outputDelta(a, t.outputOutput.data(), a.outputs, t.label, delta.data());
+    return -delta;
+}
+
+LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int label,
+                        bool lessonErrors)
+{
+    LessonTrace t = inputAndTarget(net, pixels, label);
+    traceForward(net, t, lessonErrors);
+    return t;
+}
+
+LessonTrace traceValues(const Network& net, const Vector& input, const Vector& target,
+                        bool lessonErrors)
+{
+    const Architecture& a = net.architecture();
+    if (input.size() != a.inputs || target.size() != a.outputs)
+        throw std::invalid_argument("traceValues: " + std::to_string(input.size()) +
+                                    " inputs and " + std::to_string(target.size()) +
+                                    " targets for " + a.describe(Detail::Brief));
+    LessonTrace t;
+    t.input = input;
+    t.target = target;
+    t.label = int(std::max_element(target.data(), target.data() + target.size()) - target.data());
+    traceForward(net, t, lessonErrors);
     return t;
 }
 

@@ -45,6 +45,17 @@ struct LessonTrace
 LessonTrace traceSample(const Network& net, const std::uint8_t* pixels, int label,
                         bool lessonErrors);
 
+// The same from any scaled input (architecture().inputs values) and any target vector
+// (outputs values), as the network view's toy net takes them from the lesson's figures; the
+// label is the largest target. Throws std::invalid_argument if a size does not fit the net.
+LessonTrace traceValues(const Network& net, const Vector& input, const Vector& target,
+                        bool lessonErrors);
+
+// -dE/d(o_input) for the trace's output, errors times slope in the lesson's sign: for the
+// lesson's sigmoid and squared error o_errors * o_output * (1 - o_output). Against the trace's
+// target when it has one (outputs values), else the label's.
+Vector outputDeltaOf(const Architecture& arch, const LessonTrace& t);
+
 // One gradient-descent step on this image alone, as the lesson's train() does:
 //   w_h_o += l_r * (o_errors * o_output * (1 - o_output)) . h_output^T
 //   w_i_h += l_r * (h_errors * h_output * (1 - h_output)) . input^T

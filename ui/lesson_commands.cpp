@@ -2,6 +2,7 @@
 
 #include "lesson_panel.h"
 #include "main_window.h"
+#include "network_view.h"
 #include "on_screen.h"
 #include "sweep_commands.h"
 
@@ -148,6 +149,15 @@ void LessonCommands::showView(int index)
     QDockWidget* d = m_window->dock(app::viewDockName(step.view));
     if (step.view == app::LessonView::Inspector && m_window->isDataReady()) {
         m_window->inspect(false, 0); // the lesson's first training image, in the inspector
+    } else if (NetworkView* net = d ? d->findChild<NetworkView*>() : nullptr) {
+        // The digit net on the lesson's first training image; back-propagation at its errors.
+        net->model()->setMode(app::NetworkViewModel::Mode::Digits);
+        const bool back = std::count(step.concepts.begin(), step.concepts.end(), app::LessonConcept::Backpropagation);
+        net->model()->setPhase(back ? app::NetworkPhase::Carried : app::NetworkPhase::Forward);
+        if (m_window->isDataReady())
+            m_window->scheduler()->inspect(false, 0);
+        d->show();
+        d->raise();
     } else if (d) {
         d->show();
         d->raise();

@@ -8,6 +8,7 @@
 #include "file_commands.h"
 #include "learning_curves.h"
 #include "lesson_commands.h"
+#include "network_view.h"
 #include "space_shortcut.h"
 #include "on_screen.h"
 #include "pictures.h"
@@ -122,9 +123,8 @@ void MainWindow::buildViews()
     QDockWidget* gallery = makeDock(tr("Digits"), "galleryDock", m_gallery, QStringLiteral("Ctrl+4"));
     QDockWidget* inspector = makeDock(tr("Step inspector"), "inspectorDock", m_inspector, QStringLiteral("Ctrl+5"));
     QDockWidget* draw = makeDock(tr("Draw"), "drawDock", m_draw, QStringLiteral("Ctrl+6"));
-    // Views follow the training only while they can be seen (isOnScreen: not closed, not a tab
-    // behind another); when a view's tab is chosen or its dock shown, it catches up. Queued, so
-    // that the dock is back on the window first.
+    // Views follow the training only while on screen (isOnScreen: not closed, not a tab behind
+    // another); shown again, they catch up, queued so that the dock is back on the window first.
     auto whenShown = [this](QDockWidget* d, auto catchUp) {
         connect(d, &QDockWidget::visibilityChanged, this, [this, catchUp](bool visible) {
             if (visible)
@@ -137,8 +137,7 @@ void MainWindow::buildViews()
     whenShown(gallery, [this] { m_scheduler->request(false); });
     whenShown(confusion, [this] { m_scheduler->request(false); });
     setViewShortcut(m_controlsDock, QKeySequence(QStringLiteral("Ctrl+1")));
-    // Weights on the right; along the bottom the digits (with the inspector behind them) and
-    // the confusion matrix: everything visible at once on a 1600 x 1000 window.
+    // Weights right; along the bottom the digits (the inspector behind) and the confusion matrix.
     addDockWidget(Qt::RightDockWidgetArea, weights);
     addDockWidget(Qt::BottomDockWidgetArea, gallery);
     splitDockWidget(gallery, confusion, Qt::Horizontal);
@@ -149,6 +148,7 @@ void MainWindow::buildViews()
     m_sweeps = new SweepCommands(this, m_settings.get(), m_session, m_curves,
                                  [this] { return m_session->fitToData(m_controls->setup()); });
     m_viewDocks.push_back(m_sweeps->dock()); // View ▸ Sweep; Experiments ▸ Sweep…, Ctrl+8
+    m_viewDocks.push_back(NetworkView::install(this)); // View ▸ Network, Ctrl+0
     resizeDocks({weights}, {600}, Qt::Horizontal);
     resizeDocks({gallery, confusion}, {1240, 340}, Qt::Horizontal);
     resizeDocks({gallery}, {m_draw->sizeHint().height() + 20}, Qt::Vertical); // the Draw view whole

@@ -87,9 +87,14 @@ int main(int argc, char** argv)
                         "each in turn, one run each."),
          QStringLiteral("name")},
         {QStringLiteral("view-screenshots"),
-         QStringLiteral("Also save each view (weights, confusion, gallery, inspector, controls) as "
-                        "<dir>/<view>.png."),
+         QStringLiteral("Also save each view (weights, confusion, gallery, inspector, controls, draw, "
+                        "network) as <dir>/<view>.png."),
          QStringLiteral("dir")},
+        {QStringLiteral("network-view"),
+         QStringLiteral("With --screenshot: render the Network view alone, in <state>: toy-backward (the "
+                        "lesson's worked example, errors carried back), mnist-forward (the first test digit) "
+                        "or back-query (the strip, and a blend of 4 and 9)."),
+         QStringLiteral("state")},
         {QStringLiteral("epochs"),
          QStringLiteral("With --screenshot or --measure: train each preset this many epochs."),
          QStringLiteral("n")},
@@ -132,6 +137,12 @@ int main(int argc, char** argv)
          QStringLiteral("WxH")},
     });
     args.process(app);
+    if (const QString state = args.value(QStringLiteral("network-view"));
+        !state.isEmpty() && !QStringList{"toy-backward", "mnist-forward", "back-query"}.contains(state)) {
+        std::fprintf(stderr, "nnlab: --network-view is toy-backward, mnist-forward or back-query, not %s\n",
+                     qPrintable(state));
+        return nnlab::app::kExitUsage;
+    }
     bool ok = true;
     const double seconds = args.value(QStringLiteral("train-seconds")).toDouble(&ok);
     if (args.isSet(QStringLiteral("train-seconds")) && (!ok || !(seconds >= 0) || seconds > 86400)) {

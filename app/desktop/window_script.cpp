@@ -7,6 +7,7 @@
 #include "ui/draw_panel.h"
 #include "ui/learning_curves.h"
 #include "ui/main_window.h"
+#include "ui/network_view.h"
 #include "ui/sweep_commands.h"
 #include "ui/sweep_panel.h"
 #include "app/lab/sweep_session.h"
@@ -19,6 +20,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLineEdit>
 #include <QMouseEvent>
 #include <QScrollArea>
 #include <QSpinBox>
@@ -59,6 +61,7 @@ WindowScript::WindowScript(MainWindow* window, QCommandLineParser& args, QElapse
 {
     m_screenshot = args.value(QStringLiteral("screenshot"));
     m_viewsDir = args.value(QStringLiteral("view-screenshots"));
+    m_networkView = args.value(QStringLiteral("network-view"));
     m_measure = args.value(QStringLiteral("measure"));
     m_probe = !m_measure.isEmpty() && !args.isSet(QStringLiteral("no-probe"));
     m_presets = args.value(QStringLiteral("preset")).split(QLatin1Char(','), Qt::SkipEmptyParts);
@@ -78,6 +81,11 @@ WindowScript::WindowScript(MainWindow* window, QCommandLineParser& args, QElapse
 void WindowScript::onDataReady()
 {
     m_startupMs = m_sinceStart.elapsed();
+    if (!m_measure.isEmpty()) { // the Network view on screen too, beside the confusion matrix (issue 15)
+        QDockWidget* net = m_window->dock(QStringLiteral("networkDock"));
+        m_window->splitDockWidget(m_window->dock(QStringLiteral("confusionDock")), net, Qt::Horizontal);
+        net->show();
+    }
     for (const QString& name : std::as_const(m_presets))
         if (!nnlab::engine::findPreset(name.toStdString())) {
             std::fprintf(stderr, "nnlab: unknown preset \"%s\"\n", qPrintable(name));
@@ -187,8 +195,9 @@ void WindowScript::stopTraining()
 void WindowScript::finish()
 {
     int code = 0;
+    QWidget* shown = m_networkView.isEmpty() ? m_window : prepareNetworkView();
     if (!m_screenshot.isEmpty()) {
-        if (!m_window->grab().save(m_screenshot)) {
+        if (!shown->grab().save(m_screenshot)) {
             std::fprintf(stderr, "nnlab: could not write %s\n", qPrintable(m_screenshot));
             code = 1;
         }
@@ -206,6 +215,9 @@ void WindowScript::finish()
             {"plot_points", m_window->curves()->totalPoints()},
             // the GUI thread's CPU time over the training time
             {"gui_thread_busy", m_trainSeconds > 0 ? m_guiCpuSeconds / m_trainSeconds : 0},
+            // the Network view's back-query strip refreshed while it was on screen
+            {"network_view_refreshes", m_window->dock(QStringLiteral("networkDock"))
+                                           ->findChild<ui::NetworkView*>()->model()->backQueryRefreshes()},
         };
         if (!m_sweep.isEmpty()) {
             o.insert("sweep", m_sweep);
@@ -248,6 +260,38 @@ void WindowScript::drawSeven(nnlab::ui::DigitCanvas* canvas)
 }
 
 // Each dock's view as its own PNG, the inspector showing test digit 0.
+// The Network view in front and tall, in the state --network-view names: the lesson's worked
+// example with its errors carried back, the digit net on the first test image, or the
+// back-query strip with a blend of 4 and 9.
+QWidget* WindowScript::prepareNetworkView()
+{
+    QDockWidget* d = m_window->dock(QStringLiteral("networkDock"));
+    d->show();
+    d->raise();
+    m_window->resizeDocks({d}, {720}, Qt::Vertical);
+    auto* view = d->findChild<ui::NetworkView*>();
+    const auto settle = [](int ms) {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < ms)
+            QCoreApplication::processEvents();
+    };
+    settle(100); // on screen: the model works from now
+    NetworkViewModel* model = view->model();
+    if (m_networkView == QLatin1String("toy-backward")) {
+        model->loadWorkedExample();
+        model->setPhase(NetworkPhase::Carried);
+    } else {
+        m_window->scheduler()->inspect(true, 0);
+        if (m_networkView == QLatin1String("back-query")) {
+            view->customTarget()->setText(QStringLiteral("4 9"));
+            emit view->customTarget()->editingFinished();
+        }
+    }
+    settle(500); // the back-query's interval, and the repaint
+    return view;
+}
+
 bool WindowScript::saveViews()
 {
     m_window->dock(QStringLiteral("drawDock"))->raise();
@@ -264,7 +308,7 @@ bool WindowScript::saveViews()
     const std::pair<const char*, const char*> docks[] = {
         {"weightsDock", "weights"}, {"confusionDock", "confusion"},
         {"galleryDock", "gallery"}, {"inspectorDock", "inspector"}, {"controlsDock", "controls"},
-        {"drawDock", "draw"}};
+        {"drawDock", "draw"}, {"networkDock", "network"}};
     for (const auto& [dock, name] : docks) {
         QDockWidget* d = m_window->dock(QLatin1String(dock));
         d->raise();

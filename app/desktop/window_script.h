@@ -1,6 +1,6 @@
 // Drives the window from the command line for nnlab --screenshot, --view-screenshots and
 // --measure (bench/bench_gui.py reads --measure's JSON line): preset, train, pause, then
-// render the window or report throughput, start-up time and event-loop latency. With --measure
+// render the window (or the Network view, --network-view) or report throughput, start-up time and event-loop latency. With --measure
 // and --sweep, a sweep in the Sweep view instead of a training run.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 class QCommandLineParser;
+class QWidget;
 
 namespace nnlab::ui {
 class DigitCanvas;
@@ -35,12 +36,14 @@ private:
     void finish();
     static void drawSeven(ui::DigitCanvas* canvas);
     bool saveViews();
+    QWidget* prepareNetworkView(); // --network-view: the view in front, in its state
 
     ui::MainWindow* m_window;
     QElapsedTimer& m_sinceStart;
     QElapsedTimer m_trainClock;
     LatencyProbe m_latencyProbe; // runs only for --measure without --no-probe
     QString m_screenshot, m_measure, m_preset, m_viewsDir;
+    QString m_networkView; // --network-view: toy-backward, mnist-forward or back-query
     QString m_sweep, m_sweepSeeds; // --sweep knob=values, --sweep-seeds
     int m_sweepRuns = 0;
     bool m_probe = false;

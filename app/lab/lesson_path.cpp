@@ -28,6 +28,7 @@ QString viewDockName(LessonView v)
     case LessonView::Digits: return QStringLiteral("galleryDock");
     case LessonView::Sweep: return QStringLiteral("sweepDock");
     case LessonView::Draw: return QStringLiteral("drawDock");
+    case LessonView::Network: return QStringLiteral("networkDock");
     }
     return {};
 }
@@ -41,6 +42,7 @@ QString viewTitle(LessonView v)
     case LessonView::Digits: return QStringLiteral("Digits");
     case LessonView::Sweep: return QStringLiteral("Sweep");
     case LessonView::Draw: return QStringLiteral("Draw");
+    case LessonView::Network: return QStringLiteral("Network");
     }
     return {};
 }
@@ -424,7 +426,7 @@ std::vector<LessonStep> makeSteps()
                  "The lesson's first try feeds the raw pixels, 0 to 255, through weights drawn by np.random.rand, "
                  "all between 0 and 1. Feed-forward: h_input = w_i_h . input, h_output = sigmoid(h_input), then the "
                  "same again to o_output.",
-                 {C::FeedForward, C::Weights}, "lesson-first-attempt", LessonData::First100, LessonView::Inspector,
+                 {C::FeedForward, C::Weights}, "lesson-first-attempt", LessonData::First100, LessonView::Network,
                  ask("What will h_output look like?",
                      {"Spread between 0 and 1", "All close to 1", "All close to 0"}, 1,
                      "Hundreds of positive pixels times positive weights give huge sums; the sigmoid of a huge sum is 1."),
@@ -473,8 +475,8 @@ std::vector<LessonStep> makeSteps()
     s.push_back({"backpropagation", "Back-propagating the errors",
                  "Each hidden node shares in the output errors through the weights that link them: "
                  "h_errors = w_h_o^T . o_errors. A strong link carries a large share of the blame back. The "
-                 "step inspector shows both error vectors.",
-                 {C::Backpropagation}, "lesson", LessonData::All, LessonView::Inspector,
+                 "Network view steps through it: o_errors, what each link carries back, their sums.",
+                 {C::Backpropagation}, "lesson", LessonData::All, LessonView::Network,
                  ask("How many h_errors does the 784-90-10 net have?", {"10", "90", "784"}, 1,
                      "One per hidden node: w_h_o^T is 90 x 10, o_errors has 10."),
                  feedForward(), &k::backpropagation});

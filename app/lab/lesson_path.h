@@ -27,7 +27,7 @@ inline constexpr int kLessonConceptCount = int(LessonConcept::Deploy) + 1;
 QString conceptName(LessonConcept c); // "input and target scaling"
 
 // The view a step shows and highlights (the docks' objectName, the curves for Curves).
-enum class LessonView { Curves, Weights, Inspector, Digits, Sweep, Draw };
+enum class LessonView { Curves, Weights, Inspector, Digits, Sweep, Draw, Network };
 QString viewDockName(LessonView v); // "inspectorDock"; empty for the curves (the centre)
 QString viewTitle(LessonView v);    // "Step inspector"
 

@@ -127,6 +127,19 @@ private slots:
         }
     }
 
+    // The first feed-forward and back-propagation are drawn on the network (issue 15); every
+    // step's view is a dock of the window, or the curves.
+    void networkViewSteps()
+    {
+        QCOMPARE(app::viewDockName(app::LessonView::Network), QStringLiteral("networkDock"));
+        QCOMPARE(app::viewTitle(app::LessonView::Network), QStringLiteral("Network"));
+        for (const char* id : {"raw-feed-forward", "backpropagation"})
+            QVERIFY2(app::findLessonStep(QLatin1String(id))->view == app::LessonView::Network, id);
+        QVERIFY(app::findLessonStep(QStringLiteral("backpropagation"))->text.contains(QStringLiteral("Network view")));
+        for (const app::LessonStep& s : app::lessonSteps())
+            QVERIFY2(s.view == app::LessonView::Curves || !app::viewDockName(s.view).isEmpty(), qPrintable(s.id));
+    }
+
     void toyNet()
     {
         LessonResult r;

@@ -5,6 +5,7 @@
 #include "engine/back_query.h"
 #include "engine/error_flow.h"
 #include "engine/step_trace.h"
+#include "engine/worked_example.h"
 
 #include <QtTest>
 
@@ -583,6 +584,96 @@ private slots:
                     QVERIFY(same(r.after, f.after) && same(r.biasUpdate, f.biasUpdate));
                 }
             }
+    }
+
+    // The network view's toy net with the worked example loaded: every figure against the same
+    // net worked in Python's double floats (plain loops, not this code): inputs 0.9, 0.1, 0.8,
+    // the lesson's figures' w_i_h, w_h_o's first row 0.6, 0.4, 1.05826177, targets 0.01, 0.99,
+    // 0.01, l_r 0.3.
+    void lessonWorkedExampleNet()
+    {
+        const ToyExample ex = lessonWorkedExample();
+        QCOMPARE(ex.net.architecture().layerSizes(), (std::vector<int>{3, 3, 3}));
+        QVERIFY(std::abs(ex.net.weights(1)(0, 2) - 1.0582617702578896) < 1e-6);
+        for (bool lessonErrors : {true, false}) {
+            const LessonTrace t = traceValues(ex.net, ex.input, ex.target, lessonErrors);
+            QCOMPARE(t.label, 1);
+            const double h[3] = {0.7613327148429104, 0.6034832498647263, 0.6502185485738271};
+            for (int i = 0; i < 3; ++i)
+                QVERIFY(std::abs(t.hiddenOutputs[0][i] - h[i]) < 1e-6);
+            QVERIFY(std::abs(t.outputOutput[0] - 0.8) < 1e-6);
+            const ErrorFlow flow = errorFlow(ex.net, t, kToyLearningRate, lessonErrors);
+            const LayerFlow& out = flow.layers[1];
+            QVERIFY(std::abs(out.errors[0] - -0.79) < 1e-6);
+            QVERIFY(std::abs(out.errors[2] - -0.7680970595611419) < 1e-6);
+            // The output layer's update is the same in both: l_r x o_errors x slope x h_output.
+            QVERIFY(std::abs(out.update(0, 0) - -0.02886973654684316) < 1e-6);
+            QVERIFY(std::abs(out.update(2, 1) - -0.024010400757018973) < 1e-6);
+            QVERIFY(std::abs(out.after(0, 1) - (0.4 - 0.022884084834870422)) < 1e-6);
+            const LayerFlow& hidden = flow.layers[0];
+            if (lessonErrors) {
+                QVERIFY(std::abs(out.carried(0, 0) - -0.474) < 1e-6);
+                QVERIFY(std::abs(out.carried(0, 1) - -0.316) < 1e-6);
+                QVERIFY(std::abs(out.carried(2, 2) - -0.6912873536050278) < 1e-6);
+                QVERIFY(std::abs(hidden.errors[0] - -0.9196364911038075) < 1e-6);
+                QVERIFY(std::abs(hidden.errors[2] - -1.4710337665937252) < 1e-6);
+                QVERIFY(std::abs(hidden.update(2, 0) - -0.09033218926349212) < 1e-6);
+                QVERIFY(std::abs(hidden.update(1, 2) - -0.014478577855007765) < 1e-6);
+            } else {
+                QVERIFY(std::abs(hidden.errors[0] - -0.14707347766226575) < 1e-6);
+                QVERIFY(std::abs(hidden.errors[2] - -0.24150220321703728) < 1e-6);
+            }
+        }
+    }
+
+    // Typed values give the very trace of an image: its scaled pixels and its label's targets.
+    void typedValuesAreTheImagesTrace_data()
+    {
+        QTest::addColumn<bool>("lessonErrors");
+        QTest::addColumn<int>("hiddenLayers");
+        QTest::newRow("lesson's errors, one hidden layer") << true << 1;
+        QTest::newRow("exact gradient, one hidden layer") << false << 1;
+        QTest::newRow("exact gradient, two hidden layers") << false << 2;
+    }
+    void typedValuesAreTheImagesTrace()
+    {
+        QFETCH(bool, lessonErrors);
+        QFETCH(int, hiddenLayers);
+        Architecture a;
+        a.inputs = 6;
+        a.hidden.assign(std::size_t(hiddenLayers), 4);
+        a.outputs = 3;
+        Network net(a);
+        net.initialize(Init::Lesson, 5);
+        const std::uint8_t pixels[6] = {0, 30, 255, 128, 7, 90};
+        const LessonTrace image = traceSample(net, pixels, 2, lessonErrors);
+        const LessonTrace typed = traceValues(net, image.input, image.target, lessonErrors);
+        QCOMPARE(typed.label, 2);
+        QCOMPARE(typed.outputOutput, image.outputOutput);
+        QCOMPARE(typed.hiddenErrors.size(), image.hiddenErrors.size());
+        for (std::size_t l = 0; l < image.hiddenErrors.size(); ++l)
+            QCOMPARE(typed.hiddenErrors[l], image.hiddenErrors[l]);
+        const ErrorFlow a1 = errorFlow(net, image, 0.3f, lessonErrors);
+        const ErrorFlow a2 = errorFlow(net, typed, 0.3f, lessonErrors);
+        for (std::size_t l = 0; l < a1.layers.size(); ++l)
+            QCOMPARE(a2.layers[l].after, a1.layers[l].after);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 traceValues(net, Vector::Zero(5), image.target, true));
+    }
+
+    // A typed target that is not the label's moves the output's delta with it.
+    void typedTargetsCount()
+    {
+        ToyExample ex = toyExample(2, 2, 2);
+        ex.target << 0.3f, 0.6f;
+        const LessonTrace t = traceValues(ex.net, ex.input, ex.target, false);
+        const ErrorFlow flow = errorFlow(ex.net, t, 1.0f, false);
+        for (int j = 0; j < 2; ++j) {
+            const double o = t.outputOutput[j];
+            QVERIFY(std::abs(flow.layers[1].delta[j] - (ex.target[j] - o) * o * (1 - o)) < 1e-6);
+        }
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, toyExample(13, 3, 3));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, toyExample(3, 0, 3));
     }
 
     void traceOfAnotherNet()

@@ -9,6 +9,8 @@
 #include "app/lab/lesson_session.h"
 #include "ui/lesson_commands.h"
 #include "ui/lesson_panel.h"
+#include "ui/network_view.h"
+#include "ui/on_screen.h"
 
 #include <qcustomplot.h>
 
@@ -69,6 +71,14 @@ private slots:
             QTest::mouseClick(panel->setUpButton(), Qt::LeftButton);
             if (const QString dock = app::viewDockName(step.view); !dock.isEmpty())
                 QTRY_VERIFY2(w->dock(dock)->isVisible(), qPrintable(step.id));
+            if (step.view == app::LessonView::Network) { // the digit net on the lesson's first image
+                ui::NetworkView* net = w->dock(QStringLiteral("networkDock"))->findChild<ui::NetworkView*>();
+                QTRY_VERIFY2(net->model()->ready(), qPrintable(step.id));
+                QVERIFY2(net->model()->source().contains(QStringLiteral("Training image 0")), qPrintable(net->model()->source()));
+                QVERIFY(ui::isOnScreen(net));
+                QCOMPARE(net->model()->phase(),
+                         step.id == QLatin1String("backpropagation") ? app::NetworkPhase::Carried : app::NetworkPhase::Forward);
+            }
             QVERIFY2(panel->isVisible(), qPrintable(step.id)); // the view and the lesson side by side
             // The Lesson column is as short as the Controls: set up, it scrolls Run into sight.
             QTRY_VERIFY2(!panel->runButton()->visibleRegion().isEmpty(), qPrintable(step.id));
