@@ -15,6 +15,9 @@ namespace nnlab::engine {
 
 inline constexpr int kToyMaxNodes = 12;         // a toy layer's most nodes: each one drawn
 inline constexpr float kToyLearningRate = 0.3f; // the lesson's l_r
+// The lesson's first network, before it grows to 784-90-10 for MNIST: 3 inputs, 5 hidden
+// nodes, 2 outputs (the toy net the view opens with).
+inline constexpr int kLessonToyInputs = 3, kLessonToyHidden = 5, kLessonToyOutputs = 2;
 
 struct ToyExample
 {

@@ -8,6 +8,7 @@
 
 #include "app/lab/lesson_session.h"
 #include "app/server/prediction_service.h"
+#include "engine/worked_example.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -150,12 +151,20 @@ void LessonCommands::showView(int index)
     if (step.view == app::LessonView::Inspector && m_window->isDataReady()) {
         m_window->inspect(false, 0); // the lesson's first training image, in the inspector
     } else if (NetworkView* net = d ? d->findChild<NetworkView*>() : nullptr) {
-        // The digit net on the lesson's first training image; back-propagation at its errors.
-        net->model()->setMode(app::NetworkViewModel::Mode::Digits);
-        const bool back = std::count(step.concepts.begin(), step.concepts.end(), app::LessonConcept::Backpropagation);
-        net->model()->setPhase(back ? app::NetworkPhase::Carried : app::NetworkPhase::Forward);
-        if (m_window->isDataReady())
-            m_window->scheduler()->inspect(false, 0);
+        // The toy net 3-5-2 for the lesson's first step; else the digit net on the lesson's first
+        // training image, back-propagation at its errors carried back.
+        app::NetworkViewModel* model = net->model();
+        if (step.run.toyNet) {
+            model->setMode(app::NetworkViewModel::Mode::Toy);
+            model->setToySize(engine::kLessonToyInputs, engine::kLessonToyHidden, engine::kLessonToyOutputs);
+            model->setPhase(app::NetworkPhase::Forward);
+        } else {
+            model->setMode(app::NetworkViewModel::Mode::Digits);
+            const bool back = std::count(step.concepts.begin(), step.concepts.end(), app::LessonConcept::Backpropagation);
+            model->setPhase(back ? app::NetworkPhase::Carried : app::NetworkPhase::Forward);
+            if (m_window->isDataReady())
+                m_window->scheduler()->inspect(false, 0);
+        }
         d->show();
         d->raise();
     } else if (d) {

@@ -407,7 +407,7 @@ std::vector<LessonStep> makeSteps()
                  "nodes; every node is linked to every node of the next layer by a weight. The weights between "
                  "two layers form a matrix, receiving nodes by sending nodes. Each node passes its weighted sum "
                  "through the sigmoid, its activation.",
-                 {C::Nodes, C::Layers, C::Weights, C::Activation}, "lesson", LessonData::All, LessonView::Weights,
+                 {C::Nodes, C::Layers, C::Weights, C::Activation}, "lesson", LessonData::All, LessonView::Network,
                  ask("How many weights link the 3 inputs to the 5 hidden nodes?", {"8", "15", "5"}, 1,
                      "One weight per pair: 5 receiving x 3 sending, a 5 x 3 matrix w_i_h."),
                  toy, &k::toyNet});

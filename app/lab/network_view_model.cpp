@@ -44,7 +44,8 @@ NetworkViewModel::NetworkViewModel(QObject* parent)
     : QObject(parent), m_toyLearningRate(engine::kToyLearningRate), m_player(new QTimer(this)),
       m_backQueryLater(new QTimer(this))
 {
-    engine::ToyExample toy = engine::toyExample(3, 3, 3);
+    engine::ToyExample toy =
+        engine::toyExample(engine::kLessonToyInputs, engine::kLessonToyHidden, engine::kLessonToyOutputs);
     m_toy = std::move(toy.net);
     m_toyInput = toy.input;
     m_toyTarget = toy.target;

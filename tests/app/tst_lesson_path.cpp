@@ -133,7 +133,7 @@ private slots:
     {
         QCOMPARE(app::viewDockName(app::LessonView::Network), QStringLiteral("networkDock"));
         QCOMPARE(app::viewTitle(app::LessonView::Network), QStringLiteral("Network"));
-        for (const char* id : {"raw-feed-forward", "backpropagation"})
+        for (const char* id : {"toy-net", "raw-feed-forward", "backpropagation"})
             QVERIFY2(app::findLessonStep(QLatin1String(id))->view == app::LessonView::Network, id);
         QVERIFY(app::findLessonStep(QStringLiteral("backpropagation"))->text.contains(QStringLiteral("Network view")));
         for (const app::LessonStep& s : app::lessonSteps())

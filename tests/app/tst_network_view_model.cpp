@@ -128,6 +128,7 @@ private slots:
         NetworkViewModel m;
         m.setOnScreen(true);
         m.setMode(NetworkViewModel::Mode::Toy);
+        QCOMPARE(m.layerSizes(), (std::vector<int>{3, 5, 2})); // the lesson's toy net to begin with
         m.setToySize(4, 5, 2);
         m.setToyInput(3, 0.25f);
         m.setToyTarget(1, 0.7f);

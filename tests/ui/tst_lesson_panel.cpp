@@ -71,7 +71,12 @@ private slots:
             QTest::mouseClick(panel->setUpButton(), Qt::LeftButton);
             if (const QString dock = app::viewDockName(step.view); !dock.isEmpty())
                 QTRY_VERIFY2(w->dock(dock)->isVisible(), qPrintable(step.id));
-            if (step.view == app::LessonView::Network) { // the digit net on the lesson's first image
+            if (step.view == app::LessonView::Network && step.run.toyNet) { // the lesson's toy net 3-5-2
+                ui::NetworkView* net = w->dock(QStringLiteral("networkDock"))->findChild<ui::NetworkView*>();
+                QCOMPARE(net->model()->mode(), app::NetworkViewModel::Mode::Toy);
+                QCOMPARE(net->model()->layerSizes(), (std::vector<int>{3, 5, 2}));
+                QVERIFY(ui::isOnScreen(net));
+            } else if (step.view == app::LessonView::Network) { // the digit net on the lesson's first image
                 ui::NetworkView* net = w->dock(QStringLiteral("networkDock"))->findChild<ui::NetworkView*>();
                 QTRY_VERIFY2(net->model()->ready(), qPrintable(step.id));
                 QVERIFY2(net->model()->source().contains(QStringLiteral("Training image 0")), qPrintable(net->model()->source()));
