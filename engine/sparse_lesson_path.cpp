@@ -26,7 +26,9 @@ using Clock = std::chrono::steady_clock;
 // the sample before it left them. Blocks end at multiples of kSparseLessonBlock in the epoch
 // (or after one sample for step(), or early when asked to stop); at each block's end r is
 // folded into V, so V^T alone holds w_i_h^T there and a slice that ends there and the next
-// one that reloads w_i_h go on with the same bits as one long slice.
+// one that reloads w_i_h go on with the same bits as one long slice. Progress is reported
+// every kLessonBlock samples, as the dense path reports it; a progress callback that changes
+// the weights, the batch size or the optimizer ends the block there.
 std::size_t Trainer::runSparseLessonBlock(Clock::time_point deadline,
                                           const ContinueCallback& shouldContinue,
                                           bool mustRunOne, bool& stopped)
@@ -49,7 +51,7 @@ std::size_t Trainer::runSparseLessonBlock(Clock::time_point deadline,
                                  : int(std::min<std::size_t>(toBoundary, m_order.size() - m_cursor));
 
     int done = 0;
-    for (; done < block; ++done) {
+    while (done < block) {
         if (done > 0 && shouldContinue && !shouldContinue()) {
             stopped = true;
             break;
@@ -85,8 +87,15 @@ std::size_t Trainer::runSparseLessonBlock(Clock::time_point deadline,
             m_network.bias(0) -= im.lessonStep.head(rows0);
         im.lessonStale = true;
         countSamples(1, loss, correct);
+        ++done;
+        if (m_cursor % kLessonBlock == 0 && done < block) {
+            reportIfDue(false);
+            if (!im.lessonLoaded || !perSampleSgd())
+                break;
+        }
     }
-    foldSparseLesson();
+    if (im.lessonLoaded)
+        foldSparseLesson();
     return std::size_t(done);
 }
 

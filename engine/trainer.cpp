@@ -277,6 +277,8 @@ void Trainer::reportIfDue(bool force)
 {
     if (!m_progress)
         return;
+    if (!force && m_windowCount == 0) // nothing trained since the last report
+        return;
     const auto now = Clock::now();
     if (!force && now - m_lastReport < m_progressInterval)
         return;
@@ -300,6 +302,11 @@ void Trainer::reportIfDue(bool force)
     m_windowLoss = 0;
     m_windowCorrect = m_windowCount = 0;
     m_progress(p);
+}
+
+bool Trainer::perSampleSgd() const
+{
+    return m_config.batchSize == 1 && m_optimizer.settings().kind == OptimizerKind::SGD;
 }
 
 SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallback& shouldContinue)
@@ -336,8 +343,7 @@ SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallba
             break;
         }
         std::size_t count = 0;
-        const bool perSample =
-            m_config.batchSize == 1 && m_optimizer.settings().kind == OptimizerKind::SGD;
+        const bool perSample = perSampleSgd();
         if (!(perSample && m_impl->sparse))
             leaveSparseLesson(); // a callback changed the batch size or the optimizer
         if (perSample) {

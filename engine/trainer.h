@@ -168,6 +168,7 @@ private:
     void scaleInputs(float* x, std::size_t count);
     void prefetchImages(std::size_t first, std::size_t count) const;
     void outputErrors(const float* o, const int* labels, int n, float* out) const;
+    bool perSampleSgd() const; // batch 1, plain SGD: the lesson's per-sample paths
 
     // The lesson's per-sample SGD (per_sample_path.cpp).
     std::size_t runLessonBlock(std::chrono::steady_clock::time_point deadline,

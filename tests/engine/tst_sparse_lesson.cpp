@@ -257,16 +257,34 @@ private slots:
             return true;
         });
         QCOMPARE(r.end, SliceEnd::EpochEnded);
-        QCOMPARE(reportedAt, std::size_t(256)); // after the first block
+        QCOMPARE(reportedAt, std::size_t(32)); // every 32 samples, as the dense path reports
 
         Trainer quiet(start, m_data, c);
         quiet.trainEpoch();
         QVERIFY(t.network() == quiet.network());
-        Trainer oneBlock(start, m_data, c);
-        oneBlock.trainUntil(Clock::now() + std::chrono::microseconds(1));
-        QVERIFY(atFirstReport == oneBlock.network());
+        // A stop after 32 samples folds r into V: the same sums V + r 1^T the read gave.
+        Trainer stopped(start, m_data, c);
+        stopped.trainUntil(Clock::now() + std::chrono::seconds(60),
+                           [&] { return stopped.cursor() < 32; });
+        QVERIFY(atFirstReport == stopped.network());
         const Network lesson100 = lessonLoop(start, m_data, 100, c.optimizer.learningRate);
         QVERIFY(relativeDifference(atSample100, lesson100, start) < kSamePathTolerance);
+    }
+
+    // Progress every 32 samples inside the 256-sample blocks; a batch size set from the
+    // callback takes effect at the next batch, as on the dense path.
+    void reportsEvery32SamplesAndTakesCommands()
+    {
+        Trainer t(lessonNet(), m_data, lessonConfig(InputPath::Auto));
+        std::vector<std::size_t> cursors;
+        t.setProgressCallback([&](const TrainingProgress& p) {
+            cursors.push_back(p.cursor);
+            if (p.cursor == 96)
+                t.setBatchSize(50);
+        }, std::chrono::milliseconds(0));
+        QCOMPARE(t.trainEpoch().end, SliceEnd::EpochEnded);
+        const std::vector<std::size_t> expected = {32, 64, 96, 146, 196, 246, 296, 300};
+        QCOMPARE(cursors, expected);
     }
 };
 
