@@ -317,7 +317,9 @@ void sparseStepBlock(int rb, float* WT, int ldw, int count, const std::int32_t* 
 #pragma GCC unroll 8
     for (int v = 0; v < V; ++v)
         s[v] = load(step + rb + v * kLanes);
-    for (int e = 0; e < count; ++e) {
+    // Last pixel first: the forward pass just read the same rows first to last, so the rows it
+    // read last (one image's rows are about L1's size) are still in L1.
+    for (int e = count - 1; e >= 0; --e) {
         float* w = WT + std::ptrdiff_t(index[e]) * ldw + rb;
         const Vf x = splat(value[e]);
 #pragma GCC unroll 8

@@ -4,12 +4,14 @@
 // boundary; and the weights as every caller reads them: between slices, from a rebuilt trainer,
 // from inside the callbacks, after a pause.
 #include "engine/idx_reader.h"
+#include "engine/kernels.h"
 #include "engine/lesson_network.h"
 #include "engine/trainer.h"
 
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 using namespace nnlab::engine;
@@ -114,6 +116,58 @@ private:
     Dataset m_data = mnistWithEdgeCases();
 
 private slots:
+    // The kernel's step W^T[index_e, :] -= value_e * step on every ISA level this CPU runs,
+    // against the same sums in double; rows not listed stay as they were.
+    void stepKernelMatchesTheSums_data()
+    {
+        QTest::addColumn<int>("hidden");
+        QTest::newRow("1 node") << 1;
+        QTest::newRow("10 nodes") << 10;
+        QTest::newRow("90 nodes (the lesson)") << 90;
+        QTest::newRow("96 nodes (whole vectors)") << 96;
+        QTest::newRow("200 nodes (several register blocks)") << 200;
+    }
+
+    void stepKernelMatchesTheSums()
+    {
+        QFETCH(int, hidden);
+        const int m = hidden, inputs = 53, ld = (m + 15) / 16 * 16;
+        std::mt19937 rng{std::uint32_t(m)};
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        std::vector<float> start(std::size_t(inputs * ld), 0.0f), step(std::size_t(ld), 0.0f);
+        for (int p = 0; p < inputs; ++p)
+            for (int r = 0; r < m; ++r)
+                start[std::size_t(p * ld + r)] = u(rng);
+        for (int r = 0; r < m; ++r)
+            step[std::size_t(r)] = u(rng);
+        std::vector<std::int32_t> index;
+        std::vector<float> value;
+        for (int p = 0; p < inputs; ++p)
+            if (rng() % 3 == 0) {
+                index.push_back(p);
+                value.push_back(float(1 + rng() % 255) / 255.0f);
+            }
+        const KernelTable* tables[4];
+        const int levels = availableKernelTables(tables, 4);
+        for (int t = 0; t < levels; ++t) {
+            std::vector<float> wT = start;
+            tables[t]->sparseStep(m, wT.data(), ld, int(index.size()), index.data(), value.data(),
+                                  step.data());
+            double worst = 0;
+            for (int p = 0; p < inputs; ++p) {
+                const auto listed = std::find(index.begin(), index.end(), p);
+                const double x = listed == index.end() ? 0.0 : value[std::size_t(listed - index.begin())];
+                for (int r = 0; r < ld; ++r) {
+                    const std::size_t at = std::size_t(p * ld + r);
+                    worst = std::max(worst, std::abs(start[at] - x * step[std::size_t(r)] - wT[at]));
+                    if (x == 0.0 || r >= m)
+                        QCOMPARE(wT[at], start[at]);
+                }
+            }
+            QVERIFY2(worst < 1e-6, qPrintable(QString("%1: off by %2").arg(tables[t]->isa).arg(worst)));
+        }
+    }
+
     void takesTheSparsePathWhenAskedOrSparse()
     {
         const Network start = lessonNet();
