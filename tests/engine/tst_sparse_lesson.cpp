@@ -7,6 +7,7 @@
 #include "engine/kernels.h"
 #include "engine/lesson_network.h"
 #include "engine/trainer.h"
+#include "tests/common/test_support.h"
 
 #include <QtTest>
 
@@ -15,6 +16,7 @@
 #include <random>
 
 using namespace nnlab::engine;
+using nnlab::test::relativeDifference;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -73,23 +75,6 @@ Network lessonLoop(Network net, const Dataset& data, std::size_t count, float l_
         lessonTrain(net.weights(0), net.weights(1), lessonInput(data.image(s), a.inputs),
                     lessonTarget(data.labels[s], a.outputs), l_r);
     return net;
-}
-
-// max |a - b| over every weight and bias of a layer, divided by max |b - start|; the largest
-// over the layers.
-double relativeDifference(const Network& a, const Network& b, const Network& start)
-{
-    double worst = 0;
-    for (int l = 0; l < b.layerCount(); ++l) {
-        double apart = (a.weights(l) - b.weights(l)).cwiseAbs().maxCoeff();
-        double moved = (b.weights(l) - start.weights(l)).cwiseAbs().maxCoeff();
-        if (b.architecture().biases) {
-            apart = std::max(apart, double((a.bias(l) - b.bias(l)).cwiseAbs().maxCoeff()));
-            moved = std::max(moved, double((b.bias(l) - start.bias(l)).cwiseAbs().maxCoeff()));
-        }
-        worst = std::max(worst, apart / std::max(moved, 1e-30));
-    }
-    return worst;
 }
 
 // `count` samples from the start, as one slice.
