@@ -78,6 +78,11 @@ struct KernelTable
     void (*sparseWeightGradient)(int m, const float* D, int ldd, float alpha,
                                  const std::int32_t* count, const PixelEntry* entries, int stride,
                                  const float* base, float* GT, int ldg, int p0, int p1);
+    // The lesson's per-sample step on one sparse sample's columns of W (m x k), kept as W^T:
+    //     W^T[index_e, :] -= value_e * step   for e < count
+    // (whole vectors of W^T's rows and of step, as above; step zero padded).
+    void (*sparseStep)(int m, float* WT, int ldw, int count, const std::int32_t* index,
+                       const float* value, const float* step);
     // B = A^T: A rows x cols row-major with row stride lda, B cols x rows with row stride ldb.
     void (*transpose)(int rows, int cols, const float* A, int lda, float* B, int ldb);
 };

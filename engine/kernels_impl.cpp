@@ -186,6 +186,23 @@ int sparsePixels(const std::uint8_t* src, int n, const float* table, std::int32_
     const __m128i zero = _mm_setzero_si128();
     int count = 0;
     int p = 0;
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+    // The nonzero lanes' pixel numbers and table values packed in registers and stored whole
+    // (count <= p, so 16 lanes from count fit in n entries): no branch per pixel.
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    for (; p + 16 <= n; p += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + p));
+        const __mmask16 nonzero = _mm_cmpneq_epi8_mask(bytes, zero);
+        if (nonzero == 0)
+            continue;
+        const __m512i at = _mm512_add_epi32(_mm512_set1_epi32(p), lane);
+        const __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), nonzero,
+                                                  _mm512_cvtepu8_epi32(bytes), table, 4);
+        _mm512_storeu_si512(index + count, _mm512_maskz_compress_epi32(nonzero, at));
+        _mm512_storeu_ps(value + count, _mm512_maskz_compress_ps(nonzero, v));
+        count += __builtin_popcount(unsigned(nonzero));
+    }
+#endif
     for (; p + 16 <= n; p += 16) {
         const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + p));
         unsigned nonzero = ~unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, zero))) & 0xFFFFu;
@@ -290,6 +307,27 @@ void sparseGradientBlock(int rb, const float* D, int ldd, float alpha, const std
     }
 }
 
+// W^T[index_e, rb..rb+rows] -= value_e * step[rb..] for one sample's nonzeros, V vectors of the
+// step kept in registers.
+template <int V>
+void sparseStepBlock(int rb, float* WT, int ldw, int count, const std::int32_t* index,
+                     const float* value, const float* step)
+{
+    Vf s[V];
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v)
+        s[v] = load(step + rb + v * kLanes);
+    // Last pixel first: the forward pass just read the same rows first to last, so the rows it
+    // read last (one image's rows are about L1's size) are still in L1.
+    for (int e = count - 1; e >= 0; --e) {
+        float* w = WT + std::ptrdiff_t(index[e]) * ldw + rb;
+        const Vf x = splat(value[e]);
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v)
+            store(w + v * kLanes, load(w + v * kLanes) - x * s[v]);
+    }
+}
+
 template <int... V>
 constexpr auto forwardBlocks(std::integer_sequence<int, V...>)
 {
@@ -300,7 +338,13 @@ constexpr auto gradientBlocks(std::integer_sequence<int, V...>)
 {
     return std::array{&sparseGradientBlock<V + 1>...};
 }
+template <int... V>
+constexpr auto stepBlocks(std::integer_sequence<int, V...>)
+{
+    return std::array{&sparseStepBlock<V + 1>...};
+}
 constexpr auto kForwardBlocks = forwardBlocks(std::make_integer_sequence<int, kBlockVecs>());
+constexpr auto kStepBlocks = stepBlocks(std::make_integer_sequence<int, kBlockVecs>());
 constexpr auto kGradientBlocks = gradientBlocks(std::make_integer_sequence<int, kBlockVecs>());
 
 void sparseForward(int m, int n, const float* WT, int ldw, const float* b,
@@ -322,6 +366,16 @@ void sparseWeightGradient(int m, const float* D, int ldd, float alpha, const std
         const int rows = std::min(kBlockFloats, m - rb);
         kGradientBlocks[std::size_t((rows + kLanes - 1) / kLanes - 1)](
             rb, D, ldd, alpha, count, entries, stride, base, GT, ldg, p0, p1);
+    }
+}
+
+void sparseStep(int m, float* WT, int ldw, int count, const std::int32_t* index,
+                const float* value, const float* step)
+{
+    for (int rb = 0; rb < m; rb += kBlockFloats) {
+        const int rows = std::min(kBlockFloats, m - rb);
+        kStepBlocks[std::size_t((rows + kLanes - 1) / kLanes - 1)](rb, WT, ldw, count, index,
+                                                                   value, step);
     }
 }
 
@@ -378,7 +432,7 @@ void transpose(int rows, int cols, const float* A, int lda, float* B, int ldb)
 
 const nnlab::engine::KernelTable kTable{
     NNLAB_STR(NNLAB_KERNEL_ISA), forward, backward, gemm, sgd, momentum, rmsprop, adam,
-    scalePixels, updateRows, sparsePixels, sparseForward, sparseWeightGradient,
+    scalePixels, updateRows, sparsePixels, sparseForward, sparseWeightGradient, sparseStep,
     transpose};
 
 } // namespace

@@ -11,18 +11,18 @@ namespace nnlab::engine {
 using namespace trainer_detail;
 using Clock = std::chrono::steady_clock;
 
-// For one sample whose first-layer sum h_input is in a[0] column 0: h_output, the later
-// layers, o_errors and their back-propagation down to d[0] column 0, with every weight as it
-// is now. Returns the sample's loss (non-finite on divergence) and whether it was classified
-// right.
-std::pair<double, bool> Trainer::sampleForwardBackward(int label)
+// For one sample whose first-layer sum h_input is in a[0] column 0 (or h_output already, if
+// `activated`): h_output, the later layers, o_errors and their back-propagation down to d[0]
+// column 0, with every weight as it is now. Returns the sample's loss (non-finite on
+// divergence) and whether it was classified right.
+std::pair<double, bool> Trainer::sampleForwardBackward(int label, bool activated)
 {
     Impl& im = *m_impl;
     const KernelTable& k = kernels();
     const Architecture& arch = m_network.architecture();
     const int layers = m_network.layerCount();
     const KernelActivation hiddenF = kernelActivation(arch.hiddenActivation);
-    {
+    if (!activated) {
         Eigen::Map<Eigen::ArrayXf> z(im.a[0].data(), m_network.weights(0).rows());
         activate(layerActivation(arch, 0), z); // h_output = f(h_input)
     }

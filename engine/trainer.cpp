@@ -95,9 +95,15 @@ Trainer::Trainer(const TrainerState& state, const Dataset& train, TrainingConfig
 
 Trainer::~Trainer() = default;
 
+const Network& Trainer::network() const
+{
+    syncFirstLayer();
+    return m_network;
+}
+
 TrainerState Trainer::state() const
 {
-    return TrainerState{m_network, m_optimizer, m_order, m_epoch, m_cursor, m_samplesSeen,
+    return TrainerState{network(), m_optimizer, m_order, m_epoch, m_cursor, m_samplesSeen,
                         m_epochLoss, m_epochCorrect, m_epochCount, m_epochSeconds};
 }
 
@@ -107,6 +113,7 @@ void Trainer::setNetwork(Network network)
         throw std::invalid_argument("the new weights have a different architecture");
     if (!network.allFinite())
         throw std::invalid_argument("the network's weights are not all finite numbers");
+    m_impl->lessonLoaded = m_impl->lessonStale = false;
     m_network = std::move(network);
     checkpoint();
 }
@@ -189,6 +196,7 @@ void Trainer::checkpoint()
 void Trainer::restoreCheckpoint()
 {
     auto& s = m_impl->saved;
+    m_impl->lessonLoaded = m_impl->lessonStale = false; // V + r 1^T goes with the weights
     m_network = s.network;
     m_optimizer = s.optimizer;
     m_epoch = s.epoch;
@@ -269,6 +277,8 @@ void Trainer::reportIfDue(bool force)
 {
     if (!m_progress)
         return;
+    if (!force && m_windowCount == 0) // nothing trained since the last report
+        return;
     const auto now = Clock::now();
     if (!force && now - m_lastReport < m_progressInterval)
         return;
@@ -292,6 +302,11 @@ void Trainer::reportIfDue(bool force)
     m_windowLoss = 0;
     m_windowCorrect = m_windowCount = 0;
     m_progress(p);
+}
+
+bool Trainer::perSampleSgd() const
+{
+    return m_config.batchSize == 1 && m_optimizer.settings().kind == OptimizerKind::SGD;
 }
 
 SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallback& shouldContinue)
@@ -328,9 +343,14 @@ SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallba
             break;
         }
         std::size_t count = 0;
-        if (m_config.batchSize == 1 && m_optimizer.settings().kind == OptimizerKind::SGD) {
+        const bool perSample = perSampleSgd();
+        if (!(perSample && m_impl->sparse))
+            leaveSparseLesson(); // a callback changed the batch size or the optimizer
+        if (perSample) {
             bool stopped = false;
-            count = runLessonBlock(deadline, shouldContinue, result.samples == 0, stopped);
+            count = m_impl->sparse
+                        ? runSparseLessonBlock(deadline, shouldContinue, result.samples == 0, stopped)
+                        : runLessonBlock(deadline, shouldContinue, result.samples == 0, stopped);
             if (!m_diverged && count == 0) {
                 result.end = stopped ? SliceEnd::Stopped : SliceEnd::Deadline;
                 break;
@@ -353,6 +373,7 @@ SliceResult Trainer::trainUntil(Clock::time_point deadline, const ContinueCallba
         }
         reportIfDue(false);
     }
+    leaveSparseLesson();
     const auto end = Clock::now();
     const double seconds = std::chrono::duration<double>(end - start).count();
     m_windowSeconds += std::chrono::duration<double>(end - m_windowMark).count();

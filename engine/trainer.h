@@ -16,10 +16,11 @@
 
 namespace nnlab::engine {
 
-// How mini-batches feed the first layer. Most MNIST pixels are 0 (81%); the sparse path
-// multiplies and accumulates only the nonzero ones. Auto takes it when at most 30% of the
-// training pixels are nonzero (Fashion-MNIST: 50%, dense); Dense and Sparse force one path
-// (tests, comparisons). Both give the same gradients up to float rounding.
+// How the first layer is fed. Most MNIST pixels are 0 (81%); the sparse paths multiply and
+// accumulate only the nonzero ones, for mini-batches and for the lesson's per-sample SGD (where
+// w_i_h is kept as V + r 1^T for the lesson's offset 0.01 on every pixel). Auto takes them when
+// at most 30% of the training pixels are nonzero (Fashion-MNIST: 50%, dense); Dense and Sparse
+// force one path (tests, comparisons). Both give the same weights up to float rounding.
 enum class InputPath : std::uint8_t { Auto = 0, Dense = 1, Sparse = 2 };
 
 struct TrainingConfig
@@ -34,7 +35,7 @@ struct TrainingConfig
     // (h_errors = w_h_o^T o_errors), not its deltas o_errors * o * (1 - o) as exact gradient
     // descent does. Needed to reproduce the lesson's figures; off = the exact gradient.
     bool lessonErrors = false;
-    InputPath inputPath = InputPath::Auto; // mini-batch path only; per-sample SGD is dense
+    InputPath inputPath = InputPath::Auto;
 
     std::string validate() const; // empty if usable
 };
@@ -109,10 +110,10 @@ public:
     // Trains batch after batch until the deadline passes, the epoch ends, shouldContinue() says
     // false (checked before every batch), or the loss turns non-finite (then the weights and
     // optimizer state are restored to the start of this slice). The per-sample path checks the
-    // deadline only between its blocks (which end at multiples of 32 samples in the epoch), so
-    // the bits never depend on timing; a deadline already past trains exactly one batch. Progress is reported at most
-    // every progressInterval; callbacks run between batches on this thread and may call the
-    // setters below.
+    // deadline only between its blocks (which end at multiples of 32 samples in the epoch, 256
+    // on sparse inputs), so the bits never depend on timing; a deadline already past trains
+    // exactly one batch. Progress is reported at most every progressInterval; callbacks run
+    // between batches on this thread and may call the setters below.
     SliceResult trainUntil(std::chrono::steady_clock::time_point deadline,
                            const ContinueCallback& shouldContinue = {});
     // One whole epoch (or what is left of the current one).
@@ -135,8 +136,8 @@ public:
     // in use (l_r included) live in one place, the optimizer: optimizer().
     const TrainingConfig& config() const { return m_config; }
     const OptimizerSettings& optimizer() const { return m_optimizer.settings(); }
-    const Network& network() const { return m_network; }
-    Network snapshot() const { return m_network; } // a consistent copy (call between batches)
+    const Network& network() const;
+    Network snapshot() const { return network(); } // a consistent copy (call between batches)
     TrainerState state() const;                    // the same, with everything else (between batches)
     int epoch() const { return m_epoch; }
     std::size_t cursor() const { return m_cursor; }
@@ -147,7 +148,8 @@ public:
     std::uint64_t samplesSeen() const { return m_samplesSeen; }
     // Seconds spent inside the training loop (for samples/s and the benchmarks).
     double trainingSeconds() const { return m_trainingSeconds; }
-    // True if mini-batches (of up to 2048 samples) take the sparse first layer (see InputPath).
+    // True if the first layer takes the sparse inputs' path: mini-batches (of up to 2048
+    // samples) and the per-sample SGD (see InputPath).
     bool sparseInputs() const;
 
 private:
@@ -166,15 +168,26 @@ private:
     void scaleInputs(float* x, std::size_t count);
     void prefetchImages(std::size_t first, std::size_t count) const;
     void outputErrors(const float* o, const int* labels, int n, float* out) const;
+    bool perSampleSgd() const; // batch 1, plain SGD: the lesson's per-sample paths
 
     // The lesson's per-sample SGD (per_sample_path.cpp).
     std::size_t runLessonBlock(std::chrono::steady_clock::time_point deadline,
                                const ContinueCallback& shouldContinue, bool mustRunOne,
                                bool& stopped);
     void startLessonBlock(int block);
-    std::pair<double, bool> sampleForwardBackward(int label);
+    std::pair<double, bool> sampleForwardBackward(int label, bool activated = false);
     void updateLaterLayers();
     void finishLessonBlock(int done);
+
+    // The lesson's per-sample SGD on sparse inputs (sparse_lesson_path.cpp).
+    std::size_t runSparseLessonBlock(std::chrono::steady_clock::time_point deadline,
+                                     const ContinueCallback& shouldContinue, bool mustRunOne,
+                                     bool& stopped);
+    void loadSparseLesson();
+    void sumSparseLessonRows();
+    void foldSparseLesson();
+    void syncFirstLayer() const;
+    void leaveSparseLesson();
 
     // Mini-batches (minibatch_path.cpp).
     void runBatch(std::size_t count);
@@ -193,7 +206,9 @@ private:
     void forwardSparseInputs(int n);
     void updateSparseInputLayer(int n, float scale);
 
-    Network m_network;
+    // mutable: the sparse per-sample path writes w_i_h back from V + r 1^T when it is read
+    // (syncFirstLayer).
+    mutable Network m_network;
     const Dataset& m_train;
     TrainingConfig m_config;
     Optimizer m_optimizer;

@@ -1,7 +1,7 @@
 // Internal to the trainer's files (not installed): the buffers, thread pool and tuning
-// constants that the run (trainer.cpp) and its three paths share: the lesson's per-sample
-// blocks (per_sample_path.cpp), mini-batches (minibatch_path.cpp) and the sparse first layer
-// (sparse_first_layer.cpp).
+// constants that the run (trainer.cpp) and its paths share: the lesson's per-sample blocks
+// (per_sample_path.cpp) and their form on sparse inputs (sparse_lesson_path.cpp), mini-batches
+// (minibatch_path.cpp) and their sparse first layer (sparse_first_layer.cpp).
 #pragma once
 
 #include "activation.h"
@@ -22,6 +22,9 @@ constexpr int kMaxBatchSize = 65536;
 // Samples per block of the per-sample path: large enough for efficient matrix products, small
 // enough that the within-block corrections (k^2/2 dot products per block) stay cheap.
 constexpr int kLessonBlock = 32;
+// Samples per block of the per-sample path on sparse inputs (sparse_lesson_path.cpp): at each
+// block's end r is folded into V, at most once per ~0.3 ms of training.
+constexpr int kSparseLessonBlock = 256;
 // Multiply-adds below which a product runs on one thread: splitting costs about a microsecond.
 constexpr std::int64_t kSplitWork = 50000;
 // InputPath::Auto: the share of nonzero pixels (in up to kSparsityProbes training images) up to
@@ -99,6 +102,17 @@ struct Trainer::Impl
     // first layer's steps lr * h_delta, one column per sample.
     Batch blockX, blockP, blockSteps;
     Eigen::MatrixXf gram;
+    // The lesson's per-sample path on sparse inputs keeps w_i_h = V + r 1^T (see
+    // runSparseLessonBlock): V^T (inputs x ldT, each pixel's weights contiguous), r and the row
+    // sums w_i_h 1 (ldT each, zero padded), one sample's nonzero pixels and values, and the
+    // sample's step lr * h_delta and first-layer shift (ldT). loaded: V^T, r and the row sums
+    // hold w_i_h; stale: the network's w_i_h is older than they are (syncFirstLayer).
+    Matrix lessonVT;
+    Vector lessonR, lessonRowSum, lessonStep, lessonShift;
+    std::vector<std::int32_t> lessonIndex;
+    std::vector<float> lessonValue;
+    bool lessonLoaded = false, lessonStale = false;
+
     Vector step; // lr * delta for one layer of one sample
     Vector lessonErrors; // o - t per output and sample (-o_errors, see outputErrors), outputs x n
 

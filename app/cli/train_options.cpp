@@ -89,9 +89,10 @@ Learning:
                         h_errors = w_h_o^T o_errors with o_errors = target - o_output (the lesson
                         presets), or the exact gradient, o_errors * o_output * (1 - o_output)
   --threads N           0 = every core (default); 1 = one thread, bit-identical between runs
-  --inputs P            how mini-batches feed the first layer: sparse (only the nonzero pixels
-                        are multiplied: 19% of MNIST's), dense (every pixel), or auto (sparse
-                        when at most 30% of the training pixels are nonzero; the default)
+  --inputs P            how the first layer is fed, in mini-batches and one image at a time:
+                        sparse (only the nonzero pixels are multiplied: 19% of MNIST's), dense
+                        (every pixel), or auto (sparse when at most 30% of the training pixels
+                        are nonzero; the default)
 
 Data (default: the bundled MNIST; NNLAB_DATA_DIR overrides where that is):
   --dataset D           mnist, or fashion (Fashion-MNIST from Debian's dataset-fashion-mnist in

@@ -8,6 +8,8 @@
 #include <QFileInfo>
 #include <QtTest>
 
+#include <algorithm>
+
 namespace nnlab::test {
 
 std::shared_ptr<const engine::Network> lessonNetwork(std::vector<int> hidden, std::uint64_t seed)
@@ -37,6 +39,22 @@ engine::Model makeModel(std::vector<int> hidden, bool biases, engine::Activation
             for (Eigen::Index i = 0; i < m.network.bias(l).size(); ++i)
                 m.network.bias(l)[i] = 0.01f * float(i) - 0.125f * float(l);
     return m;
+}
+
+double relativeDifference(const engine::Network& a, const engine::Network& b,
+                          const engine::Network& start)
+{
+    double worst = 0;
+    for (int l = 0; l < b.layerCount(); ++l) {
+        double apart = (a.weights(l) - b.weights(l)).cwiseAbs().maxCoeff();
+        double moved = (b.weights(l) - start.weights(l)).cwiseAbs().maxCoeff();
+        if (b.architecture().biases) {
+            apart = std::max(apart, double((a.bias(l) - b.bias(l)).cwiseAbs().maxCoeff()));
+            moved = std::max(moved, double((b.bias(l) - start.bias(l)).cwiseAbs().maxCoeff()));
+        }
+        worst = std::max(worst, apart / std::max(moved, 1e-30));
+    }
+    return worst;
 }
 
 QByteArray fileContents(const QString& path)

@@ -34,6 +34,11 @@ engine::Model makeModel(std::vector<int> hidden, bool biases, engine::Activation
 // drawn from `seed`.
 std::shared_ptr<const engine::Network> lessonNetwork(std::vector<int> hidden, std::uint64_t seed);
 
+// How far two trainings of one start ended apart: max |a - b| over every weight and bias of a
+// layer, divided by max |b - start| (how far the reference moved); the largest over the layers.
+double relativeDifference(const engine::Network& a, const engine::Network& b,
+                          const engine::Network& start);
+
 // A saved file as it was before a save that must fail. verifyUnchanged() QCOMPAREs: the file
 // keeps every byte and its folder holds the same names (no temporary file left beside it).
 // After it, QTest::currentTestFailed() says whether the check held.

@@ -4,6 +4,7 @@
 #include "engine/idx_reader.h"
 #include "engine/kernels.h"
 #include "engine/trainer.h"
+#include "tests/common/test_support.h"
 
 #include <QtTest>
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 using namespace nnlab::engine;
+using nnlab::test::relativeDifference;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -157,23 +159,6 @@ Network trainOneEpoch(const Setup& s, const Dataset& data, InputPath path, bool*
     if (t.trainEpoch().end != SliceEnd::EpochEnded)
         qFatal("training did not finish the epoch");
     return t.network();
-}
-
-// max |a - b| over every weight and bias of a layer, divided by max |b - start|; the largest
-// over the layers.
-double relativeDifference(const Network& a, const Network& b, const Network& start)
-{
-    double worst = 0;
-    for (int l = 0; l < b.layerCount(); ++l) {
-        double apart = (a.weights(l) - b.weights(l)).cwiseAbs().maxCoeff();
-        double moved = (b.weights(l) - start.weights(l)).cwiseAbs().maxCoeff();
-        if (b.architecture().biases) {
-            apart = std::max(apart, double((a.bias(l) - b.bias(l)).cwiseAbs().maxCoeff()));
-            moved = std::max(moved, double((b.bias(l) - start.bias(l)).cwiseAbs().maxCoeff()));
-        }
-        worst = std::max(worst, apart / std::max(moved, 1e-30));
-    }
-    return worst;
 }
 
 } // namespace
