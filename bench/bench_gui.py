@@ -19,6 +19,7 @@ With --sweep KNOB=VALUES it measures a sweep in the window's Sweep view instead 
 `nnlab --measure - --preset P --epochs E --sweep ... --sweep-seeds ...`, the sweep's wall time and
 the event-loop latency while its runs train on every core (target p99 <= 16 ms).
 Usage: bench/bench_gui.py [--build build/release] [--repeats 3] [--presets lesson,keras-sgd] [--epochs N]
+                          [--without-network-view]
        bench/bench_gui.py --sweep lr=0.01:1:8:log [--sweep-seeds 1,2,3] [--presets lesson]
                           [--epochs 1] [--repeats 3]
 """
@@ -63,6 +64,8 @@ def main():
     parser.add_argument("--build", default="build/release")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--presets", help="default: lesson,keras-sgd,keras-rmsprop,best; with --sweep, lesson")
+    parser.add_argument("--without-network-view", action="store_true",
+                        help="measure the window with the Network view out of sight (a tab behind the Digits)")
     parser.add_argument("--sweep", help="measure a sweep in the window instead, e.g. lr=0.01:1:8:log")
     parser.add_argument("--sweep-seeds", default="1,2,3")
     parser.add_argument("--epochs", type=int, help="each run's epochs (default: the preset's; with "
@@ -79,6 +82,7 @@ def main():
     train = os.path.join(args.build, "app", "nnlab-train")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     epochs = ["--epochs", str(args.epochs)] if args.epochs else []
+    window = epochs + (["--measure-without-network-view"] if args.without_network_view else [])
 
     print("| preset | headless img/s | GUI img/s | ratio | GUI thread busy | latency p50 / p99 / max (ms) | start-up (ms) |")
     print("|---|---|---|---|---|---|---|")
@@ -90,11 +94,11 @@ def main():
                        if r.get("type") == "summary"][0]
             samples = summary["train_size"] * summary["epochs"]
             headless.append(samples / (summary["wall_seconds"] - summary["load_seconds"]))
-            m = run_json([app, "--measure", "-", "--no-probe", "--preset", preset, *epochs], env)[0]
+            m = run_json([app, "--measure", "-", "--no-probe", "--preset", preset, *window], env)[0]
             gui.append(m["samples_per_second"])
             ratios.append(gui[-1] / headless[-1]) # each pair back to back: the machine's drift cancels
             busy.append(m["gui_thread_busy"])
-            m = run_json([app, "--measure", "-", "--preset", preset, *epochs], env)[0]
+            m = run_json([app, "--measure", "-", "--preset", preset, *window], env)[0]
             p50.append(m["latency_p50_ms"])
             p99.append(m["latency_p99_ms"])
             pmax.append(m["latency_max_ms"])

@@ -113,6 +113,9 @@ int main(int argc, char** argv)
         {QStringLiteral("no-probe"),
          QStringLiteral("With --measure: leave the 10 ms latency probe off, so throughput is measured "
                         "as a user runs the app (no latencies are reported).")},
+        {QStringLiteral("measure-without-network-view"),
+         QStringLiteral("With --measure: leave the Network view a tab behind the Digits, out of sight, "
+                        "to measure what showing it costs.")},
         {QStringLiteral("threads"), QStringLiteral("Trainer threads (0 = every core)."), QStringLiteral("n"),
          QStringLiteral("0")},
         {QStringLiteral("no-settings"), QStringLiteral("Neither read nor write remembered settings.")},

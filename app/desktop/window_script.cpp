@@ -64,6 +64,7 @@ WindowScript::WindowScript(MainWindow* window, QCommandLineParser& args, QElapse
     m_networkView = args.value(QStringLiteral("network-view"));
     m_measure = args.value(QStringLiteral("measure"));
     m_probe = !m_measure.isEmpty() && !args.isSet(QStringLiteral("no-probe"));
+    m_measureNetworkView = !args.isSet(QStringLiteral("measure-without-network-view"));
     m_presets = args.value(QStringLiteral("preset")).split(QLatin1Char(','), Qt::SkipEmptyParts);
     m_preset = m_presets.join(QLatin1Char(','));
     m_seconds = args.value(QStringLiteral("train-seconds")).toDouble();
@@ -81,7 +82,7 @@ WindowScript::WindowScript(MainWindow* window, QCommandLineParser& args, QElapse
 void WindowScript::onDataReady()
 {
     m_startupMs = m_sinceStart.elapsed();
-    if (!m_measure.isEmpty()) { // the Network view on screen too, beside the confusion matrix (issue 15)
+    if (!m_measure.isEmpty() && m_measureNetworkView) { // on screen too, beside the confusion matrix (issue 15)
         QDockWidget* net = m_window->dock(QStringLiteral("networkDock"));
         m_window->splitDockWidget(m_window->dock(QStringLiteral("confusionDock")), net, Qt::Horizontal);
         net->show();

@@ -47,6 +47,7 @@ private:
     QString m_sweep, m_sweepSeeds; // --sweep knob=values, --sweep-seeds
     int m_sweepRuns = 0;
     bool m_probe = false;
+    bool m_measureNetworkView = true; // --measure with the Network view on screen
     QStringList m_presets;
     qsizetype m_next = 0;
     int m_epochs = 0;
