@@ -103,7 +103,7 @@ def references(binary, opts, repeats):
     else:
         torch = notes["torch"]
         print(f"| keras-rmsprop (784-90-10 ReLU, batch 200) | {med['keras']:.3f} ({span('keras')}) | "
-              f"PyTorch {torch.get('torch', '?')}, {torch.get('threads', '?')} threads | "
+              f"PyTorch {torch.get('torch', '?')}, {torch.get('threads', '?')} thread(s), its faster | "
               f"{med['torch']:.3f} ({span('torch')}) | **{med['torch'] / med['keras']:.1f}x** (target 4.5x) |")
 
 
