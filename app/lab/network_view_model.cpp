@@ -38,6 +38,19 @@ std::uint8_t pixelOf(double v)
     return std::uint8_t(std::clamp(std::lround(p), 0L, 255L));
 }
 
+// The first k of `from` (input nodes of weight matrix w) by the size of their term in node j's
+// sum, |w(j, i) x_i|, largest first: the links drawn into a node and the terms written out.
+std::vector<int> strongestTerms(const engine::Matrix& w, const engine::Vector& x, int j,
+                                std::vector<int> from, std::size_t k)
+{
+    k = std::min(k, from.size());
+    const auto term = [&](int i) { return std::abs(w(j, i) * x[i]); };
+    std::partial_sort(from.begin(), from.begin() + std::ptrdiff_t(k), from.end(),
+                      [&](int a, int b) { return term(a) > term(b); });
+    from.resize(k);
+    return from;
+}
+
 } // namespace
 
 NetworkViewModel::NetworkViewModel(QObject* parent)
@@ -411,14 +424,9 @@ void NetworkViewModel::chooseShownLinks()
     if (small(l) && small(l + 1))
         return; // drawn already
     // The strongest terms w x x of the selected node's sum, among the nodes drawn below.
-    const engine::Vector& x = m_flow.layers[std::size_t(l)].input;
-    std::vector<int> from = m_shownNodes[std::size_t(l)];
-    const auto term = [&](int i) { return std::abs(net.weights(l)(j, i) * x[i]); };
-    const std::size_t k = std::min<std::size_t>(kLinksShown, from.size());
-    std::partial_sort(from.begin(), from.begin() + std::ptrdiff_t(k), from.end(),
-                      [&](int a, int b) { return term(a) > term(b); });
-    for (std::size_t n = 0; n < k; ++n)
-        m_shownLinks.push_back({l, j, from[n]});
+    for (const int i : strongestTerms(net.weights(l), m_flow.layers[std::size_t(l)].input, j,
+                                      m_shownNodes[std::size_t(l)], kLinksShown))
+        m_shownLinks.push_back({l, j, i});
 }
 
 bool NetworkViewModel::isThinned(int layer) const
@@ -590,31 +598,31 @@ QString NetworkViewModel::sumText() const
     const engine::Vector& x = layerFlow(m_flow, l).input;
     const QString below = l == 0 ? QStringLiteral("input") : layerName(l) + QStringLiteral("_output");
     const QString name = layerName(n.layer);
-    std::vector<int> order(std::size_t(w.cols()));
-    std::iota(order.begin(), order.end(), 0);
-    const std::size_t k = std::min<std::size_t>(kSumTerms, order.size());
-    std::partial_sort(order.begin(), order.begin() + std::ptrdiff_t(k), order.end(),
-                      [&](int a, int b) { return std::abs(w(j, a) * x[a]) > std::abs(w(j, b) * x[b]); });
+    std::vector<int> all(std::size_t(w.cols()));
+    std::iota(all.begin(), all.end(), 0);
+    const std::vector<int> strongest = strongestTerms(w, x, j, all, kSumTerms);
     QStringList lines;
     lines << tr("%1, %2_input = %3 . %4:").arg(nodeName(n), name, weightName(l), below);
     double shown = 0;
-    for (std::size_t t = 0; t < k; ++t) {
-        const int i = order[t];
+    for (const int i : strongest) {
         const double term = double(w(j, i)) * double(x[i]);
         shown += term;
         lines << QStringLiteral("  %1 x %2 = %3   (%4)")
                      .arg(number(w(j, i)), number(x[i]), number(term), nodeName({l, i}));
     }
-    if (order.size() > k)
-        lines << tr("  + %1 more terms = %2").arg(order.size() - k).arg(number(double(nodeSum(n)) - shown));
+    if (all.size() > strongest.size())
+        lines << tr("  + %1 more terms = %2").arg(all.size() - strongest.size()).arg(number(double(nodeSum(n)) - shown));
     lines << tr("%1_input = %2").arg(name, number(nodeSum(n)));
-    lines << tr("%1_output = sigmoid(%2) = %3").arg(name, number(nodeSum(n)), number(nodeOutput(n)));
-    if (network()->architecture().hiddenActivation != engine::Activation::Sigmoid && n.layer < layerCount() - 1)
-        lines.last() = tr("%1_output = %2(%3) = %4")
-                           .arg(name, QString::fromLatin1(engine::toString(network()->architecture().hiddenActivation).data()),
-                                number(nodeSum(n)), number(nodeOutput(n)));
-    if (n.layer == layerCount() - 1 && network()->architecture().output == engine::Output::Softmax)
-        lines.last() = tr("o_output = softmax(o_input)[%1] = %2").arg(j).arg(number(nodeOutput(n)));
+    const engine::Architecture& arch = network()->architecture();
+    if (n.layer == layerCount() - 1 && arch.output == engine::Output::Softmax)
+        lines << tr("o_output = softmax(o_input)[%1] = %2").arg(j).arg(number(nodeOutput(n)));
+    else {
+        const engine::Activation f = n.layer == layerCount() - 1 ? engine::Activation::Sigmoid : arch.hiddenActivation;
+        const std::string_view fName = engine::toString(f);
+        lines << tr("%1_output = %2(%3) = %4")
+                     .arg(name, QString::fromLatin1(fName.data(), qsizetype(fName.size())), number(nodeSum(n)),
+                          number(nodeOutput(n)));
+    }
     if (m_phase >= P::OutputErrors && nodeError(n) && (n.layer == layerCount() - 1 || m_phase >= P::HiddenErrors))
         lines << tr("%1_errors = %2").arg(name, number(*nodeError(n)));
     return lines.join(QLatin1Char('\n'));
