@@ -62,9 +62,11 @@ struct KernelTable
     // callers that split the m nodes across threads split them at multiples of 16.
     //
     // The nonzero pixels of one image of n bytes: index = p, value = table[src[p]] for every
-    // src[p] != 0. Returns their number; index and value must hold n entries.
-    int (*sparsePixels)(const std::uint8_t* src, int n, const float* table, std::int32_t* index,
-                        float* value);
+    // src[p] != 0, where table[b] = scaledPixel(b, s) (so a copy may compute it instead of
+    // looking it up; s.offset must be 0). Returns their number; index and value must hold n
+    // entries.
+    int (*sparsePixels)(const std::uint8_t* src, int n, const float* table, InputScale s,
+                        std::int32_t* index, float* value);
     // Y (m x n, column stride ldy) = f(W X + b) for a sparse X:
     //     Y[:, j] = f(b + sum_e value * W^T[index, :]).  b is padded like a row of W^T, or null.
     void (*sparseForward)(int m, int n, const float* WT, int ldw, const float* b,

@@ -86,7 +86,7 @@ void Trainer::gatherNonzeroInputs(std::size_t count)
             }
             const std::size_t sample = m_order[m_cursor + std::size_t(c)];
             im.nzCount[std::size_t(c)] =
-                k.sparsePixels(m_train.image(sample), inputs, im.pixelValue.data(),
+                k.sparsePixels(m_train.image(sample), inputs, im.pixelValue.data(), im.pixelScale,
                                im.nzIndex.data() + c * inputs, im.nzValue.data() + c * inputs);
         }
     });

@@ -60,7 +60,8 @@ std::size_t Trainer::runSparseLessonBlock(Clock::time_point deadline,
         const int label = m_train.labels[sample];
         // v: the sample's nonzero pixels, and 1^T v.
         const int count = k.sparsePixels(m_train.image(sample), inputs, im.pixelValue.data(),
-                                         im.lessonIndex.data(), im.lessonValue.data());
+                                         im.pixelScale, im.lessonIndex.data(),
+                                         im.lessonValue.data());
         const float sumV = Eigen::Map<const Eigen::ArrayXf>(im.lessonValue.data(), count).sum();
         // h_output = f(h_input), h_input = V v + (1^T v) r + c (w_i_h 1) + b, into a[0].
         im.lessonShift = c * im.lessonRowSum + sumV * im.lessonR;

@@ -53,9 +53,9 @@ Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
     // x = v + inputOffset, v = scaledPixel without the offset (see Impl::pixelValue).
     const InputScale scale = inputScale(arch.scaling);
     im.inputOffset = scale.offset;
+    im.pixelScale = InputScale{scale.range, 0.0f, scale.divisor};
     for (int byte = 0; byte < 256; ++byte)
-        im.pixelValue[std::size_t(byte)] =
-            scaledPixel(float(byte), InputScale{scale.range, 0.0f, scale.divisor});
+        im.pixelValue[std::size_t(byte)] = scaledPixel(float(byte), im.pixelScale);
     startEpoch();
     checkpoint();
 }

@@ -89,6 +89,7 @@ struct Trainer::Impl
     int sparseCapacity = 0;
     float inputOffset = 0;             // 0.01 for the lesson's scaling, else 0
     std::array<float, 256> pixelValue; // v for each byte
+    InputScale pixelScale;             // v's formula: pixelValue[b] = scaledPixel(b, pixelScale)
     std::vector<std::int32_t> nzCount, nzIndex, pxCount;
     std::vector<float> nzValue;
     std::vector<PixelEntry> pxEntries;

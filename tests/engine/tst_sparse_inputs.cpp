@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -171,35 +172,43 @@ private:
     Dataset m_data = mnistWithEdgeCases();
 
 private slots:
+    // Every copy finds the same pixels with the same values, bit for bit, as the table of the
+    // scaling's formula gives them: a copy may compute the value instead of looking it up.
     void gathersNonzeroPixels()
     {
         std::mt19937 rng(1);
-        float table[256];
-        for (int b = 0; b < 256; ++b)
-            table[b] = float(b) * 0.5f;
         const KernelTable* tables[4];
         const int levels = availableKernelTables(tables, 4);
-        for (int t = 0; t < levels; ++t) {
-            for (int n : {784, 37, 16, 5}) {
-                for (int density : {0, 5, 50, 100}) { // percent nonzero
-                    std::vector<std::uint8_t> image(static_cast<std::size_t>(n));
-                    for (auto& b : image)
-                        b = int(rng() % 100) < density ? std::uint8_t(1 + rng() % 255) : 0;
-                    std::vector<std::int32_t> index(std::size_t(n), -1);
-                    std::vector<float> value(std::size_t(n), -1.0f);
-                    const int count =
-                        tables[t]->sparsePixels(image.data(), n, table, index.data(), value.data());
-                    int expected = 0;
-                    for (int p = 0; p < n; ++p) {
-                        if (image[std::size_t(p)] == 0)
-                            continue;
-                        QCOMPARE(index[std::size_t(expected)], p);
-                        QCOMPARE(value[std::size_t(expected)], table[image[std::size_t(p)]]);
-                        ++expected;
+        for (Scaling scaling : {Scaling::Lesson, Scaling::UnitRange, Scaling::Raw}) {
+            const InputScale full = inputScale(scaling);
+            const InputScale s{full.range, 0.0f, full.divisor};
+            float table[256];
+            for (int b = 0; b < 256; ++b)
+                table[b] = scaledPixel(float(b), s);
+            for (int t = 0; t < levels; ++t) {
+                for (int n : {784, 100, 64, 37, 16, 5}) {
+                    for (int density : {0, 5, 50, 100}) { // percent nonzero
+                        std::vector<std::uint8_t> image(static_cast<std::size_t>(n));
+                        for (auto& b : image)
+                            b = int(rng() % 100) < density ? std::uint8_t(1 + rng() % 255) : 0;
+                        std::vector<std::int32_t> index(std::size_t(n), -1);
+                        std::vector<float> value(std::size_t(n), -1.0f);
+                        const int count = tables[t]->sparsePixels(image.data(), n, table, s,
+                                                                  index.data(), value.data());
+                        int expected = 0;
+                        for (int p = 0; p < n; ++p) {
+                            if (image[std::size_t(p)] == 0) continue;
+                            QCOMPARE(index[std::size_t(expected)], p);
+                            QCOMPARE(std::bit_cast<std::uint32_t>(value[std::size_t(expected)]),
+                                     std::bit_cast<std::uint32_t>(table[image[std::size_t(p)]]));
+                            ++expected;
+                        }
+                        QVERIFY2(count == expected, qPrintable(QString("%1: %2 of %3 found, n %4")
+                                                                   .arg(tables[t]->isa)
+                                                                   .arg(count)
+                                                                   .arg(expected)
+                                                                   .arg(n)));
                     }
-                    QVERIFY2(count == expected,
-                             qPrintable(QString("%1: %2 of %3 found, n %4").arg(tables[t]->isa)
-                                            .arg(count).arg(expected).arg(n)));
                 }
             }
         }
