@@ -12,6 +12,12 @@ lesson's numpy loop with its BLAS pinned to one thread, and keras-rmsprop's epoc
 model, batch and optimizer in PyTorch (Debian's python3-torch, skipped when not installed) at
 its faster thread count, one or one per core.
 Usage: bench/run_benchmarks.py --references [--repeats 3] [--data-dir data/mnist]
+
+With --floor it reports how close each path is to its FLOP floor (issue 19): bench/bench_floor
+counts the multiply-adds of an epoch of the lesson (one thread, per sample), keras-rmsprop and
+best (every core, mini-batches) and measures the in-cache matrix product's rate of each kernel
+copy; the epochs are measured with the fastest copy and with the portable SSE2 one.
+Usage: bench/run_benchmarks.py --floor [--repeats 3] [--data-dir data/mnist]
 """
 import argparse
 import json
@@ -107,6 +113,41 @@ def references(binary, opts, repeats):
               f"{med['torch']:.3f} ({span('torch')}) | **{med['torch'] / med['keras']:.1f}x** (target 4.5x) |")
 
 
+def floor(binary, opts, repeats):
+    """Each path's epoch against the multiply-adds it needs at the in-cache product's rate."""
+    tool = os.path.join(opts.build, "bench", "bench_floor")
+    proc = subprocess.run([tool, "--data-dir", opts.data_dir, "--seconds", "2"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"bench_floor failed ({proc.returncode}): {proc.stderr.strip()}")
+    facts = json.loads(proc.stdout)
+    cores = str(facts["cores"])
+    fastest = next(iter(facts["rate"]))  # availableKernelTables lists the widest first
+    print("In-cache matrix product (384 x 384 x 384), multiply-adds per second:")
+    for isa, rate in facts["rate"].items():
+        print(f"  {isa}: {rate['1'] / 1e9:.1f} G on 1 thread, {rate[cores] / 1e9:.1f} G on {cores}")
+    print()
+    print("| path | threads | multiply-adds per epoch (sparse first layer) | kernels "
+          "| floor s/epoch | measured s/epoch (median, range) | measured / floor |")
+    print("|---|---|---|---|---|---|---|")
+    paths = [("lesson", "1", ["--epochs", "1"]), ("keras-rmsprop", "0", ["--epochs", "3"]),
+             ("best", "0", ["--epochs", "1"])]
+    for preset, threads, extra in paths:
+        for isa in (fastest, "sse2") if fastest != "sse2" else ("sse2",):
+            per_run = []
+            for _ in range(repeats):
+                epochs, _, _ = run(binary, ["--preset", preset, "--threads", threads, "--no-eval",
+                                            *extra], {"NNLAB_ISA": isa})
+                per_run.append(statistics.median(e["seconds"] for e in epochs))
+            macs = facts["multiply_adds"][preset]["sparse"]
+            rate = facts["rate"][isa]["1" if threads == "1" else cores]
+            floor_s = macs / rate
+            med = statistics.median(per_run)
+            print(f"| {preset} | {threads if threads != '0' else cores} | {macs / 1e9:.2f} G "
+                  f"| {isa} | {floor_s:.4f} | {med:.3f} ({min(per_run):.3f}-{max(per_run):.3f}) "
+                  f"| {med / floor_s:.1f}x |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -115,6 +156,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="1 repeat, fewer variants")
     parser.add_argument("--references", action="store_true",
                         help="nnlab against the lesson's numpy loop and PyTorch (issue 19)")
+    parser.add_argument("--floor", action="store_true",
+                        help="each path against its FLOP floor (issue 19)")
     parser.add_argument("--data-dir", default="data/mnist", help="MNIST for the references")
     opts = parser.parse_args()
     binary = os.path.join(opts.build, "app", "nnlab-train")
@@ -124,6 +167,9 @@ def main():
     print(f"CPU: {cpu}, {os.cpu_count()} cores; repeats: {repeats}\n")
     if opts.references:
         references(binary, opts, repeats)
+        return
+    if opts.floor:
+        floor(binary, opts, repeats)
         return
 
     print("| preset | threads | kernels | s/epoch (median) | best | test accuracy by epoch |")
