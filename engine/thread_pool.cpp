@@ -2,6 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <set>
+#include <utility>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -124,9 +131,40 @@ void ThreadPool::parallelRanges(std::int64_t n, std::int64_t align,
     });
 }
 
+int physicalCoreCount(const std::string& cpuDir, const std::vector<int>& cpus)
+{
+    std::set<std::pair<long, long>> cores;
+    int unknown = 0;
+    for (int cpu : cpus) {
+        const std::string topology = cpuDir + "/cpu" + std::to_string(cpu) + "/topology/";
+        long package = -1, core = -1;
+        std::ifstream(topology + "physical_package_id") >> package;
+        std::ifstream(topology + "core_id") >> core;
+        if (package < 0 || core < 0)
+            ++unknown;
+        else
+            cores.emplace(package, core);
+    }
+    return int(cores.size()) + unknown;
+}
+
 int defaultThreadCount()
 {
-    return std::clamp(int(std::thread::hardware_concurrency()), 1, 16);
+    static const int count = [] {
+        std::vector<int> cpus;
+#if defined(__linux__)
+        cpu_set_t allowed;
+        CPU_ZERO(&allowed);
+        if (sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+            for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+                if (CPU_ISSET(cpu, &allowed))
+                    cpus.push_back(cpu);
+#endif
+        if (cpus.empty())
+            return int(std::thread::hardware_concurrency());
+        return physicalCoreCount("/sys/devices/system/cpu", cpus);
+    }();
+    return std::clamp(count, 1, 16);
 }
 
 } // namespace nnlab::engine

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -48,7 +49,15 @@ private:
     std::atomic<bool> m_stop{false};
 };
 
-// Every core, as the default for `threads = 0` (at least 1, at most 16).
+// The default for `threads = 0`: one thread per physical core this process may run on (at
+// least 1, at most 16). Two logical CPUs of one core (SMT siblings, as a VM's two vCPUs may be)
+// share its multiply-add units and caches, so a second trainer thread on the same core gains
+// little or nothing; Linux's topology files say which CPUs share a core.
 int defaultThreadCount();
+
+// The physical cores among `cpus` (logical CPU numbers), by the (physical_package_id, core_id)
+// pairs in <cpuDir>/cpuN/topology/; a CPU whose files cannot be read counts as a core of its
+// own. cpuDir is /sys/devices/system/cpu on Linux.
+int physicalCoreCount(const std::string& cpuDir, const std::vector<int>& cpus);
 
 } // namespace nnlab::engine

@@ -19,7 +19,7 @@ std::string TrainingConfig::validate() const
     if (batchSize < 1 || batchSize > kMaxBatchSize)
         return "the batch size must be 1 to " + std::to_string(kMaxBatchSize);
     if (threads < 0 || threads > 256)
-        return "threads must be 0 (all cores) to 256";
+        return "threads must be 0 (one per physical core) to 256";
     if (trainingSize < 1)
         return "the training set must have at least one sample";
     return optimizer.validate();

@@ -29,7 +29,7 @@ struct TrainingConfig
     int batchSize = 1;         // 1 = the lesson's per-sample update
     bool shuffle = false;      // the lesson walks the data in file order; Keras shuffles
     std::uint64_t seed = 1;    // shuffling order (the initial weights have their own seed)
-    int threads = 0;           // 0 = every core; 1 = one thread. Same seed + threads -> same bits
+    int threads = 0;           // 0 = one per physical core; 1 = one thread. Same seed + threads -> same bits
     std::size_t trainingSize = SIZE_MAX; // use the first n samples of the training set
     // The lesson's error propagation: the output layer passes back its errors o_errors = t - o
     // (h_errors = w_h_o^T o_errors), not its deltas o_errors * o * (1 - o) as exact gradient

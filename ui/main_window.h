@@ -45,7 +45,7 @@ public:
         bool restoreSettings = true;
         bool askToSaveOnQuit = true; // a trained, unsaved model asks before the window closes
         bool askBeforeDiscard = true; // ... and before a shape, preset, data, Reset, New or Open replaces it
-        int trainerThreads = 0;    // 0 = every core
+        int trainerThreads = 0;    // 0 = one per physical core
         bool darkColours = false;  // dark whatever the settings remember (nnlab --dark)
     };
 

@@ -171,7 +171,7 @@ public:
     // sampleLearned and progressed after each). A rate Pace::isValidRate refuses: failed(why).
     void setImagesPerSecond(double imagesPerSecond);
     double imagesPerSecond() const { return m_pace.rate(); }
-    // Threads the trainer uses (0 = every core); applies at the next configure.
+    // Threads the trainer uses (0 = one per physical core); applies at the next configure.
     void setThreads(int threads) { m_threads = threads; }
 
     // Called on the worker's thread as it ends (TrainingController): no timer outlives it.

@@ -13,6 +13,7 @@
 #include "engine/kernels.h"
 #include "engine/model_file.h"
 #include "engine/provenance.h"
+#include "engine/thread_pool.h"
 #include "engine/trainer.h"
 
 #include <unistd.h>
@@ -198,7 +199,7 @@ void checkDataFits(const Dataset& train, const Dataset& test)
 
 int threadCount(int requested)
 {
-    return requested > 0 ? requested : int(std::max(1u, std::thread::hardware_concurrency()));
+    return requested > 0 ? requested : nnlab::engine::defaultThreadCount();
 }
 
 int train(TrainOptions& o, Clock::time_point started)

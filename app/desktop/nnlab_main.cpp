@@ -116,7 +116,7 @@ int main(int argc, char** argv)
         {QStringLiteral("measure-without-network-view"),
          QStringLiteral("With --measure: leave the Network view a tab behind the Digits, out of sight, "
                         "to measure what showing it costs.")},
-        {QStringLiteral("threads"), QStringLiteral("Trainer threads (0 = every core)."), QStringLiteral("n"),
+        {QStringLiteral("threads"), QStringLiteral("Trainer threads (0 = one per physical core)."), QStringLiteral("n"),
          QStringLiteral("0")},
         {QStringLiteral("no-settings"), QStringLiteral("Neither read nor write remembered settings.")},
         {QStringLiteral("dark"), QStringLiteral("Dark colours (View > Dark colours): light text on dark grey.")},

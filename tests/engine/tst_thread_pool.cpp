@@ -1,16 +1,33 @@
 // The fork-join pool under the trainer: every part runs exactly once per call, calls in quick
 // succession do not leak parts into each other, and a thread that is held up does not hold up
-// the parts nobody has started (the others take them).
+// the parts nobody has started (the others take them). And the default thread count: one per
+// physical core, from Linux's topology files.
 #include "engine/thread_pool.h"
 
 #include <QtTest>
 
+#include <QTemporaryDir>
+
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <thread>
 #include <vector>
 
 using nnlab::engine::ThreadPool;
+
+namespace {
+
+// cpuDir/cpuN/topology/{physical_package_id,core_id}
+void writeTopology(const QString& cpuDir, int cpu, int package, int core)
+{
+    const QString topology = QStringLiteral("%1/cpu%2/topology").arg(cpuDir).arg(cpu);
+    QVERIFY(QDir().mkpath(topology));
+    std::ofstream(QString(topology + "/physical_package_id").toStdString()) << package << "\n";
+    std::ofstream(QString(topology + "/core_id").toStdString()) << core << "\n";
+}
+
+} // namespace
 
 class TestThreadPool : public QObject
 {
@@ -95,6 +112,33 @@ private slots:
             pool.run(2, [&](int) { count.fetch_add(1); });
         }
         QCOMPARE(count.load(), 6);
+    }
+
+    // Two vCPUs that are SMT siblings of one core count once; two cores, or the same core
+    // number on two packages, twice; a CPU without topology files counts as a core of its own;
+    // only the CPUs asked about (the process's affinity) count.
+    void countsPhysicalCores()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString root = dir.path();
+        writeTopology(root, 0, 0, 0);
+        writeTopology(root, 1, 0, 0); // cpu0's sibling
+        writeTopology(root, 2, 0, 1);
+        writeTopology(root, 3, 0, 1); // cpu2's sibling
+        writeTopology(root, 4, 1, 0); // core 0 of the second package
+        const std::string cpuDir = root.toStdString();
+        using nnlab::engine::physicalCoreCount;
+        QCOMPARE(physicalCoreCount(cpuDir, {0, 1}), 1);
+        QCOMPARE(physicalCoreCount(cpuDir, {0, 1, 2, 3}), 2);
+        QCOMPARE(physicalCoreCount(cpuDir, {0, 2}), 2);
+        QCOMPARE(physicalCoreCount(cpuDir, {0, 1, 2, 3, 4}), 3);
+        QCOMPARE(physicalCoreCount(cpuDir, {0, 7}), 2); // cpu7 has no files
+        QCOMPARE(physicalCoreCount(cpuDir, {}), 0);
+        QCOMPARE(physicalCoreCount(cpuDir + "/nowhere", {0, 1}), 2);
+        const int threads = nnlab::engine::defaultThreadCount();
+        QVERIFY(threads >= 1 && threads <= 16);
+        QVERIFY(threads <= int(std::max(1u, std::thread::hardware_concurrency())));
     }
 };
 
