@@ -99,18 +99,27 @@ def references(binary, opts, repeats):
         notes["torch"] = record
     med = {key: statistics.median(values) if values else None for key, values in rows.items()}
     span = lambda key: f"{min(rows[key]):.3f}-{max(rows[key]):.3f}"
-    print("| path | nnlab s/epoch (median, range) | reference | reference s/epoch | nnlab's speed-up |")
-    print("|---|---|---|---|---|")
+
+    def ratios(ours, theirs):
+        """The speed-up of each repeat, its reference and nnlab back to back: median (range)."""
+        each = [t / o for o, t in zip(rows[ours], rows[theirs])]
+        return f"{statistics.median(each):.1f}x ({min(each):.1f}-{max(each):.1f}x)"
+
+    print("| path | nnlab s/epoch (median, range) | reference | reference s/epoch "
+          "| nnlab's speed-up (ratio of medians) | speed-up of each repeat, median (range) |")
+    print("|---|---|---|---|---|---|")
     print(f"| lesson (784-90-10 sigmoid, per sample) | {med['lesson']:.3f} ({span('lesson')}) | "
           f"the lesson's numpy loop, 1 BLAS thread (numpy {notes['numpy'].get('numpy', '?')}) | "
-          f"{med['numpy']:.2f} ({span('numpy')}) | **{med['numpy'] / med['lesson']:.0f}x** (target 80x) |")
+          f"{med['numpy']:.2f} ({span('numpy')}) | **{med['numpy'] / med['lesson']:.0f}x** (target 80x) "
+          f"| {ratios('lesson', 'numpy')} |")
     if med["torch"] is None:
         print(f"| keras-rmsprop | {med['keras']:.3f} ({span('keras')}) | PyTorch: {notes['torch']} | | |")
     else:
         torch = notes["torch"]
         print(f"| keras-rmsprop (784-90-10 ReLU, batch 200) | {med['keras']:.3f} ({span('keras')}) | "
               f"PyTorch {torch.get('torch', '?')}, {torch.get('threads', '?')} thread(s), its faster | "
-              f"{med['torch']:.3f} ({span('torch')}) | **{med['torch'] / med['keras']:.1f}x** (target 4.5x) |")
+              f"{med['torch']:.3f} ({span('torch')}) | **{med['torch'] / med['keras']:.1f}x** (target 4.5x) "
+              f"| {ratios('keras', 'torch')} |")
 
 
 def floor(binary, opts, repeats):
