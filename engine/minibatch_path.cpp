@@ -111,7 +111,7 @@ std::pair<double, std::size_t> Trainer::batchOutputErrors(int n)
             outputDelta(arch, oc, outputs, label, delta + c * outputs);
         }
     };
-    if (n < 64 || im.pool.size() < 2) {
+    if (std::int64_t(n) * outputs < kSplitFloats || im.pool.size() < 2) {
         errorsOfColumns(0, 0, n);
     } else {
         im.pool.run(2, [&](int part) { errorsOfColumns(part, part * n / 2, (part + 1) * n / 2); });
@@ -178,9 +178,12 @@ void Trainer::updateBatch(int n, bool sparse)
                 gradient(0, cols);
             else
                 im.pool.parallelRanges(cols, 16, gradient);
-            im.pool.parallelRanges(w.size(), 64, [&](std::int64_t e0, std::int64_t e1) {
-                m_optimizer.apply(tensor, w.data(), g.data(), e0, e1);
-            });
+            if (w.size() < kSplitFloats)
+                m_optimizer.apply(tensor, w.data(), g.data(), 0, w.size());
+            else
+                im.pool.parallelRanges(w.size(), 64, [&](std::int64_t e0, std::int64_t e1) {
+                    m_optimizer.apply(tensor, w.data(), g.data(), e0, e1);
+                });
         }
         if (arch.biases) {
             Vector& gb = im.gb[std::size_t(l)];

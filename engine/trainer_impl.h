@@ -25,8 +25,15 @@ constexpr int kLessonBlock = 32;
 // Samples per block of the per-sample path on sparse inputs (sparse_lesson_path.cpp): at each
 // block's end r is folded into V, at most once per ~0.3 ms of training.
 constexpr int kSparseLessonBlock = 256;
-// Multiply-adds below which a product runs on one thread: splitting costs about a microsecond.
-constexpr std::int64_t kSplitWork = 50000;
+// Multiply-adds below which a product runs on one thread. Splitting costs about a microsecond
+// when every thread is on hand, and far more when the host or another thread (a GUI) has taken
+// one of their cores for a moment: the others wait at the end of the step. So the small steps
+// of a batch (the keras presets' 10 x 90 layer: 180,000 multiply-adds for a batch of 200, a few
+// microseconds) run on one thread, and a batch of the keras presets has three such meetings,
+// not eight.
+constexpr std::int64_t kSplitWork = 400000;
+// Floats below which an optimizer step, or a batch's output errors, run on one thread.
+constexpr std::int64_t kSplitFloats = 65536;
 // InputPath::Auto: the share of nonzero pixels (in up to kSparsityProbes training images) up to
 // which the sparse first layer is faster than the dense matrix products. Measured for 784-90-10
 // on one core: 0.72x the dense time on MNIST (19% nonzero), 1.55x on Fashion-MNIST (50%).
