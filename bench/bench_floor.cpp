@@ -18,6 +18,7 @@
 #include "engine/presets.h"
 #include "engine/thread_pool.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -59,18 +60,22 @@ double productRate(const KernelTable& k, int threads, double seconds)
     return best;
 }
 
-// Multiply-adds of one epoch of `preset` on `train`: sparse counts the first layer's nonzero
-// pixels only, dense all of them.
-double epochMultiplyAdds(const Preset& preset, const Dataset& train, bool sparse)
+// The nonzero pixels of all of `train`'s images.
+double nonzeroPixels(const Dataset& train)
 {
-    const Architecture& arch = preset.architecture;
-    const double images = double(train.size());
-    double pixels = 0;
+    double count = 0;
     for (std::size_t i = 0; i < train.size(); ++i) {
         const std::uint8_t* image = train.image(i);
-        for (int p = 0; p < train.pixelsPerImage(); ++p)
-            pixels += sparse ? (image[p] != 0 ? 1 : 0) : 1;
+        count += double(std::count_if(image, image + train.pixelsPerImage(),
+                                      [](std::uint8_t b) { return b != 0; }));
     }
+    return count;
+}
+
+// Multiply-adds of one epoch of `arch` on `images` images whose first layer multiplies
+// `pixels` pixels in all (the nonzero ones on the sparse paths, every one on the dense).
+double epochMultiplyAdds(const Architecture& arch, double images, double pixels)
+{
     std::vector<int> widths{arch.inputs};
     widths.insert(widths.end(), arch.hidden.begin(), arch.hidden.end());
     widths.push_back(arch.outputs);
@@ -104,13 +109,16 @@ int main(int argc, char** argv)
         return 1;
     }
     const int cores = defaultThreadCount();
+    const double images = double(data.train.size());
+    const double nonzero = nonzeroPixels(data.train);
+    const double every = images * data.train.pixelsPerImage();
     std::printf("{\"images\": %zu, \"cores\": %d, \"multiply_adds\": {", data.train.size(), cores);
     const char* sep = "";
     for (const char* name : {"lesson", "keras-rmsprop", "best"}) {
-        const Preset preset = *findPreset(name);
+        const Architecture arch = findPreset(name)->architecture;
         std::printf("%s\"%s\": {\"sparse\": %.6g, \"dense\": %.6g}", sep, name,
-                    epochMultiplyAdds(preset, data.train, true),
-                    epochMultiplyAdds(preset, data.train, false));
+                    epochMultiplyAdds(arch, images, nonzero),
+                    epochMultiplyAdds(arch, images, every));
         sep = ", ";
     }
     std::printf("}, \"rate\": {");
