@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -94,9 +95,15 @@ int main(int argc, char** argv)
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--data-dir") && i + 1 < argc)
             dataDir = argv[++i];
-        else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc)
-            seconds = std::stod(argv[++i]);
-        else {
+        else if (!std::strcmp(argv[i], "--seconds") && i + 1 < argc) {
+            char* end = nullptr;
+            seconds = std::strtod(argv[++i], &end);
+            if (*end != '\0' || !(seconds > 0 && seconds <= 600)) {
+                std::fprintf(stderr, "bench_floor: --seconds needs a number of seconds, 0 to 600, "
+                                     "not \"%s\"\n", argv[i]);
+                return 2;
+            }
+        } else {
             std::fprintf(stderr, "usage: bench_floor [--data-dir DIR] [--seconds S]\n");
             return 2;
         }
