@@ -10,6 +10,9 @@
 
 namespace nnlab::engine {
 
+// The most outputs KernelTable::lessonOutputStep takes.
+constexpr int kMaxLessonOutputs = 64;
+
 // Activation codes shared by all kernel builds (Identity = no activation, for softmax outputs).
 enum class KernelActivation : int { Identity = 0, Sigmoid = 1, Tanh = 2, ReLU = 3 };
 
@@ -85,6 +88,17 @@ struct KernelTable
     // (whole vectors of W^T's rows and of step, as above; step zero padded).
     void (*sparseStep)(int m, float* WT, int ldw, int count, const std::int32_t* index,
                        const float* value, const float* step);
+    // The rest of the lesson's per-sample step once its hidden outputs h = sigmoid(h_input) are
+    // known, for one hidden layer, sigmoid outputs, squared error, no biases (W: outputs x
+    // hidden, row-major; outputs <= kMaxLessonOutputs):
+    //     o = sigmoid(W h),  delta = (o - t) o (1 - o)   (t: lo, hi at label; delta is dE/do_input)
+    //     step = lr * (W^T back) .* h (1 - h)            (with W as it was: the layer below's step)
+    //     W -= lr * delta h^T
+    // back is delta (the exact gradient) or, with passErrors, the lesson's o - t (-o_errors).
+    // Writes o, delta (outputs) and step (hidden).
+    void (*lessonOutputStep)(int outputs, int hidden, float* W, const float* h, int label,
+                             float lo, float hi, float lr, bool passErrors, float* o, float* delta,
+                             float* step);
     // B = A^T: A rows x cols row-major with row stride lda, B cols x rows with row stride ldb.
     void (*transpose)(int rows, int cols, const float* A, int lda, float* B, int ldb);
 };

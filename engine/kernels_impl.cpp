@@ -270,13 +270,13 @@ void sparseForwardBlock(int rb, int rows, int n, const float* WT, int ldw, const
             for (int v = 0; v < V; ++v)
                 even[v] += x0 * load(w0 + v * kLanes);
         }
+        // The activation on whole vectors (the padding's lanes too), then the rows kept.
         alignas(64) float out[V * kLanes];
 #pragma GCC unroll 8
         for (int v = 0; v < V; ++v)
             store(out + v * kLanes, even[v] + odd[v]);
-        float* y = Y + std::ptrdiff_t(j) * ldy + rb;
-        std::memcpy(y, out, sizeof(float) * std::size_t(rows));
-        activate(y, rows, f);
+        activate(out, V * kLanes, f);
+        std::memcpy(Y + std::ptrdiff_t(j) * ldy + rb, out, sizeof(float) * std::size_t(rows));
     }
 }
 
@@ -392,6 +392,104 @@ void sparseStep(int m, float* WT, int ldw, int count, const std::int32_t* index,
     }
 }
 
+// The first n < kLanes floats at p as a vector, the rest of its lanes 0; and its first n lanes
+// stored at p (the ragged end of a row that is not padded).
+inline Vf loadFirst(const float* p, int n)
+{
+#if defined(__AVX512F__)
+    return Vf(_mm512_maskz_loadu_ps(__mmask16((1u << n) - 1), p));
+#else
+    alignas(64) float part[kLanes] = {};
+    std::memcpy(part, p, sizeof(float) * std::size_t(n));
+    return load(part);
+#endif
+}
+
+inline void storeFirst(float* p, Vf v, int n)
+{
+#if defined(__AVX512F__)
+    _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), __m512(v));
+#else
+    alignas(64) float part[kLanes];
+    store(part, v);
+    std::memcpy(p, part, sizeof(float) * std::size_t(n));
+#endif
+}
+
+// The sum of a vector's lanes, pairwise (a few shuffles, not kLanes dependent adds).
+inline float sumLanes(Vf v)
+{
+#if defined(__AVX512F__)
+    return _mm512_reduce_add_ps(__m512(v));
+#else
+#if defined(__AVX__)
+    __m128 x = _mm_add_ps(_mm256_castps256_ps128(__m256(v)), _mm256_extractf128_ps(__m256(v), 1));
+#else
+    __m128 x = __m128(v);
+#endif
+    x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+    x = _mm_add_ss(x, _mm_shuffle_ps(x, x, 1));
+    return _mm_cvtss_f32(x);
+#endif
+}
+
+void lessonOutputStep(int outputs, int hidden, float* W, const float* h, int label, float lo,
+                      float hi, float lr, bool passErrors, float* o, float* delta, float* step)
+{
+    // o = sigmoid(W h), one row of W at a time; the sigmoid on whole vectors of sums.
+    constexpr int kSums = (nnlab::engine::kMaxLessonOutputs + kLanes - 1) / kLanes * kLanes;
+    alignas(64) float sums[kSums];
+    for (int j = 0; j < outputs; ++j) {
+        const float* w = W + std::ptrdiff_t(j) * hidden;
+        Vf even = splat(0.0f), odd = splat(0.0f);
+        int i = 0;
+        for (; i + 2 * kLanes <= hidden; i += 2 * kLanes) {
+            even += load(w + i) * load(h + i);
+            odd += load(w + i + kLanes) * load(h + i + kLanes);
+        }
+        for (; i + kLanes <= hidden; i += kLanes)
+            even += load(w + i) * load(h + i);
+        if (i < hidden)
+            odd += loadFirst(w + i, hidden - i) * loadFirst(h + i, hidden - i);
+        sums[j] = sumLanes(even + odd);
+    }
+    const int padded = (outputs + kLanes - 1) / kLanes * kLanes;
+    std::fill(sums + outputs, sums + padded, 0.0f);
+    activate(sums, padded, KernelActivation::Sigmoid);
+    std::copy(sums, sums + outputs, o);
+    // delta = (o - t) o (1 - o), as loss.cpp writes it; the outputs' steps lr * delta; what
+    // goes back: delta, or the lesson's o - t.
+    float outStep[nnlab::engine::kMaxLessonOutputs], back[nnlab::engine::kMaxLessonOutputs];
+    for (int j = 0; j < outputs; ++j) {
+        const float error = o[j] - (j == label ? hi : lo);
+        delta[j] = error * (o[j] * (1.0f - o[j]));
+        outStep[j] = lr * delta[j];
+        back[j] = passErrors ? error : delta[j];
+    }
+    // Column block by column block of W: the error passed back, W^T back, with W as it was,
+    // then W -= lr delta h^T; and the step below, lr * (W^T back) h (1 - h).
+    for (int i = 0; i < hidden; i += kLanes) {
+        const int n = std::min(kLanes, hidden - i);
+        const Vf hv = n == kLanes ? load(h + i) : loadFirst(h + i, n);
+        Vf e = splat(0.0f);
+        for (int j = 0; j < outputs; ++j) {
+            float* w = W + std::ptrdiff_t(j) * hidden + i;
+            const Vf wv = n == kLanes ? load(w) : loadFirst(w, n);
+            e += splat(back[j]) * wv;
+            const Vf moved = wv - splat(outStep[j]) * hv;
+            if (n == kLanes)
+                store(w, moved);
+            else
+                storeFirst(w, moved, n);
+        }
+        const Vf s = splat(lr) * (e * (hv * (splat(1.0f) - hv)));
+        if (n == kLanes)
+            store(step + i, s);
+        else
+            storeFirst(step + i, s, n);
+    }
+}
+
 // One tile of the transpose: kTile rows of A become kTile rows of B.
 #if defined(__AVX__)
 constexpr int kTile = 8;
@@ -446,7 +544,7 @@ void transpose(int rows, int cols, const float* A, int lda, float* B, int ldb)
 const nnlab::engine::KernelTable kTable{
     NNLAB_STR(NNLAB_KERNEL_ISA), forward, backward, gemm, sgd, momentum, rmsprop, adam,
     scalePixels, updateRows, sparsePixels, sparseForward, sparseWeightGradient, sparseStep,
-    transpose};
+    lessonOutputStep, transpose};
 
 } // namespace
 

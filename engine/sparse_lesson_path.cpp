@@ -15,7 +15,10 @@
 // sparse kernels' layout).
 #include "trainer_impl.h"
 
+#include "loss.h"
+
 #include <cmath>
+#include <tuple>
 
 namespace nnlab::engine {
 
@@ -50,6 +53,13 @@ std::size_t Trainer::runSparseLessonBlock(Clock::time_point deadline,
     const int block = m_oneBatch ? 1
                                  : int(std::min<std::size_t>(toBoundary, m_order.size() - m_cursor));
 
+    // The lesson's own network (one hidden layer of sigmoids, sigmoid outputs, squared error,
+    // no biases) takes the fused kernel for its output layer; the same arithmetic as
+    // sampleForwardBackward and updateLaterLayers up to the order of the sums.
+    const bool fusedOutput = m_network.layerCount() == 2 && !arch.biases &&
+                             layerActivation(arch, 0) == KernelActivation::Sigmoid &&
+                             arch.output == Output::Sigmoid && arch.loss == Loss::SquaredError &&
+                             arch.outputs <= kMaxLessonOutputs;
     int done = 0;
     while (done < block) {
         if (done > 0 && shouldContinue && !shouldContinue()) {
@@ -70,15 +80,29 @@ std::size_t Trainer::runSparseLessonBlock(Clock::time_point deadline,
         k.sparseForward(rows0, 1, im.lessonVT.data(), ldT, im.lessonShift.data(), &count,
                         im.lessonIndex.data(), im.lessonValue.data(), inputs, im.a[0].data(),
                         rows0, layerActivation(arch, 0));
-        const auto [loss, correct] = sampleForwardBackward(label, true);
+        // The later layers, forward and back, their steps, and s = l_r * h_delta.
+        const float lr = m_optimizer.settings().learningRate;
+        double loss;
+        bool correct;
+        if (fusedOutput) {
+            float* o = im.a[1].data();
+            k.lessonOutputStep(arch.outputs, rows0, m_network.weights(1).data(), im.a[0].data(),
+                               label, targetValue(arch, false), targetValue(arch, true), lr,
+                               m_config.lessonErrors, o, im.d[1].data(), im.lessonStep.data());
+            loss = outputLoss(arch, o, arch.outputs, label);
+            correct = argmax(o, arch.outputs) == label;
+        } else {
+            std::tie(loss, correct) = sampleForwardBackward(label, true);
+        }
         if (!std::isfinite(loss)) {
             m_diverged = true;
             return std::size_t(done);
         }
-        updateLaterLayers();
-        // s = l_r * h_delta: V -= s v^T, r -= c s, w_i_h 1 -= (c i_n + 1^T v) s, b -= s.
-        const float lr = m_optimizer.settings().learningRate;
-        im.lessonStep.head(rows0) = lr * Eigen::Map<const Vector>(im.d[0].data(), rows0);
+        if (!fusedOutput) {
+            updateLaterLayers();
+            im.lessonStep.head(rows0) = lr * Eigen::Map<const Vector>(im.d[0].data(), rows0);
+        }
+        // V -= s v^T, r -= c s, w_i_h 1 -= (c i_n + 1^T v) s, b -= s.
         k.sparseStep(rows0, im.lessonVT.data(), ldT, count, im.lessonIndex.data(),
                      im.lessonValue.data(), im.lessonStep.data());
         if (c != 0.0f)

@@ -154,6 +154,82 @@ private slots:
         }
     }
 
+    // The fused output layer of the lesson's network (o = sigmoid(W h), its delta, the step
+    // for the layer below with W as it was, then W's own step) on every ISA level, against
+    // the same formulas in double, for the exact gradient and the lesson's o - t.
+    void outputStepKernelMatchesTheFormulas_data()
+    {
+        QTest::addColumn<int>("outputs");
+        QTest::addColumn<int>("hidden");
+        QTest::addColumn<bool>("passErrors");
+        QTest::newRow("10 x 90, lesson's errors (the lesson)") << 10 << 90 << true;
+        QTest::newRow("10 x 90, exact gradient") << 10 << 90 << false;
+        QTest::newRow("1 x 1") << 1 << 1 << false;
+        QTest::newRow("3 x 16 (one whole vector)") << 3 << 16 << true;
+        QTest::newRow("17 x 33 (ragged)") << 17 << 33 << false;
+        QTest::newRow("64 x 200 (the most outputs)") << kMaxLessonOutputs << 200 << true;
+    }
+
+    void outputStepKernelMatchesTheFormulas()
+    {
+        QFETCH(int, outputs);
+        QFETCH(int, hidden);
+        QFETCH(bool, passErrors);
+        std::mt19937 rng{std::uint32_t(outputs * 1000 + hidden)};
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f), unit(0.0f, 1.0f);
+        const std::size_t nO = std::size_t(outputs), nH = std::size_t(hidden);
+        std::vector<float> start(nO * nH), h(nH);
+        for (float& w : start)
+            w = u(rng);
+        for (float& x : h)
+            x = unit(rng);
+        const int label = outputs / 2;
+        const float lo = 0.01f, hi = 0.99f, lr = 0.3f;
+        // In double: o, delta, what goes back, the step below and the moved W.
+        std::vector<double> o(nO), delta(nO), back(nO), step(nH, 0.0);
+        for (int j = 0; j < outputs; ++j) {
+            double z = 0;
+            for (int i = 0; i < hidden; ++i)
+                z += double(start[std::size_t(j * hidden + i)]) * h[std::size_t(i)];
+            o[std::size_t(j)] = 1.0 / (1.0 + std::exp(-z));
+            const double error = o[std::size_t(j)] - (j == label ? hi : lo);
+            delta[std::size_t(j)] = error * o[std::size_t(j)] * (1.0 - o[std::size_t(j)]);
+            back[std::size_t(j)] = passErrors ? error : delta[std::size_t(j)];
+        }
+        for (int i = 0; i < hidden; ++i) {
+            for (int j = 0; j < outputs; ++j)
+                step[std::size_t(i)] += double(start[std::size_t(j * hidden + i)]) * back[std::size_t(j)];
+            step[std::size_t(i)] *= lr * h[std::size_t(i)] * (1.0 - h[std::size_t(i)]);
+        }
+        const KernelTable* tables[4];
+        const int levels = availableKernelTables(tables, 4);
+        for (int t = 0; t < levels; ++t) {
+            // Guards past every array's end: the kernel writes none of them.
+            std::vector<float> w = start, gotO(nO + 1, -7.0f), gotDelta(nO + 1, -7.0f),
+                               gotStep(nH + 1, -7.0f);
+            w.push_back(-7.0f);
+            tables[t]->lessonOutputStep(outputs, hidden, w.data(), h.data(), label, lo, hi, lr,
+                                        passErrors, gotO.data(), gotDelta.data(), gotStep.data());
+            QCOMPARE(w.back(), -7.0f);
+            QCOMPARE(gotO.back(), -7.0f);
+            QCOMPARE(gotDelta.back(), -7.0f);
+            QCOMPARE(gotStep.back(), -7.0f);
+            double worst = 0;
+            for (int j = 0; j < outputs; ++j) {
+                worst = std::max(worst, std::abs(gotO[std::size_t(j)] - o[std::size_t(j)]));
+                worst = std::max(worst, std::abs(gotDelta[std::size_t(j)] - delta[std::size_t(j)]));
+                for (int i = 0; i < hidden; ++i) {
+                    const std::size_t at = std::size_t(j * hidden + i);
+                    const double moved = start[at] - lr * delta[std::size_t(j)] * h[std::size_t(i)];
+                    worst = std::max(worst, std::abs(w[at] - moved));
+                }
+            }
+            for (int i = 0; i < hidden; ++i)
+                worst = std::max(worst, std::abs(gotStep[std::size_t(i)] - step[std::size_t(i)]));
+            QVERIFY2(worst < 2e-5, qPrintable(QString("%1: off by %2").arg(tables[t]->isa).arg(worst)));
+        }
+    }
+
     void takesTheSparsePathWhenAskedOrSparse()
     {
         const Network start = lessonNet();
@@ -220,6 +296,8 @@ private slots:
         QTest::newRow("biases, lesson scaling") << true << int(Scaling::Lesson) << false;
         QTest::newRow("x/255") << false << int(Scaling::UnitRange) << false;
         QTest::newRow("biases, x/255, exact gradient") << true << int(Scaling::UnitRange) << true;
+        QTest::newRow("exact gradient, no biases (the fused output layer)")
+            << false << int(Scaling::Lesson) << true;
     }
 
     void matchesTheDensePath()
