@@ -52,6 +52,8 @@ LabSession::LabSession(QObject* parent)
             m_joinPending = true;
     });
     connect(m_controller, &TrainingController::stateChanged, this, [this](WorkerState state) {
+        if (state != WorkerState::Running)
+            m_redraws->flush(); // the run's end state, drawn at the next turn
         if (state == WorkerState::Idle && m_joinPending)
             rejoinMyDigits();
     });
