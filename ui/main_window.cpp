@@ -193,6 +193,7 @@ void MainWindow::inspect(bool test, std::size_t index)
 void MainWindow::connectScheduler()
 {
     using S = app::PredictionScheduler;
+    m_scheduler->setRedraws(m_session->redraws()); // epoch answers and traces at the views' pace
     m_scheduler->setDemand([this] {
         const bool gallery = isOnScreen(m_gallery);
         return S::Demand{(gallery && m_gallery->showsTestSet()) || isOnScreen(m_confusion),

@@ -45,11 +45,25 @@ void PredictionScheduler::stop()
     m_predictions->waitForIdle();
 }
 
+void PredictionScheduler::setRedraws(RedrawCoalescer* redraws)
+{
+    m_redraws = redraws;
+    connect(redraws, &RedrawCoalescer::redraw, this, &PredictionScheduler::onRedraw);
+}
+
+void PredictionScheduler::onRedraw()
+{
+    showEpochAnswers();
+    if (m_inspectorStale && demand().inspector)
+        refreshInspector();
+}
+
 void PredictionScheduler::setData(const DataPair& data)
 {
     m_data = data;
     m_predictions->invalidate();
     m_pendingTestAnswers.reset(); // answers about the old data
+    m_epochConfusion.reset();
     m_galleryRefresh->stop();
     m_requestLater->stop();
     m_epochAnswersSeen = false;
@@ -70,10 +84,12 @@ void PredictionScheduler::setNetwork(NetworkPtr network, bool force)
         ++m_networkSerial;
     m_network = std::move(network);
     force = force || std::exchange(m_forceNext, false);
-    if (demand().inspector)
+    if (demand().inspector && !m_redraws)
         refreshInspector();
     else
-        m_inspectorStale = true;
+        m_inspectorStale = true; // traced at the pace's next redraw, or when it comes on screen
+    if (m_redraws && m_inspected)
+        m_redraws->request();
     request(force);
 }
 
@@ -81,6 +97,7 @@ void PredictionScheduler::networkReplaced()
 {
     m_predictions->invalidate();
     m_pendingTestAnswers.reset();
+    m_epochConfusion.reset();
     m_galleryRefresh->stop();
     m_requestLater->stop();
     m_epochAnswersSeen = false;
@@ -149,18 +166,32 @@ void PredictionScheduler::takeEpochAnswers(std::shared_ptr<const engine::Evaluat
 {
     const std::uint64_t serial = m_networkSerial + 1;
     m_confusionSerial = serial;
-    emit confusionAnswers(test);
     m_epochAnswersSeen = true;
+    m_epochConfusion = test;
     m_pendingTestAnswers = std::move(test);
     m_pendingSerial = serial;
     m_sinceEpochAnswers.start();
+    if (m_redraws)
+        m_redraws->request();
+    else
+        showEpochAnswers();
+    request(false, true);
+}
+
+void PredictionScheduler::showEpochAnswers()
+{
+    if (m_epochConfusion)
+        emit confusionAnswers(std::exchange(m_epochConfusion, nullptr));
+    if (!m_pendingTestAnswers)
+        return;
     const qint64 refresh = m_intervals.galleryRefresh.count();
     const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : refresh;
-    if (since >= refresh)
+    if (since >= refresh || !m_training) { // stopped: the run's end at once
+        m_galleryRefresh->stop();
         showPendingTestAnswers();
-    else if (!m_galleryRefresh->isActive())
+    } else if (!m_galleryRefresh->isActive()) {
         m_galleryRefresh->start(int(refresh - since));
-    request(false, true);
+    }
 }
 
 void PredictionScheduler::showPendingTestAnswers()
