@@ -19,6 +19,7 @@ LabSession::LabSession(QObject* parent)
     : QObject(parent), m_controller(new TrainingController(this)),
       m_myDigits(new MyDigits({}, this))
 {
+    m_runs->setRedraws(m_redraws); // the runs table's cells at the views' pace
     m_dataSources = {DataSource::Mnist};
     if (fashionMnistAvailable())
         m_dataSources.push_back(DataSource::FashionMnist);
