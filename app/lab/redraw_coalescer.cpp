@@ -6,8 +6,9 @@
 
 namespace nnlab::app {
 
-RedrawCoalescer::RedrawCoalescer(ms interval, QObject* parent)
-    : QObject(parent), m_interval(interval), m_now([] { return Clock::now(); }), m_timer(new QTimer(this))
+RedrawCoalescer::RedrawCoalescer(ms interval, QObject* parent, First first)
+    : QObject(parent), m_interval(interval), m_first(first), m_now([] { return Clock::now(); }),
+      m_timer(new QTimer(this))
 {
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &RedrawCoalescer::fire);
@@ -17,6 +18,8 @@ RedrawCoalescer::~RedrawCoalescer() = default;
 
 RedrawCoalescer::ms RedrawCoalescer::wait() const
 {
+    if (m_first == First::AfterInterval)
+        return m_interval;
     if (!m_lastRedraw)
         return ms(0);
     const auto left = std::chrono::ceil<ms>(*m_lastRedraw + m_interval - m_now());
@@ -28,7 +31,9 @@ void RedrawCoalescer::request()
     if (m_pending)
         return;
     m_pending = true;
-    m_timer->start(int(wait().count()));
+    const ms w = wait();
+    m_due = m_now() + w;
+    m_timer->start(int(w.count()));
 }
 
 void RedrawCoalescer::flush()
@@ -49,7 +54,9 @@ std::optional<RedrawCoalescer::ms> RedrawCoalescer::untilRedraw() const
 {
     if (!m_pending)
         return std::nullopt;
-    return m_flushing ? ms(0) : wait();
+    if (m_flushing)
+        return ms(0);
+    return std::max(ms(0), std::chrono::ceil<ms>(m_due - m_now()));
 }
 
 void RedrawCoalescer::fire()

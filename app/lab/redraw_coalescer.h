@@ -29,13 +29,18 @@ public:
     // tenth of a core at most, however fast epochs end.
     static constexpr ms kInterval{40};
 
-    explicit RedrawCoalescer(ms interval = kInterval, QObject* parent = nullptr);
+    // When a request after a pause is drawn: at the next turn of the event loop, or an interval
+    // later, with whatever else arrives meanwhile (a plot whose every replot is costly).
+    enum class First { NextTurn, AfterInterval };
+
+    explicit RedrawCoalescer(ms interval = kInterval, QObject* parent = nullptr, First first = First::NextTurn);
     ~RedrawCoalescer() override;
     // Tests: a made-up clock. The wait it leaves is still waited in real time.
     void setClock(std::function<Clock::time_point()> now) { m_now = std::move(now); }
 
     // The view's data changed: redraw at the next turn of the event loop if the last redraw is
-    // an interval old, else when it is. Never within this call; requests meanwhile add nothing.
+    // an interval old, else when it is (First::AfterInterval: an interval from now). Never
+    // within this call; requests meanwhile add nothing.
     void request();
     // The end state: a redraw that waits comes at the next turn of the event loop, whatever the
     // interval (none waits: nothing to draw). The coalescers that follow this one flush too.
@@ -55,12 +60,14 @@ signals:
 
 private:
     void fire();
-    ms wait() const; // from now to an interval after the last redraw (0 if past)
+    ms wait() const; // from now to the next redraw a request may have
 
     ms m_interval;
+    First m_first;
     std::function<Clock::time_point()> m_now;
     QTimer* m_timer;
     std::optional<Clock::time_point> m_lastRedraw; // when the last redraw began
+    Clock::time_point m_due{};                     // ... and the pending one is due
     bool m_pending = false;
     bool m_flushing = false; // the pending redraw comes at the next turn
     int m_redraws = 0;

@@ -102,6 +102,15 @@ private slots:
         QCOMPARE(pace.untilRedraw(), std::optional(0ms));
         QVERIFY(redraws.wait(1000));
         QCOMPARE(redraws.count(), 2);
+
+        // A plot that draws a burst's first change with the rest: an interval after it.
+        RedrawCoalescer plot(100ms, nullptr, RedrawCoalescer::First::AfterInterval);
+        plot.setClock([&] { return now; });
+        plot.request();
+        QCOMPARE(plot.untilRedraw(), std::optional(100ms));
+        now += 60ms;
+        plot.request(); // adds nothing
+        QCOMPARE(plot.untilRedraw(), std::optional(40ms));
     }
 
     // A run's end: what waits is drawn at the next turn, not an interval later, and so is what
