@@ -58,6 +58,11 @@ void PredictionScheduler::onRedraw()
         refreshInspector();
 }
 
+bool PredictionScheduler::isEvaluating() const
+{
+    return m_predictions->busy() || m_requestLater->isActive();
+}
+
 void PredictionScheduler::setData(const DataPair& data)
 {
     m_data = data;

@@ -100,6 +100,8 @@ public:
 
     // Closing: running evaluations stop, and are waited for.
     void stop();
+    // A whole-set evaluation runs, or one waits for its interval to end.
+    bool isEvaluating() const;
 
 signals:
     void galleryAnswers(bool test, std::shared_ptr<const nnlab::engine::Evaluation> answers);
