@@ -113,6 +113,14 @@ void PredictionScheduler::networkReplaced()
 void PredictionScheduler::setTraining(bool training)
 {
     m_training = training;
+    if (!training && m_pendingTestAnswers) { // the run's end reaches the gallery at once
+        if (m_redraws) {
+            m_redraws->request();
+            m_redraws->flush();
+        } else {
+            showEpochAnswers();
+        }
+    }
     refreshInspector(); // its Step button follows the state
 }
 
@@ -189,13 +197,14 @@ void PredictionScheduler::showEpochAnswers()
         emit confusionAnswers(std::exchange(m_epochConfusion, nullptr));
     if (!m_pendingTestAnswers)
         return;
-    const qint64 refresh = m_intervals.galleryRefresh.count();
-    const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : refresh;
-    if (since >= refresh || !m_training) { // stopped: the run's end at once
+    // While training, an interval after the first answers waiting (as the curves' replots): the
+    // gallery's update (10,000 or 60,000 digits) is the costliest redraw, and a run shorter than
+    // that shows only its end.
+    if (!m_training) { // stopped: the run's end at once
         m_galleryRefresh->stop();
         showPendingTestAnswers();
     } else if (!m_galleryRefresh->isActive()) {
-        m_galleryRefresh->start(int(refresh - since));
+        m_galleryRefresh->start(int(m_intervals.galleryRefresh.count()));
     }
 }
 
@@ -203,7 +212,6 @@ void PredictionScheduler::showPendingTestAnswers()
 {
     if (!m_pendingTestAnswers)
         return;
-    m_sinceGalleryRefresh.start();
     if (m_pendingSerial < m_gallerySerial[0]) {
         m_pendingTestAnswers.reset();
         return; // newer answers are shown already

@@ -42,7 +42,7 @@ public:
     // The shortest times between evaluations of a whole set (tests pass short ones).
     struct Intervals
     {
-        ms galleryRefresh{400}; // the epoch-end answers shown at most this often
+        ms galleryRefresh{400}; // while training, epoch-end answers reach the gallery this long after the first waiting
         ms testIdle{1000}, testTraining{2000};
         ms trainingSetIdle{3000}, trainingSetTraining{5000};
         ms epochAnswersFresh{3000}; // while training, epoch ends this close need no evaluation
@@ -86,8 +86,9 @@ public:
     // is made when it ends, for the newest network then.
     void request(bool force = false);
     // The worker tested the whole test set at an epoch's end: the confusion matrix shows it at
-    // once (at the pace's next redraw: the newest of a burst), the gallery at most every
-    // Intervals::galleryRefresh while training; the set is not evaluated again.
+    // once (at the pace's next redraw: the newest of a burst), the gallery, while training,
+    // Intervals::galleryRefresh after the first answers waiting (the newest then), and at once
+    // when training stops; the set is not evaluated again.
     // They are the answers of the network setNetwork gets next (the worker sends the epoch's
     // report, then its weights).
     void takeEpochAnswers(std::shared_ptr<const engine::Evaluation> test);
@@ -140,7 +141,6 @@ private:
     std::shared_ptr<const engine::Evaluation> m_epochConfusion;     // not yet in the confusion matrix
     RedrawCoalescer* m_redraws = nullptr;
     QTimer* m_galleryRefresh;
-    QElapsedTimer m_sinceGalleryRefresh;
 
     bool m_inspectedTest = true;
     std::optional<std::size_t> m_inspected;
