@@ -41,7 +41,8 @@ QString layerName(int l, int layers)
 WeightHeatmaps::WeightHeatmaps(QWidget* parent)
     : QWidget(parent), m_tiles(new WeightTiles), m_perTile(new QCheckBox(tr("Scale each tile on its own"))),
       m_layer(new QComboBox), m_caption(new QLabel), m_plot(new QCustomPlot),
-      m_refreshes(new app::RedrawCoalescer(app::RedrawCoalescer::ms(kRefreshMs), this))
+      m_refreshes(new app::RedrawCoalescer(app::RedrawCoalescer::ms(kRefreshMs), this,
+                                           app::RedrawCoalescer::First::AfterInterval))
 {
     m_perTile->setToolTip(tr("Off: one colour scale for every tile, so strong and weak neurons "
                              "compare. On: each tile uses its own range, so faint patterns show."));

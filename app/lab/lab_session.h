@@ -165,7 +165,9 @@ private:
     void forgetLearned();
 
     TrainingController* m_controller;
-    RedrawCoalescer* m_redraws = new RedrawCoalescer(RedrawCoalescer::kInterval, this);
+    // A burst's first change waits for the rest: a Start's weights (those already shown, under
+    // a new run's number) are not drawn again while its first epochs test on both cores.
+    RedrawCoalescer* m_redraws = new RedrawCoalescer(RedrawCoalescer::kInterval, this, RedrawCoalescer::First::AfterInterval);
     RunRegistry* m_runs = new RunRegistry(m_controller, [this]() -> const DataPair& { return m_data; }, this);
     TrainingSetup m_setup; // what the worker was last configured with, plus live settings
     std::function<TrainingSetup()> m_setupSource;

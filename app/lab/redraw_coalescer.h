@@ -25,9 +25,9 @@ class RedrawCoalescer : public QObject
 public:
     using Clock = std::chrono::steady_clock;
     using ms = std::chrono::milliseconds;
-    // <= 25 redraws a second: smooth to the eye, and a view that takes a few ms to draw takes a
-    // tenth of a core at most, however fast epochs end.
-    static constexpr ms kInterval{40};
+    // <= 20 redraws a second: smooth to the eye, and the window's views, a few ms to redraw
+    // together, take about a tenth of a core at most however fast epochs end.
+    static constexpr ms kInterval{50};
 
     // When a request after a pause is drawn: at the next turn of the event loop, or an interval
     // later, with whatever else arrives meanwhile (a plot whose every replot is costly).
