@@ -9,7 +9,6 @@
 #include <qcustomplot.h>
 
 #include <QMouseEvent>
-#include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -28,7 +27,7 @@ const QColor kPalette[] = {QColor(31, 119, 180), QColor(214, 39, 40),  QColor(44
 // <= 10 replots a second: smooth enough to watch a curve fall, and a replot (axes, tick labels,
 // legend) costs a few milliseconds of the GUI thread that the training threads would otherwise
 // wait for at their next join (docs/BENCHMARKS.md).
-constexpr int kReplotIntervalMs = 100;
+constexpr std::chrono::milliseconds kReplotInterval{100};
 
 constexpr int kHoverPixels = 8; // a point this near the mouse gets a tooltip
 constexpr char kGapLayer[] = "gap"; // the shaded gaps: above the grid, below every curve
@@ -38,8 +37,9 @@ const QColor kHiddenRunText(165, 165, 165);
 
 LearningCurves::LearningCurves(QWidget* parent)
     : QWidget(parent), m_plot(new QCustomPlot), m_lossRect(nullptr), m_accuracyRect(nullptr),
-      m_caption(nullptr)
+      m_caption(nullptr), m_replots(new app::RedrawCoalescer(kReplotInterval, this, app::RedrawCoalescer::First::AfterInterval))
 {
+    connect(m_replots, &app::RedrawCoalescer::redraw, this, &LearningCurves::replotNow);
     // Rows: the legend (as many columns as fit), loss, accuracy, the caption. Legend and caption
     // are part of the plot, so an exported picture has them, and no curve runs under the legend.
     QCPLayoutGrid* layout = m_plot->plotLayout();
@@ -683,15 +683,11 @@ double LearningCurves::gapArea(int run) const
 
 void LearningCurves::scheduleReplot()
 {
-    if (m_replotPending)
-        return;
-    m_replotPending = true;
-    QTimer::singleShot(kReplotIntervalMs, this, &LearningCurves::replotNow);
+    m_replots->request();
 }
 
 void LearningCurves::replotNow()
 {
-    m_replotPending = false;
     updateGaps();
     arrangeLegend(m_plot->width());
     if (m_follow)

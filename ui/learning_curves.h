@@ -2,6 +2,7 @@
 // per run so runs can be compared. Memory stays bounded: long series are thinned by averaging.
 #pragma once
 
+#include "app/lab/redraw_coalescer.h"
 #include "engine/architecture.h"
 
 #include <QColor>
@@ -89,6 +90,9 @@ public:
     static constexpr double kSmallProgressEpochs = 0.02;
     static double epochAxisEnd(double newest);
     QCustomPlot* plot() const { return m_plot; }
+    // The replots' pace: the newest points at most 10 times a second, and at once when it is
+    // flushed (the window has it follow the session's, flushed when training pauses or ends).
+    app::RedrawCoalescer* replots() const { return m_replots; }
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override; // a resting mouse's tooltip
@@ -147,7 +151,7 @@ private:
     bool m_logLoss = false;
     bool m_gapShown = false; // a shown run has a gap: the caption explains the shade
     bool m_follow = true; // rescale to the data until the user zooms or drags
-    bool m_replotPending = false;
+    app::RedrawCoalescer* m_replots; // <= 10 replots a second
 
 public:
     // --- For the runs table (app::RunRegistry) ----------------------------------------------

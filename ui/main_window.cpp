@@ -24,7 +24,6 @@
 #include "app/common/counted.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QFileInfo>
@@ -70,6 +69,8 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     new LessonCommands(this, m_settings.get(), options.restoreSettings); // Help ▸ Lesson, the Lesson dock
     m_question->setEnabled(options.askBeforeDiscard);
     m_status = new TrainingStatus(statusBar());
+    for (app::RedrawCoalescer* own : {m_curves->replots(), m_heatmaps->refreshes()})
+        own->follow(m_session->redraws()); // their slower pace, and a run's end at once
     m_files->setTrainingStatus(m_status); // an opened model's stored and measured test accuracy
     connectSession();
     connectController();
@@ -193,6 +194,7 @@ void MainWindow::inspect(bool test, std::size_t index)
 void MainWindow::connectScheduler()
 {
     using S = app::PredictionScheduler;
+    m_scheduler->setRedraws(m_session->redraws()); // epoch answers and traces at the views' pace
     m_scheduler->setDemand([this] {
         const bool gallery = isOnScreen(m_gallery);
         return S::Demand{(gallery && m_gallery->showsTestSet()) || isOnScreen(m_confusion),
@@ -330,14 +332,7 @@ void MainWindow::buildMenus()
     m_viewOptions->addTo(view); // dark colours, presentation mode
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About nnlab"), this, [this] {
-        QMessageBox::about(this, tr("About nnlab"),
-                           tr("<h3>nnlab %1</h3><p>A lab for learning how neural networks work: "
-                              "the classic network from scratch (784-90-10, sigmoid, one image at "
-                              "a time) and its modern versions, learning live on real MNIST.</p>"
-                              "<p>MNIST: Y. LeCun, C. Cortes, C. Burges (CC BY-SA 3.0).</p>")
-                               .arg(QApplication::applicationVersion()));
-    });
+    help->addAction(tr("&About nnlab"), this, [this] { QMessageBox::about(this, tr("About nnlab"), aboutText()); });
 }
 
 void MainWindow::connectSession()

@@ -690,6 +690,7 @@ QDockWidget* NetworkView::install(MainWindow* window)
     }
 
     app::LabSession* session = window->session();
+    model->setRedraws(session->redraws()); // traced at most 20 times a second while training
     connect(session, &app::LabSession::snapshotChanged, model,
             [model](const app::NetworkSnapshot& s) { model->setNetwork(s.network); });
     connect(session, &app::LabSession::setupChanged, model, &Model::setSetup);

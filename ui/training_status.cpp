@@ -55,8 +55,10 @@ protected:
 
 TrainingStatus::TrainingStatus(QStatusBar* bar)
     : QObject(bar), m_epochBar(new FlatProgressBar), m_epochLabel(new QLabel), m_speedLabel(new QLabel),
-      m_etaLabel(new QLabel), m_testLabel(new QLabel), m_modelLabel(new QLabel)
+      m_etaLabel(new QLabel), m_testLabel(new QLabel), m_modelLabel(new QLabel),
+      m_redraws(new app::RedrawCoalescer(kInterval, this))
 {
+    connect(m_redraws, &app::RedrawCoalescer::redraw, this, &TrainingStatus::draw);
     m_modelLabel->setObjectName(QStringLiteral("modelAccuracyLabel"));
     m_modelLabel->setToolTip(tr("The opened model's test accuracy: as its file stores it (measured "
                                 "when it was trained), and measured again now on the test images "
@@ -105,23 +107,23 @@ bool TrainingStatus::eventFilter(QObject* watched, QEvent* event)
     return QObject::eventFilter(watched, event);
 }
 
-// QProgressBar repaints at once on every change, and each paint is GUI time the training
-// threads wait for: the read-outs follow at most every kIntervalMs.
 void TrainingStatus::showProgress(const app::ProgressReport& report)
 {
     m_latest = report;
-    if (!m_sinceDrawn.isValid() || m_sinceDrawn.elapsed() >= kIntervalMs)
-        draw();
+    m_redraws->request();
 }
 
 void TrainingStatus::showStopped()
 {
-    draw();
-    m_etaLabel->clear();
+    clearTimeLeft();
+    m_redraws->request();
+    m_redraws->flush();
 }
 
 void TrainingStatus::clearTimeLeft()
 {
+    if (m_latest)
+        m_latest->etaSeconds = -1;
     m_etaLabel->clear();
 }
 
@@ -169,7 +171,6 @@ void TrainingStatus::draw()
 {
     if (!m_latest)
         return;
-    m_sinceDrawn.start();
     const app::ProgressReport& r = *m_latest;
     const auto& p = r.progress;
     m_epochBar->setValue(p.epochSize ? int(1000 * p.cursor / p.epochSize) : 0);

@@ -1,11 +1,11 @@
 // The status bar's training read-outs: epoch, progress through it, images per second, time
 // left and the last test accuracy; after File ▸ Open, the opened model's stored and measured
-// test accuracy. Shows the newest progress at most 4 times a second.
+// test accuracy. Shows the newest progress at most 4 times a second (a RedrawCoalescer).
 #pragma once
 
 #include "app/bridge/training_worker.h"
+#include "app/lab/redraw_coalescer.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 
 #include <optional>
@@ -25,14 +25,16 @@ class TrainingStatus : public QObject
     Q_OBJECT
 
 public:
-    static constexpr qint64 kIntervalMs = 250;
+    static constexpr app::RedrawCoalescer::ms kInterval{250};
 
     // Adds its widgets to `bar` as permanent widgets.
     explicit TrainingStatus(QStatusBar* bar);
 
-    // The newest report; drawn now if the last drawing is kIntervalMs old.
+    // The newest report: drawn at the next turn of the event loop, or kInterval after the
+    // last drawing (QProgressBar repaints the window at once on every change, and each paint is
+    // GUI time the training threads wait for).
     void showProgress(const app::ProgressReport& report);
-    // Training stopped or paused: where it stopped, not where the last drawing caught it.
+    // Training stopped or paused: where it stopped, at the next turn, without a time left.
     void showStopped();
     void clearTimeLeft();
     void clearEpoch(); // a new trainer: no progress through an epoch yet
@@ -58,7 +60,7 @@ private:
     QLabel* m_etaLabel;
     QLabel* m_testLabel;
     QLabel* m_modelLabel; // hidden but after File ▸ Open
-    QElapsedTimer m_sinceDrawn;
+    app::RedrawCoalescer* m_redraws;
     std::optional<app::ProgressReport> m_latest;
 };
 

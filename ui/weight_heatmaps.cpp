@@ -12,7 +12,6 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QSplitter>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -41,7 +40,9 @@ QString layerName(int l, int layers)
 
 WeightHeatmaps::WeightHeatmaps(QWidget* parent)
     : QWidget(parent), m_tiles(new WeightTiles), m_perTile(new QCheckBox(tr("Scale each tile on its own"))),
-      m_layer(new QComboBox), m_caption(new QLabel), m_plot(new QCustomPlot), m_timer(new QTimer(this))
+      m_layer(new QComboBox), m_caption(new QLabel), m_plot(new QCustomPlot),
+      m_refreshes(new app::RedrawCoalescer(app::RedrawCoalescer::ms(kRefreshMs), this,
+                                           app::RedrawCoalescer::First::AfterInterval))
 {
     m_perTile->setToolTip(tr("Off: one colour scale for every tile, so strong and weak neurons "
                              "compare. On: each tile uses its own range, so faint patterns show."));
@@ -114,9 +115,7 @@ WeightHeatmaps::WeightHeatmaps(QWidget* parent)
     column->setContentsMargins(2, 2, 2, 2);
     column->addWidget(split);
 
-    m_timer->setSingleShot(true);
-    m_timer->setInterval(kRefreshMs);
-    connect(m_timer, &QTimer::timeout, this, &WeightHeatmaps::redraw);
+    connect(m_refreshes, &app::RedrawCoalescer::redraw, this, &WeightHeatmaps::redraw);
     connect(m_perTile, &QCheckBox::toggled, this, [this] {
         m_shown.reset();
         redraw();
@@ -130,12 +129,10 @@ void WeightHeatmaps::setNetwork(app::NetworkPtr network, int imageRows, int imag
     m_network = std::move(network);
     m_imageRows = imageRows;
     m_imageCols = imageCols;
-    if (now || m_everySnapshot) {
-        m_timer->stop();
-        redraw();
-    } else if (!m_timer->isActive()) {
-        m_timer->start();
-    }
+    if (now || m_everySnapshot)
+        redraw(); // a pending refresh finds this network shown, and draws nothing
+    else
+        m_refreshes->request();
 }
 
 void WeightHeatmaps::setEverySnapshot(bool every)
@@ -145,7 +142,7 @@ void WeightHeatmaps::setEverySnapshot(bool every)
 
 bool WeightHeatmaps::refreshPending() const
 {
-    return m_timer->isActive();
+    return m_refreshes->isPending();
 }
 
 void WeightHeatmaps::showEvent(QShowEvent* event)

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "app/bridge/training_setup.h"
+#include "app/lab/redraw_coalescer.h"
 
 #include <QWidget>
 
@@ -14,7 +15,6 @@ class QCustomPlot;
 class QCPColorMap;
 class QCPBars;
 class QLabel;
-class QTimer;
 
 namespace nnlab::ui {
 
@@ -44,6 +44,9 @@ public:
     int redraws() const { return m_redraws; }
     // A redraw is due within kRefreshMs (tests: when false, nothing more will be drawn).
     bool refreshPending() const;
+    // The refreshes' pace; the window has it follow the session's (flushed when training
+    // pauses or ends: the last weights at once).
+    app::RedrawCoalescer* refreshes() const { return m_refreshes; }
     // As clicking tile `neuron` does: highlights it and shows its outgoing weights.
     void selectNeuron(int neuron);
     // The outgoing weights now shown (of the selected first-layer neuron).
@@ -64,7 +67,7 @@ private:
     QCustomPlot* m_plot;
     QCPColorMap* m_map = nullptr;
     QCPBars* m_bars = nullptr;
-    QTimer* m_timer;
+    app::RedrawCoalescer* m_refreshes; // <= 4 a second, the newest network
     app::NetworkPtr m_network, m_shown;
     int m_imageRows = 28, m_imageCols = 28;
     int m_redraws = 0;

@@ -41,4 +41,14 @@ QString dataSourceChoice(app::DataSource source)
     return QCoreApplication::translate("MainWindow", "Open IDX or CSV files…");
 }
 
+QString aboutText()
+{
+    return QCoreApplication::translate("nnlab::ui::MainWindow",
+                                       "<h3>nnlab %1</h3><p>A lab for learning how neural networks work: "
+                                       "the classic network from scratch (784-90-10, sigmoid, one image at "
+                                       "a time) and its modern versions, learning live on real MNIST.</p>"
+                                       "<p>MNIST: Y. LeCun, C. Cortes, C. Burges (CC BY-SA 3.0).</p>")
+        .arg(QCoreApplication::applicationVersion());
+}
+
 } // namespace nnlab::ui

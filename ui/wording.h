@@ -1,5 +1,5 @@
 // English for the views' sentences: "a 7" but "an 8", "an 18", "an Ankle boot"; the data
-// sources' names.
+// sources' names; the About box.
 #pragma once
 
 #include "app/bridge/data_loading.h"
@@ -14,5 +14,7 @@ QString indefiniteArticle(const QString& name);
 QString withArticle(const QString& name);
 // The data box's entry for a source: "MNIST handwritten digits", "Open IDX or CSV files…".
 QString dataSourceChoice(app::DataSource source);
+// Help ▸ About: what nnlab is, its version, and MNIST's credit (rich text).
+QString aboutText();
 
 } // namespace nnlab::ui

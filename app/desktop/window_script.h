@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QStringList>
 
+#include <functional>
 #include <vector>
 
 class QCommandLineParser;
@@ -31,6 +32,7 @@ public:
 private:
     void onDataReady();
     void nextPreset();
+    void whenSettled(const std::function<void()>& then); // the preset landed, the window idle
     void stopTraining();
     void startSweep();
     void finish();
@@ -54,6 +56,7 @@ private:
     double m_seconds = 0;
     double m_trainSeconds = 0;
     double m_guiCpuAtStart = 0, m_guiCpuSeconds = 0; // CPU time of the GUI thread while training
+    int m_redrawsAtStart = 0, m_viewRedraws = 0;     // the session's redraws while training
     qint64 m_startupMs = 0;
     bool m_stopped = false;
     std::vector<float> m_latencies;

@@ -19,6 +19,7 @@ LabSession::LabSession(QObject* parent)
     : QObject(parent), m_controller(new TrainingController(this)),
       m_myDigits(new MyDigits({}, this))
 {
+    m_runs->setRedraws(m_redraws); // the runs table's cells at the views' pace
     m_dataSources = {DataSource::Mnist};
     if (fashionMnistAvailable())
         m_dataSources.push_back(DataSource::FashionMnist);
@@ -52,6 +53,8 @@ LabSession::LabSession(QObject* parent)
             m_joinPending = true;
     });
     connect(m_controller, &TrainingController::stateChanged, this, [this](WorkerState state) {
+        if (state != WorkerState::Running)
+            m_redraws->flush(); // the run's end state, drawn at the next turn
         if (state == WorkerState::Idle && m_joinPending)
             rejoinMyDigits();
     });

@@ -6,6 +6,7 @@
 #include "app/bridge/data_loading.h"
 #include "app/bridge/training_controller.h"
 #include "app/lab/my_digits.h"
+#include "app/lab/redraw_coalescer.h"
 #include "app/lab/run_registry.h"
 
 #include "engine/model_file.h"
@@ -32,6 +33,10 @@ public:
     TrainingController* controller() const { return m_controller; }
     // Every run since the session began (the runs table, the workspace file, provenance).
     RunRegistry* runs() const { return m_runs; }
+    // The pace of the views that follow training (RedrawCoalescer): they redraw at most every
+    // RedrawCoalescer::kInterval however fast epochs end, and at once when training pauses or
+    // ends (flushed on the controller's state), so that the end state is drawn.
+    RedrawCoalescer* redraws() const { return m_redraws; }
 
     // --- Data: the sources offered (Files last), the one in use, loading -----------------
     const std::vector<DataSource>& dataSources() const { return m_dataSources; }
@@ -160,6 +165,9 @@ private:
     void forgetLearned();
 
     TrainingController* m_controller;
+    // A burst's first change waits for the rest: a Start's weights (those already shown, under
+    // a new run's number) are not drawn again while its first epochs test on both cores.
+    RedrawCoalescer* m_redraws = new RedrawCoalescer(RedrawCoalescer::kInterval, this, RedrawCoalescer::First::AfterInterval);
     RunRegistry* m_runs = new RunRegistry(m_controller, [this]() -> const DataPair& { return m_data; }, this);
     TrainingSetup m_setup; // what the worker was last configured with, plus live settings
     std::function<TrainingSetup()> m_setupSource;

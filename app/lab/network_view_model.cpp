@@ -78,11 +78,33 @@ NetworkViewModel::~NetworkViewModel() = default;
 
 void NetworkViewModel::setNetwork(NetworkPtr network)
 {
+    if (m_redraws) { // everything drawn stays of one network until the pace's redraw
+        m_pendingNetwork = std::move(network);
+        m_networkPending = true;
+        m_redraws->request();
+        return;
+    }
+    useNetwork(std::move(network));
+}
+
+void NetworkViewModel::useNetwork(NetworkPtr network)
+{
+    m_networkPending = false;
+    m_pendingNetwork.reset();
     m_network = std::move(network);
     m_backQueryStale = true;
     if (m_mode == Mode::Digits)
         refresh();
     refreshBackQuery();
+}
+
+void NetworkViewModel::setRedraws(RedrawCoalescer* redraws)
+{
+    m_redraws = redraws;
+    connect(redraws, &RedrawCoalescer::redraw, this, [this] {
+        if (m_networkPending)
+            useNetwork(std::move(m_pendingNetwork)); // the newest
+    });
 }
 
 void NetworkViewModel::setSetup(const TrainingSetup& setup)

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "app/bridge/training_setup.h"
+#include "app/lab/redraw_coalescer.h"
 
 #include "engine/error_flow.h"
 #include "engine/step_trace.h"
@@ -68,6 +69,9 @@ public:
     // (pixels 0..255, as many as the net's inputs; label: its target digit; source: "Test
     // image 3"), and whether the view can be seen (nothing is computed while it cannot).
     void setNetwork(NetworkPtr network);
+    // Training's snapshots come faster than a trace is worth drawing: with a pace, the view
+    // takes the newest network at the pace's next redraw, not each one as it comes.
+    void setRedraws(RedrawCoalescer* redraws);
     void setSetup(const TrainingSetup& setup);
     void setImage(std::vector<std::uint8_t> pixels, int label, const QString& source);
     void setOnScreen(bool onScreen);
@@ -164,6 +168,7 @@ signals:
     void phaseChanged(nnlab::app::NetworkPhase phase);
 
 private:
+    void useNetwork(NetworkPtr network); // what setNetwork does without a pace
     void refresh();        // trace, flows, shown nodes and links, if on screen
     void refreshBackQuery(); // if on screen and due
     void computeBackQuery();
@@ -184,6 +189,9 @@ private:
     QString m_why;
 
     NetworkPtr m_network;
+    RedrawCoalescer* m_redraws = nullptr;
+    NetworkPtr m_pendingNetwork;   // the newest, waiting for the pace's redraw
+    bool m_networkPending = false;
     float m_learningRate = 0.1f;
     std::vector<std::uint8_t> m_pixels;
     int m_label = 0;

@@ -45,11 +45,30 @@ void PredictionScheduler::stop()
     m_predictions->waitForIdle();
 }
 
+void PredictionScheduler::setRedraws(RedrawCoalescer* redraws)
+{
+    m_redraws = redraws;
+    connect(redraws, &RedrawCoalescer::redraw, this, &PredictionScheduler::onRedraw);
+}
+
+void PredictionScheduler::onRedraw()
+{
+    showEpochAnswers();
+    if (m_inspectorStale && demand().inspector)
+        refreshInspector();
+}
+
+bool PredictionScheduler::isEvaluating() const
+{
+    return m_predictions->busy() || m_requestLater->isActive();
+}
+
 void PredictionScheduler::setData(const DataPair& data)
 {
     m_data = data;
     m_predictions->invalidate();
     m_pendingTestAnswers.reset(); // answers about the old data
+    m_epochConfusion.reset();
     m_galleryRefresh->stop();
     m_requestLater->stop();
     m_epochAnswersSeen = false;
@@ -70,10 +89,12 @@ void PredictionScheduler::setNetwork(NetworkPtr network, bool force)
         ++m_networkSerial;
     m_network = std::move(network);
     force = force || std::exchange(m_forceNext, false);
-    if (demand().inspector)
+    if (demand().inspector && !m_redraws)
         refreshInspector();
     else
-        m_inspectorStale = true;
+        m_inspectorStale = true; // traced at the pace's next redraw, or when it comes on screen
+    if (m_redraws && m_inspected)
+        m_redraws->request();
     request(force);
 }
 
@@ -81,6 +102,7 @@ void PredictionScheduler::networkReplaced()
 {
     m_predictions->invalidate();
     m_pendingTestAnswers.reset();
+    m_epochConfusion.reset();
     m_galleryRefresh->stop();
     m_requestLater->stop();
     m_epochAnswersSeen = false;
@@ -91,6 +113,14 @@ void PredictionScheduler::networkReplaced()
 void PredictionScheduler::setTraining(bool training)
 {
     m_training = training;
+    if (!training && m_pendingTestAnswers) { // the run's end reaches the gallery at once
+        if (m_redraws) {
+            m_redraws->request();
+            m_redraws->flush();
+        } else {
+            showEpochAnswers();
+        }
+    }
     refreshInspector(); // its Step button follows the state
 }
 
@@ -149,25 +179,39 @@ void PredictionScheduler::takeEpochAnswers(std::shared_ptr<const engine::Evaluat
 {
     const std::uint64_t serial = m_networkSerial + 1;
     m_confusionSerial = serial;
-    emit confusionAnswers(test);
     m_epochAnswersSeen = true;
+    m_epochConfusion = test;
     m_pendingTestAnswers = std::move(test);
     m_pendingSerial = serial;
     m_sinceEpochAnswers.start();
-    const qint64 refresh = m_intervals.galleryRefresh.count();
-    const qint64 since = m_sinceGalleryRefresh.isValid() ? m_sinceGalleryRefresh.elapsed() : refresh;
-    if (since >= refresh)
-        showPendingTestAnswers();
-    else if (!m_galleryRefresh->isActive())
-        m_galleryRefresh->start(int(refresh - since));
+    if (m_redraws)
+        m_redraws->request();
+    else
+        showEpochAnswers();
     request(false, true);
+}
+
+void PredictionScheduler::showEpochAnswers()
+{
+    if (m_epochConfusion)
+        emit confusionAnswers(std::exchange(m_epochConfusion, nullptr));
+    if (!m_pendingTestAnswers)
+        return;
+    // While training, an interval after the first answers waiting (as the curves' replots): the
+    // gallery's update (10,000 or 60,000 digits) is the costliest redraw, and a run shorter than
+    // that shows only its end.
+    if (!m_training) { // stopped: the run's end at once
+        m_galleryRefresh->stop();
+        showPendingTestAnswers();
+    } else if (!m_galleryRefresh->isActive()) {
+        m_galleryRefresh->start(int(m_intervals.galleryRefresh.count()));
+    }
 }
 
 void PredictionScheduler::showPendingTestAnswers()
 {
     if (!m_pendingTestAnswers)
         return;
-    m_sinceGalleryRefresh.start();
     if (m_pendingSerial < m_gallerySerial[0]) {
         m_pendingTestAnswers.reset();
         return; // newer answers are shown already

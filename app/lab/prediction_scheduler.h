@@ -6,6 +6,7 @@
 
 #include "app/bridge/dataset_predictions.h"
 #include "app/bridge/training_setup.h"
+#include "app/lab/redraw_coalescer.h"
 
 #include "engine/step_trace.h"
 
@@ -41,7 +42,7 @@ public:
     // The shortest times between evaluations of a whole set (tests pass short ones).
     struct Intervals
     {
-        ms galleryRefresh{400}; // the epoch-end answers shown at most this often
+        ms galleryRefresh{400}; // while training, epoch-end answers reach the gallery this long after the first waiting
         ms testIdle{1000}, testTraining{2000};
         ms trainingSetIdle{3000}, trainingSetTraining{5000};
         ms epochAnswersFresh{3000}; // while training, epoch ends this close need no evaluation
@@ -60,6 +61,11 @@ public:
 
     // Asked at every decision (the views' visibility); without it nothing is wanted.
     void setDemand(std::function<Demand()> demand) { m_demand = std::move(demand); }
+    // With a pace (the session's), what training sends reaches the views at its redraws: the
+    // confusion matrix gets the newest epoch's answers, the gallery too when its refresh allows
+    // (or training stopped: the end at once), the inspector the newest network's trace. Without
+    // one, each at once.
+    void setRedraws(RedrawCoalescer* redraws);
 
     // New data: answers and requests about the old sets (and the old network) are dropped;
     // the inspector's image is the same index of the new set, traced with the next network.
@@ -80,7 +86,9 @@ public:
     // is made when it ends, for the newest network then.
     void request(bool force = false);
     // The worker tested the whole test set at an epoch's end: the confusion matrix shows it at
-    // once, the gallery at most every Intervals::galleryRefresh; the set is not evaluated again.
+    // once (at the pace's next redraw: the newest of a burst), the gallery, while training,
+    // Intervals::galleryRefresh after the first answers waiting (the newest then), and at once
+    // when training stops; the set is not evaluated again.
     // They are the answers of the network setNetwork gets next (the worker sends the epoch's
     // report, then its weights).
     void takeEpochAnswers(std::shared_ptr<const engine::Evaluation> test);
@@ -93,6 +101,8 @@ public:
 
     // Closing: running evaluations stop, and are waited for.
     void stop();
+    // A whole-set evaluation runs, or one waits for its interval to end.
+    bool isEvaluating() const;
 
 signals:
     void galleryAnswers(bool test, std::shared_ptr<const nnlab::engine::Evaluation> answers);
@@ -103,6 +113,8 @@ signals:
 private:
     void request(bool force, bool testKnown);
     void showPendingTestAnswers();
+    void showEpochAnswers(); // the newest epoch's answers to the confusion matrix and gallery
+    void onRedraw();
     void onAnswers(bool test, std::uint64_t serial, std::shared_ptr<const engine::Evaluation> answers);
     Demand demand() const { return m_demand ? m_demand() : Demand{}; }
 
@@ -126,8 +138,9 @@ private:
     QTimer* m_requestLater;             // a request that came too soon, made when it may be
     QElapsedTimer m_sinceEpochAnswers;  // the test set's answers last came with an epoch's end
     std::shared_ptr<const engine::Evaluation> m_pendingTestAnswers; // not yet in the gallery
+    std::shared_ptr<const engine::Evaluation> m_epochConfusion;     // not yet in the confusion matrix
+    RedrawCoalescer* m_redraws = nullptr;
     QTimer* m_galleryRefresh;
-    QElapsedTimer m_sinceGalleryRefresh;
 
     bool m_inspectedTest = true;
     std::optional<std::size_t> m_inspected;

@@ -12,6 +12,7 @@
 #include <QSaveFile>
 
 #include <algorithm>
+#include <utility>
 #include <cmath>
 
 namespace nnlab::app {
@@ -253,7 +254,26 @@ int RunRegistry::rowOf(int id) const
     return -1;
 }
 
+void RunRegistry::setRedraws(RedrawCoalescer* redraws)
+{
+    m_redraws = redraws;
+    connect(redraws, &RedrawCoalescer::redraw, this, [this] {
+        for (const int id : std::exchange(m_changedRows, {}))
+            announceRow(id);
+    });
+}
+
 void RunRegistry::rowChanged(int id)
+{
+    if (!m_redraws) {
+        announceRow(id);
+        return;
+    }
+    m_changedRows.insert(id);
+    m_redraws->request();
+}
+
+void RunRegistry::announceRow(int id)
 {
     const int row = rowOf(id);
     if (row >= 0)
@@ -333,7 +353,7 @@ void RunRegistry::setVisible(int id, bool visible)
     if (!r || r->visible == visible)
         return;
     r->visible = visible;
-    rowChanged(id);
+    announceRow(id); // the user's own change: at once
     emit runVisibilityChanged(id, visible);
 }
 
@@ -350,7 +370,7 @@ void RunRegistry::rename(int id, const QString& name)
     if (!r || r->name == n)
         return;
     r->name = n;
-    rowChanged(id);
+    announceRow(id);
     emit runRenamed(id, n);
 }
 

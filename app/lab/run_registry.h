@@ -3,6 +3,7 @@
 #pragma once
 
 #include "app/bridge/training_worker.h"
+#include "app/lab/redraw_coalescer.h"
 
 #include "engine/provenance.h"
 
@@ -15,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace nnlab::app {
@@ -107,6 +109,10 @@ public:
     // Follows `controller`'s runs; `data` gives the data in use at a run's start (its files).
     RunRegistry(TrainingController* controller, std::function<const DataPair&()> data, QObject* parent = nullptr);
     explicit RunRegistry(QObject* parent = nullptr); // fed by the on* calls (tests)
+    // The running run's cells change at every epoch's end and progress report: with a pace (the
+    // session's), the table hears of it (dataChanged) at the pace's redraws, each changed row
+    // once. The values change at once. Without one, at once.
+    void setRedraws(RedrawCoalescer* redraws);
 
     // The controller's signals, as connected.
     void onRunStarted(const RunInfo& info);
@@ -167,6 +173,7 @@ private:
     RunRecord* find(int id);
     const RunRecord* findAny(int id) const; // also a removed run (provenance)
     void rowChanged(int id);
+    void announceRow(int id); // dataChanged for the run's row (and the differences of the next)
     void addPoint(int id, CurveSeries RunRecord::*series, double x, double loss, double accuracy);
     void history(int id, std::uint64_t upToSamples, engine::Provenance& p, int depth) const;
 
@@ -174,6 +181,8 @@ private:
     std::map<int, RunRecord> m_removed;
     std::function<const DataPair&()> m_data;
     int m_current = 0;
+    RedrawCoalescer* m_redraws = nullptr;
+    std::set<int> m_changedRows; // runs whose rows changed since the pace's last redraw
     int m_nextRestoredKey = kRestoredKeyBase;
     static constexpr int kRestoredKeyBase = 1 << 24; // above any worker's run number
 };

@@ -93,18 +93,24 @@ private slots:
         auto answers = [&](std::uint64_t seed) {
             return std::make_shared<const engine::Evaluation>(engine::evaluate(*network(seed), *m_data.test));
         };
-        const Answers e1 = answers(5), e2 = answers(6), e3 = answers(7);
+        const Answers e1 = answers(5), e2 = answers(6), e3 = answers(7), e4 = answers(8);
         s.takeEpochAnswers(e1);
-        QCOMPARE(confusion.count(), 1);
-        QCOMPARE(gallery.count(), 1); // the first at once
-        QCOMPARE(answersAt(gallery, 0, 1), e1);
-        s.takeEpochAnswers(e2); // within the refresh interval: the confusion matrix at once...
+        QCOMPARE(confusion.count(), 1); // the confusion matrix at once (no pace here)...
+        QCOMPARE(gallery.count(), 0);   // ... the gallery a refresh later
+        s.takeEpochAnswers(e2);
+        QCOMPARE(confusion.count(), 2);
+        QCOMPARE(answersAt(confusion, 1, 0), e2);
+        QTRY_COMPARE_WITH_TIMEOUT(gallery.count(), 1, 5000);
+        QCOMPARE(answersAt(gallery, 0, 1), e2); // only the newest
         s.takeEpochAnswers(e3);
-        QCOMPARE(confusion.count(), 3);
-        QCOMPARE(answersAt(confusion, 2, 0), e3);
-        QCOMPARE(gallery.count(), 1); // ... the gallery later, and only the newest
-        QTRY_COMPARE_WITH_TIMEOUT(gallery.count(), 2, 5000);
+        QCOMPARE(gallery.count(), 1);
+        // Training stops: what waits reaches the gallery at once, not a refresh later...
+        s.setTraining(false);
+        QCOMPARE(gallery.count(), 2);
         QCOMPARE(answersAt(gallery, 1, 1), e3);
+        s.takeEpochAnswers(e4); // ... and so does an epoch's end while it is stopped (a step)
+        QCOMPARE(gallery.count(), 3);
+        QCOMPARE(answersAt(gallery, 2, 1), e4);
 
     }
 

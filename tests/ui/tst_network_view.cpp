@@ -207,6 +207,10 @@ private slots:
         auto w = open();
         ui::NetworkView* view = showView(w.get());
         Model* m = view->model();
+        // The worker's first weights in (its copy of the default model: a snapshot after this
+        // network would replace it, as the view takes the newest at its next redraw), then the
+        // 784-90-10 net.
+        QTRY_VERIFY(w->snapshot().network && w->snapshot().network != w->session()->defaultModel());
         m->setNetwork(test::lessonNetwork({90}, 1));
         QTRY_VERIFY(m->ready() && m->layerSizes() == (std::vector<int>{784, 90, 10}));
         ui::NetworkDiagram* d = view->diagram();
