@@ -7,7 +7,10 @@ the preset's epochs on full MNIST) and `nnlab-train --preset NAME --json`
 several times and reports medians of:
   - throughput: images per second from Start to the last epoch's end, per-epoch test included,
     with the latency probe off (`--no-probe`, the app as a user runs it); headless: the same
-    images over nnlab-train's wall time minus its data loading;
+    images over nnlab-train's wall time minus its data loading. The window presses Start once
+    the preset has landed (its weights in, their evaluation done, the views redrawn), as a
+    person would; until 2026-12-03 it pressed it 50 ms after the preset, and for the 100-image
+    presets that preset's evaluation and redraw often ran into the timed run;
   - the GUI/headless ratio: the median of each repeat's ratio, its headless and GUI runs back to
     back (and their range), so that a machine whose speed drifts compares like with like
     (target >= 0.85; >= 0.9 with the Network view on screen, issue 15);

@@ -175,6 +175,13 @@ void Autosave::onStateChanged(WorkerState state)
     }
 }
 
+void Autosave::onEpochEnded()
+{
+    if (m_sinceSave.isValid() && m_sinceSave.elapsed() < m_epochSaveSpacingMs)
+        return;
+    saveNow();
+}
+
 bool Autosave::saveNow()
 {
     if (!m_lock || m_hasLeftover || !m_model)
@@ -191,6 +198,7 @@ bool Autosave::saveNow()
         emit failed(why);
         return false;
     }
+    m_sinceSave.start();
     emit saved();
     return true;
 }

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QLockFile>
 #include <QObject>
 #include <QString>
@@ -72,10 +73,16 @@ public:
     void setSources(ModelBytes model, WorkspaceBytes workspace);
     // The most time between two saves while a run trains, in ms.
     void setInterval(int ms);
-    // Saves at each epoch end, every interval while running, and as a run pauses or stops.
+    // Saves at an epoch's end (at most every kEpochSaveSpacingMs), every interval while running,
+    // and as a run pauses or stops.
     void watch(TrainingController* controller);
     void onStateChanged(WorkerState state);
-    void onEpochEnded() { saveNow(); }
+    // Each save writes and syncs two files on the GUI thread (2-15 ms here), and 100-image
+    // epochs end every few milliseconds: an epoch's end saves unless the last save is younger
+    // than this. A crash loses at most this much training, or one epoch.
+    static constexpr int kEpochSaveSpacingMs = 2000;
+    void setEpochSaveSpacing(int ms) { m_epochSaveSpacingMs = ms; } // tests
+    void onEpochEnded();
     // Writes both files through QSaveFile (a failed write leaves the previous autosave whole).
     // Not while an unanswered leftover is in the slot (it would be lost).
     bool saveNow();
@@ -99,6 +106,8 @@ private:
     ModelBytes m_model;
     WorkspaceBytes m_workspace;
     QTimer* m_timer;
+    QElapsedTimer m_sinceSave; // the last save that was written
+    int m_epochSaveSpacingMs = kEpochSaveSpacingMs;
 };
 
 } // namespace nnlab::app

@@ -1,13 +1,14 @@
-// app::Autosave without a window: it saves the network and the runs at each epoch end and by its
-// interval while a run trains, atomically; a clean finish leaves nothing; what an exit that was not
-// clean leaves is found by the next start, never by a second nnlab running at the same time; a
-// corrupt or discarded autosave is set aside, never deleted.
+// app::Autosave without a window: it saves the network and the runs at epoch ends (at most every
+// kEpochSaveSpacingMs) and by its interval while a run trains, atomically; a clean finish leaves
+// nothing; what an exit that was not clean leaves is found by the next start, never by a second
+// nnlab running at the same time; a corrupt or discarded autosave is set aside, never deleted.
 #include "app/bridge/training_worker.h"
 #include "app/lab/autosave.h"
 #include "engine/model_file.h"
 #include "tests/common/test_support.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -47,12 +48,13 @@ class TestAutosave : public QObject
     }
 
 private slots:
-    void savesAtEachEpochEnd()
+    void savesAtEpochEnds()
     {
         QTemporaryDir dir;
         Autosave a(dir.path());
         QVERIFY(a.begin());
         feed(a);
+        a.setEpochSaveSpacing(300);
         QSignalSpy saved(&a, &Autosave::saved);
         a.onStateChanged(WorkerState::Running);
         QVERIFY(!QFileInfo::exists(a.modelPath())); // nothing before the first epoch ends
@@ -60,10 +62,19 @@ private slots:
         QCOMPARE(saved.count(), 1);
         QCOMPARE(fileContents(a.modelPath()), m_model);
         QCOMPARE(fileContents(a.workspacePath()), m_runs);
+        // Epochs ending every 20 ms (100 images each): the next save once the spacing is over.
         m_model = modelBytes(0.25f);
         m_runs = "runs 2";
-        a.onEpochEnded();
+        QElapsedTimer sinceSave;
+        sinceSave.start();
+        int epochs = 0;
+        while (saved.count() < 2 && sinceSave.elapsed() < 5000) {
+            QTest::qWait(20);
+            a.onEpochEnded();
+            ++epochs;
+        }
         QCOMPARE(saved.count(), 2);
+        QVERIFY2(sinceSave.elapsed() >= 300 && epochs > 5, qPrintable(QString::number(epochs)));
         QCOMPARE(fileContents(a.modelPath()), m_model);
         QCOMPARE(fileContents(a.workspacePath()), m_runs);
         // Paused: the last weights, then no more saves.
