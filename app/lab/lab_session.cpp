@@ -74,11 +74,13 @@ void LabSession::onSnapshot(const NetworkSnapshot& s)
                             m_snapshot.network->architecture() != s.network->architecture();
     m_snapshot = s;
     emit snapshotChanged(s);
-    // The views have let go of the old network's weights (a 3 x 1,024 network's are 30 MiB):
-    // hand them back now, not at the worker's next trim (the worker trimmed when it replaced the
-    // trainer, before they were freed here).
+    // The views let go of the old network's weights (a 3 x 1,024 network's are 30 MiB) when they
+    // take the new one, at the pace's next redraw: hand them back then, not at the worker's next
+    // trim (the worker trimmed when it replaced the trainer, before they were freed here).
     if (otherShape)
-        QTimer::singleShot(0, this, [] { returnFreedMemory(std::chrono::milliseconds(0)); });
+        connect(m_redraws, &RedrawCoalescer::redraw, this,
+                [] { QTimer::singleShot(0, [] { returnFreedMemory(std::chrono::milliseconds(0)); }); },
+                Qt::SingleShotConnection);
 }
 
 void LabSession::replacingNetwork()
