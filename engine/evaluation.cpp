@@ -4,10 +4,12 @@
 #include "thread_pool.h"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace nnlab::engine {
 
@@ -72,29 +74,40 @@ std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data
         chunkLoss[chunk] = loss;
     };
 
-    // keepGoing is asked on the calling thread only (it may be a Qt thread's own state), before
-    // each round of one chunk per thread.
+    // All chunks in one fork-join: each thread takes the next chunk nobody has started, so a
+    // thread the system takes away for a moment (the GUI thread drawing, another program) holds
+    // up only the chunk it is in, not a meeting after every round of chunks. keepGoing is asked
+    // on the calling thread only (it may be a Qt thread's own state), before it starts and
+    // before each chunk it takes; the others stop taking chunks once it has said no.
     const int width = int(std::min<std::size_t>(std::size_t(threads > 0 ? threads : defaultThreadCount()),
                                                 std::max<std::size_t>(chunks, 1)));
     ThreadPool pool(width); // of one thread: no worker threads, run() calls the parts in turn
+    if (keepGoing && !keepGoing())
+        return std::nullopt;
+    const std::thread::id caller = std::this_thread::get_id();
+    std::atomic<bool> stopped{false};
     std::exception_ptr failure;
     std::mutex failureLock;
-    for (std::size_t round = 0; round < chunks; round += std::size_t(width)) {
-        if (keepGoing && !keepGoing())
-            return std::nullopt;
-        const int parts = int(std::min<std::size_t>(std::size_t(width), chunks - round));
-        pool.run(parts, [&](int part) {
-            try {
-                runChunk(round + std::size_t(part));
-            } catch (...) {
-                const std::lock_guard<std::mutex> lock(failureLock);
-                if (!failure)
-                    failure = std::current_exception();
-            }
-        });
-        if (failure)
-            std::rethrow_exception(failure);
-    }
+    pool.run(int(chunks), [&](int chunk) {
+        if (stopped.load(std::memory_order_relaxed))
+            return;
+        if (keepGoing && std::this_thread::get_id() == caller && !keepGoing()) {
+            stopped = true;
+            return;
+        }
+        try {
+            runChunk(std::size_t(chunk));
+        } catch (...) {
+            const std::lock_guard<std::mutex> lock(failureLock);
+            if (!failure)
+                failure = std::current_exception();
+            stopped = true;
+        }
+    });
+    if (failure)
+        std::rethrow_exception(failure);
+    if (stopped)
+        return std::nullopt;
 
     double lossSum = 0;
     for (const double l : chunkLoss)
