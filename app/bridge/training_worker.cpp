@@ -1,6 +1,8 @@
 #include "training_worker.h"
 
 #include "app/common/heap_policy.h"
+#include "engine/thread_choice.h"
+#include "engine/thread_pool.h"
 
 #include <QLocale>
 #include <QThread>
@@ -83,7 +85,11 @@ std::uint64_t TrainingWorker::samplesSeen() const
 void TrainingWorker::newTrainer(engine::Network network)
 {
     engine::TrainingConfig config = m_setup.training;
-    config.threads = m_threads;
+    // 0: the count that trains this network fastest here, measured on copies of it (25-50 ms
+    // on this thread, engine/thread_choice.h); its runs, restarts and branches keep that count.
+    config.threads = m_threads > 0 ? m_threads
+                                   : engine::measureThreadCount(network, *m_data.train, config,
+                                                                engine::defaultThreadCount()).threads;
     m_nextOrigin = RunOrigin::New;
     m_nextParent = 0;
     installTrainer(std::make_unique<engine::Trainer>(std::move(network), *m_data.train, config));
@@ -193,7 +199,7 @@ bool TrainingWorker::trainFromRunStart(RunOrigin origin)
 {
     const RunStart from = m_runStart;
     engine::TrainingConfig config = m_setup.training;
-    config.threads = m_threads;
+    config.threads = trainerThreads();
     std::unique_ptr<engine::Trainer> trainer;
     try {
         if (m_trainer && !(from.state->network.architecture() == m_trainer->network().architecture()))
@@ -234,7 +240,7 @@ void TrainingWorker::branch()
         return;
     }
     engine::TrainingConfig config = liveConfig(); // the l_r in use, after any decay
-    config.threads = m_threads;
+    config.threads = trainerThreads();
     std::unique_ptr<engine::Trainer> trainer;
     try {
         trainer = std::make_unique<engine::Trainer>(m_trainer->state(), *m_data.train, config);

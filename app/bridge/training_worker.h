@@ -171,8 +171,11 @@ public:
     // sampleLearned and progressed after each). A rate Pace::isValidRate refuses: failed(why).
     void setImagesPerSecond(double imagesPerSecond);
     double imagesPerSecond() const { return m_pace.rate(); }
-    // Threads the trainer uses (0 = one per physical core); applies at the next configure.
+    // Threads the trainer uses (0 = as many as train the network fastest here, measured when
+    // it is configured: engine/thread_choice.h); applies at the next configure.
     void setThreads(int threads) { m_threads = threads; }
+    // The count the current trainer uses (a restart or branch keeps it: same start, same bits).
+    int trainerThreads() const { return m_trainer ? m_trainer->config().threads : m_threads; }
 
     // Called on the worker's thread as it ends (TrainingController): no timer outlives it.
     void stopWaiting();

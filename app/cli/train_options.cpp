@@ -88,8 +88,10 @@ Learning:
                         what the output layer passes back to the hidden layer: the lesson's
                         h_errors = w_h_o^T o_errors with o_errors = target - o_output (the lesson
                         presets), or the exact gradient, o_errors * o_output * (1 - o_output)
-  --threads N           0 = one per physical core (default; two logical CPUs of one core
-                        share its units); 1 = one thread, bit-identical between runs
+  --threads N           0 = 1 or one per physical core, whichever trains this network faster
+                        here, measured on copies of it in 25-50 ms before the run (default;
+                        the count and the figures are in the report); N = N threads. Runs on
+                        the same count reach the same bits; 1 is bit-identical everywhere
   --inputs P            how the first layer is fed, in mini-batches and one image at a time:
                         sparse (only the nonzero pixels are multiplied: 19% of MNIST's), dense
                         (every pixel), or auto (sparse when at most 30% of the training pixels
