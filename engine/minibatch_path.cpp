@@ -49,8 +49,7 @@ void Trainer::loadBatch(std::size_t count, bool sparse)
     Impl& im = *m_impl;
     const int n = int(count);
     if (sparse) {
-        reserveSparseBatch(n);
-        gatherNonzeroInputs(count);
+        reserveSparseBatch(n); // its pixels are listed in the forward pass, on every thread
     } else {
         scaleInputs(im.x.data(), std::size_t(n));
         prefetchImages(m_cursor + count, count);

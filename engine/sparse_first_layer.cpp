@@ -38,98 +38,123 @@ void Trainer::reserveSparseBatch(int n)
     const std::size_t inputs = std::size_t(m_network.architecture().inputs);
     const Eigen::Index rows0 = m_network.weights(0).rows();
     const Eigen::Index ldT = (rows0 + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign;
-    im.nzCount.assign(std::size_t(n), 0);
-    im.nzIndex.assign(std::size_t(n) * inputs, 0);
-    im.nzValue.assign(std::size_t(n) * inputs, 0.0f);
-    im.pxCount.assign(inputs, 0);
-    im.pxEntries.assign(inputs * std::size_t(n), PixelEntry{0, 0.0f});
-    im.wT = Matrix::Zero(Eigen::Index(inputs), ldT);
-    im.gT = Matrix::Zero(Eigen::Index(inputs), ldT);
-    im.deltaT = Batch::Zero(ldT, n);
-    im.biasT = Vector::Zero(ldT);
-    im.gradBase = Vector::Zero(ldT);
+    im.lists.resize(std::size_t(im.pool.size()));
+    for (Impl::SparseLists& l : im.lists) {
+        l.nzCount.assign(std::size_t(n), 0);
+        l.nzIndex.assign(std::size_t(n) * inputs, 0);
+        l.nzValue.assign(std::size_t(n) * inputs, 0.0f);
+        l.pxCount.assign(inputs, 0);
+        l.pxEntries.assign(inputs * std::size_t(n), PixelEntry{0, 0.0f});
+    }
+    im.scratch.resize(std::size_t(im.pool.size()));
+    for (Impl::SparseScratch& s : im.scratch) {
+        s.wT = Matrix::Zero(Eigen::Index(inputs), ldT);
+        s.gT = Matrix::Zero(Eigen::Index(inputs), ldT);
+        s.deltaT = Batch::Zero(ldT, n);
+        s.biasT = Vector::Zero(ldT);
+        s.gradBase = Vector::Zero(ldT);
+    }
 }
 
-// Pixels p0..p1 of the batch's by-pixel lists, from its by-sample lists.
-void Trainer::listByPixel(int n, int p0, int p1)
+namespace {
+// A part's row of w_i_h^T (and of its gradient): its nodes padded to whole vectors.
+int paddedNodes(int nodes) { return int((nodes + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign); }
+} // namespace
+
+// The first layer's threads for a batch of n: every thread when the layer is large enough to
+// be worth splitting.
+int Trainer::sparseParts(int n) const
+{
+    const Matrix& w = m_network.weights(0);
+    return std::int64_t(w.rows()) * w.cols() * n >= kSplitWork ? m_impl->pool.size() : 1;
+}
+
+// Pixels p0..p1 of the batch's by-pixel lists, from its by-sample lists, in thread `self`'s.
+void Trainer::listByPixel(int self, int n, int p0, int p1)
 {
     Impl& im = *m_impl;
+    Impl::SparseLists& l = im.lists[std::size_t(self)];
     const int inputs = m_network.architecture().inputs;
     const std::size_t stride = std::size_t(im.sparseCapacity);
-    std::fill(im.pxCount.begin() + p0, im.pxCount.begin() + p1, 0);
+    std::fill(l.pxCount.begin() + p0, l.pxCount.begin() + p1, 0);
     for (int j = 0; j < n; ++j) {
-        const std::int32_t* index = im.nzIndex.data() + std::ptrdiff_t(j) * inputs;
-        const float* value = im.nzValue.data() + std::ptrdiff_t(j) * inputs;
-        const std::int32_t* end = index + im.nzCount[std::size_t(j)];
+        const std::int32_t* index = l.nzIndex.data() + std::ptrdiff_t(j) * inputs;
+        const float* value = l.nzValue.data() + std::ptrdiff_t(j) * inputs;
+        const std::int32_t* end = index + l.nzCount[std::size_t(j)];
         for (const std::int32_t* e = std::lower_bound(index, end, p0); e != end && *e < p1; ++e) {
-            std::int32_t& listed = im.pxCount[std::size_t(*e)];
-            im.pxEntries[std::size_t(*e) * stride + std::size_t(listed++)] =
-                PixelEntry{j, value[e - index]};
+            std::int32_t& listed = l.pxCount[std::size_t(*e)];
+            l.pxEntries[std::size_t(*e) * stride + std::size_t(listed++)] = PixelEntry{j, value[e - index]};
         }
     }
 }
 
-// The nonzero pixels of the next `count` samples, one list per column (see Impl::nzIndex).
-void Trainer::gatherNonzeroInputs(std::size_t count)
+// The nonzero pixels of the next `count` samples, one list per column (see Impl::SparseLists),
+// in thread `self`'s lists.
+void Trainer::gatherNonzeroInputs(int self, std::size_t count)
 {
     Impl& im = *m_impl;
+    Impl::SparseLists& l = im.lists[std::size_t(self)];
     const KernelTable& k = kernels();
     const int inputs = m_network.architecture().inputs;
-    im.pool.parallelRanges(std::int64_t(count), 8, [&](std::int64_t c0, std::int64_t c1) {
-        for (std::int64_t c = c0; c < c1; ++c) {
-            // A few images ahead into L1: they are shuffled reads the hardware cannot guess.
-            if (c + kGatherAhead < c1) {
-                const char* ahead = reinterpret_cast<const char*>(
-                    m_train.image(m_order[m_cursor + std::size_t(c + kGatherAhead)]));
-                for (int offset = 0; offset < inputs; offset += 64)
-                    __builtin_prefetch(ahead + offset, 0, 3);
-            }
-            const std::size_t sample = m_order[m_cursor + std::size_t(c)];
-            im.nzCount[std::size_t(c)] =
-                k.sparsePixels(m_train.image(sample), inputs, im.pixelValue.data(), im.pixelScale,
-                               im.nzIndex.data() + c * inputs, im.nzValue.data() + c * inputs);
+    for (std::size_t c = 0; c < count; ++c) {
+        // A few images ahead into L1: they are shuffled reads the hardware cannot guess.
+        if (c + kGatherAhead < count) {
+            const char* ahead =
+                reinterpret_cast<const char*>(m_train.image(m_order[m_cursor + c + kGatherAhead]));
+            for (int offset = 0; offset < inputs; offset += 64)
+                __builtin_prefetch(ahead + offset, 0, 3);
         }
-    });
+        const std::size_t sample = m_order[m_cursor + c];
+        l.nzCount[c] = k.sparsePixels(m_train.image(sample), inputs, im.pixelValue.data(), im.pixelScale,
+                                      l.nzIndex.data() + c * std::size_t(inputs),
+                                      l.nzValue.data() + c * std::size_t(inputs));
+    }
 }
 
 // The first layer's forward pass over the nonzero pixels only, into a[0]:
 //     h_input = w_i_h x' + b = w_i_h v + (b + inputOffset * rowsum(w_i_h))
 // so the lesson's offset 0.01 on every pixel folds into the bias. Each sample adds up the
 // columns of w_i_h of its nonzero pixels: rows of w_i_h^T. Threads split the hidden nodes;
-// each first copies its rows of w_i_h, as the last optimizer step left them, into w_i_h^T.
-// They also split the pixels to list the batch by pixel for the gradient, and ask for a share
-// of the next batch's images.
+// each first copies its rows of w_i_h, as the last optimizer step left them, into a w_i_h^T of
+// its own. Each also lists the whole batch's nonzero pixels, by sample and by pixel, in lists
+// of its own, and asks for the next batch's images: work done twice on two threads, but none
+// of it written on one core and read on the other (docs/BENCHMARKS.md, "Each thread's own").
 void Trainer::forwardSparseInputs(int n)
 {
     Impl& im = *m_impl;
     const KernelTable& k = kernels();
     const Architecture& arch = m_network.architecture();
     const Matrix& w = m_network.weights(0);
-    const int rows = int(w.rows()), inputs = int(w.cols()), ldT = int(im.wT.cols());
+    const int rows = int(w.rows()), inputs = int(w.cols());
     const bool shifted = arch.biases || im.inputOffset != 0.0f;
     const KernelActivation f = layerActivation(arch, 0);
-    const int parts = std::int64_t(rows) * inputs * n >= kSplitWork ? im.pool.size() : 1;
+    const int parts = sparseParts(n);
+    const std::uint64_t batch = ++im.sparseBatch;
     im.pool.run(parts, [&](int part) {
+        // The whole batch's lists, on every thread that takes a part (once if it takes two).
+        const int self = im.pool.threadIndex();
+        Impl::SparseLists& l = im.lists[std::size_t(self)];
+        if (l.batch != batch) {
+            gatherNonzeroInputs(self, std::size_t(n));
+            listByPixel(self, n, 0, inputs);
+            l.batch = batch;
+        }
         const auto [r0, r1] = shareOf(rows, kTransposedAlign, part, parts);
         if (r0 < r1) {
-            const int nodes = int(r1 - r0);
-            k.transpose(nodes, inputs, w.data() + r0 * inputs, inputs, im.wT.data() + r0, ldT);
-            Eigen::Ref<Vector> b = im.biasT.segment(r0, nodes);
+            Impl::SparseScratch& t = im.scratch[std::size_t(self)];
+            const int nodes = int(r1 - r0), ld = paddedNodes(nodes);
+            k.transpose(nodes, inputs, w.data() + r0 * inputs, inputs, t.wT.data(), ld);
+            t.biasT.setZero();
+            Eigen::Ref<Vector> b = t.biasT.head(nodes);
             if (arch.biases)
                 b = m_network.bias(0).segment(r0, nodes);
-            else
-                b.setZero();
             if (im.inputOffset != 0.0f)
                 b += im.inputOffset * w.middleRows(r0, nodes).rowwise().sum();
-            k.sparseForward(nodes, n, im.wT.data() + r0, ldT,
-                            shifted ? im.biasT.data() + r0 : nullptr, im.nzCount.data(),
-                            im.nzIndex.data(), im.nzValue.data(), inputs, im.a[0].data() + r0,
+            k.sparseForward(nodes, n, t.wT.data(), ld, shifted ? t.biasT.data() : nullptr, l.nzCount.data(),
+                            l.nzIndex.data(), l.nzValue.data(), inputs, im.a[0].data() + r0,
                             rows, f);
         }
-        const auto [p0, p1] = shareOf(inputs, 1, part, parts);
-        listByPixel(n, int(p0), int(p1));
-        const auto [c0, c1] = shareOf(n, 1, part, parts);
-        prefetchImages(m_cursor + std::size_t(n + c0), std::size_t(c1 - c0));
+        prefetchImages(m_cursor + std::size_t(n), std::size_t(n)); // into each core's caches
     });
 }
 
@@ -144,24 +169,33 @@ void Trainer::updateSparseInputLayer(int n, float scale)
     const KernelTable& k = kernels();
     Matrix& w = m_network.weights(0);
     Matrix& g = im.gw[0];
-    const int rows = int(w.rows()), inputs = int(w.cols()), ldT = int(im.gT.cols());
+    const int rows = int(w.rows()), inputs = int(w.cols());
     const Eigen::Map<const Batch> delta(im.d[0].data(), rows, n);
     const bool shifted = im.inputOffset != 0.0f;
-    const int parts = std::int64_t(rows) * inputs * n >= kSplitWork ? im.pool.size() : 1;
+    const int parts = sparseParts(n);
     im.pool.run(parts, [&](int part) {
+        // The by-pixel lists this thread made in the forward pass, in its own cache; or, if it
+        // took no part there, those of one that did (the same lists).
+        const int self = im.pool.threadIndex();
+        const Impl::SparseLists* l = &im.lists[std::size_t(self)];
+        for (std::size_t other = 0; l->batch != im.sparseBatch && other < im.lists.size(); ++other)
+            l = &im.lists[other];
         const auto [r0, r1] = shareOf(rows, kTransposedAlign, part, parts);
         if (r0 == r1)
             return;
-        const int nodes = int(r1 - r0);
-        im.deltaT.block(r0, 0, nodes, n) = delta.middleRows(r0, nodes);
-        if (shifted)
-            im.gradBase.segment(r0, nodes) =
-                (im.inputOffset * scale) * delta.middleRows(r0, nodes).rowwise().sum();
-        k.sparseWeightGradient(nodes, im.deltaT.data() + r0, ldT, scale, im.pxCount.data(),
-                               im.pxEntries.data(), im.sparseCapacity,
-                               shifted ? im.gradBase.data() + r0 : nullptr, im.gT.data() + r0,
-                               ldT, 0, inputs);
-        k.transpose(inputs, nodes, im.gT.data() + r0, ldT, g.data() + r0 * inputs, inputs);
+        Impl::SparseScratch& t = im.scratch[std::size_t(self)];
+        const int nodes = int(r1 - r0), ld = paddedNodes(nodes);
+        const int ldd = int(t.deltaT.rows());
+        t.deltaT.block(0, 0, nodes, n) = delta.middleRows(r0, nodes);
+        t.deltaT.block(nodes, 0, ld - nodes, n).setZero();
+        if (shifted) {
+            t.gradBase.setZero();
+            t.gradBase.head(nodes) = (im.inputOffset * scale) * delta.middleRows(r0, nodes).rowwise().sum();
+        }
+        k.sparseWeightGradient(nodes, t.deltaT.data(), ldd, scale, l->pxCount.data(), l->pxEntries.data(),
+                               im.sparseCapacity, shifted ? t.gradBase.data() : nullptr, t.gT.data(), ld, 0,
+                               inputs);
+        k.transpose(inputs, nodes, t.gT.data(), ld, g.data() + r0 * inputs, inputs);
         m_optimizer.apply(0, w.data(), g.data(), r0 * inputs, r1 * inputs);
     });
 }

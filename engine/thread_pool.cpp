@@ -25,10 +25,24 @@ namespace {
 constexpr auto kSpinTime = std::chrono::microseconds(200);
 } // namespace
 
+namespace {
+thread_local const ThreadPool* tlsPool = nullptr; // the pool this thread works for, if any
+thread_local int tlsIndex = 0;
+} // namespace
+
 ThreadPool::ThreadPool(int threads)
 {
     for (int id = 1; id < std::max(1, threads); ++id)
-        m_workers.emplace_back([this] { workerLoop(); });
+        m_workers.emplace_back([this, id] {
+            tlsPool = this;
+            tlsIndex = id;
+            workerLoop();
+        });
+}
+
+int ThreadPool::threadIndex() const
+{
+    return tlsPool == this ? tlsIndex : 0;
 }
 
 ThreadPool::~ThreadPool()

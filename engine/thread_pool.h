@@ -21,6 +21,10 @@ public:
     ThreadPool& operator=(const ThreadPool&) = delete;
 
     int size() const { return int(m_workers.size()) + 1; }
+    // The calling thread's place in this pool: 1..size()-1 on its workers, 0 on any other
+    // thread (the one that calls run()). For buffers of each thread's own, kept in its cache
+    // from call to call whichever parts it takes.
+    int threadIndex() const;
 
     // Calls fn(part) once for every part in [0, parts) and returns when all are done. Each
     // thread, the caller included, takes the next part nobody has started, so a worker that is

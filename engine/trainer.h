@@ -201,8 +201,9 @@ private:
     // The sparse first layer of mini-batches (sparse_first_layer.cpp).
     bool inputsAreSparse() const;
     void reserveSparseBatch(int n);
-    void gatherNonzeroInputs(std::size_t count);
-    void listByPixel(int n, int p0, int p1);
+    void gatherNonzeroInputs(int self, std::size_t count);
+    void listByPixel(int self, int n, int p0, int p1);
+    int sparseParts(int n) const;
     void forwardSparseInputs(int n);
     void updateSparseInputLayer(int n, float scale);
 

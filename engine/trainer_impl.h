@@ -97,13 +97,31 @@ struct Trainer::Impl
     float inputOffset = 0;             // 0.01 for the lesson's scaling, else 0
     std::array<float, 256> pixelValue; // v for each byte
     InputScale pixelScale;             // v's formula: pixelValue[b] = scaledPixel(b, pixelScale)
-    std::vector<std::int32_t> nzCount, nzIndex, pxCount;
-    std::vector<float> nzValue;
-    std::vector<PixelEntry> pxEntries;
-    Matrix wT, gT;
-    Batch deltaT;
-    Vector biasT;    // ldT: b_0 + inputOffset * rowsum(w_i_h), zero padded
-    Vector gradBase; // ldT: inputOffset * dE/db_0, zero padded
+    // One set of lists per thread of a split forward pass: each thread lists the whole batch
+    // itself (the same lists, from the same images), so that no list is written on one core
+    // and read on another. Such hand-overs cost more than the listing on some hosts (docs/
+    // BENCHMARKS.md, "The thread count measured").
+    struct SparseLists
+    {
+        std::vector<std::int32_t> nzCount, nzIndex, pxCount;
+        std::vector<float> nzValue;
+        std::vector<PixelEntry> pxEntries;
+        std::uint64_t batch = 0; // the sparseBatch they list
+    };
+    std::vector<SparseLists> lists; // [pool.threadIndex()]
+    std::uint64_t sparseBatch = 0;  // the batches the sparse forward pass has begun
+    // Each part's share of the hidden nodes, transposed, in memory of its own: where two
+    // threads' columns met inside one row of a shared w_i_h^T, the core's adjacent-line
+    // prefetcher (128-byte pairs of lines) moved the row's middle lines back and forth between
+    // the cores. Rows of ld = the part's nodes padded to kTransposedAlign.
+    struct SparseScratch
+    {
+        Matrix wT, gT;   // inputs x ldT, of which each row's first ld are used
+        Batch deltaT;    // ldT x n: the part's rows of d[0], zero padded to ld
+        Vector biasT;    // b_0 + inputOffset * rowsum(w_i_h) over the part's nodes, zero padded
+        Vector gradBase; // inputOffset * dE/db_0 over the part's nodes, zero padded
+    };
+    std::vector<SparseScratch> scratch; // [pool.threadIndex()]
 
     // The lesson's per-sample path works on blocks of up to kLessonBlock samples (see
     // runLessonBlock): their inputs, w_i_h times each of them, their Gram matrix, and the

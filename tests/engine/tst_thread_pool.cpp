@@ -65,6 +65,35 @@ private slots:
             QCOMPARE(runs[i].load(), 1);
     }
 
+    // Each thread's place in its pool: 0 for the caller, 1..size()-1 for the workers, each
+    // once; a thread of another pool is the caller here.
+    void threadIndexIsEachThreadsOwn()
+    {
+        ThreadPool pool(3), other(2);
+        QCOMPARE(pool.threadIndex(), 0);
+        constexpr int kParts = 64;
+        std::vector<std::atomic<int>> seen(3);
+        std::atomic<int> outOfRange{0};
+        for (int call = 0; call < 50; ++call)
+            pool.run(kParts, [&](int) {
+                const int index = pool.threadIndex();
+                if (index < 0 || index >= 3)
+                    outOfRange.fetch_add(1);
+                else
+                    seen[std::size_t(index)].fetch_add(1);
+                std::this_thread::sleep_for(std::chrono::microseconds(20)); // time for the others
+            });
+        QCOMPARE(outOfRange.load(), 0);
+        QCOMPARE(seen[0].load() + seen[1].load() + seen[2].load(), 50 * kParts);
+        QVERIFY(seen[0].load() > 0); // the caller takes parts too
+        std::atomic<int> fromOther{-1};
+        other.run(2, [&](int part) {
+            if (part == 1 || other.threadIndex() == 1)
+                fromOther = pool.threadIndex(); // not one of pool's threads
+        });
+        QCOMPARE(fromOther.load(), 0);
+    }
+
     // The results of one call are all there when run() returns: parts write plain memory that
     // the caller then reads (TSan checks the hand-over in CI).
     void resultsVisibleAfterRun()
