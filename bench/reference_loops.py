@@ -83,6 +83,14 @@ def keras(args):
     return seconds, accuracy, {"torch": torch.__version__, "threads": torch.get_num_threads()}
 
 
+def blas_library():
+    """The BLAS this process has loaded, by its file's name (libopenblas..., or libblas.so.3 for
+    the reference BLAS Debian's alternatives fall back to): it sets the references' speed."""
+    with open("/proc/self/maps") as maps:
+        names = {os.path.basename(line.split()[-1]) for line in maps if "blas" in line.lower()}
+    return ", ".join(sorted(names)) or "none loaded"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("reference", choices=["lesson", "keras"])
@@ -93,7 +101,7 @@ def main():
     args = parser.parse_args()
     seconds, accuracy, versions = (lesson if args.reference == "lesson" else keras)(args)
     print(json.dumps({"reference": args.reference, "seconds": seconds, "test_accuracy": accuracy,
-                      **versions}))
+                      "blas": blas_library(), **versions}))
 
 
 if __name__ == "__main__":

@@ -77,6 +77,12 @@ def reference_seconds(name, data_dir, epochs, extra=()):
     if proc.returncode != 0:
         sys.exit(f"reference_loops.py {name} failed ({proc.returncode}): {proc.stderr.strip()}")
     record = json.loads(proc.stdout.splitlines()[-1])
+    if "openblas" not in record.get("blas", "").lower() and not os.environ.get("NNLAB_ANY_BLAS"):
+        # Debian's reference BLAS (libblas3) is two to three times slower than OpenBLAS for the
+        # lesson's products, and PyTorch on it ten times: a ratio against it flatters nnlab.
+        sys.exit(f"reference_loops.py {name}: this Python's BLAS is {record.get('blas')}, not OpenBLAS; "
+                 "the references of issue 19 are measured on OpenBLAS: apt-get install "
+                 "libopenblas0-pthread (or set NNLAB_ANY_BLAS=1 to measure against this one anyway)")
     return statistics.median(record["seconds"]), record
 
 
@@ -109,7 +115,8 @@ def references(binary, opts, repeats):
           "| nnlab's speed-up (ratio of medians) | speed-up of each repeat, median (range) |")
     print("|---|---|---|---|---|---|")
     print(f"| lesson (784-90-10 sigmoid, per sample) | {med['lesson']:.3f} ({span('lesson')}) | "
-          f"the lesson's numpy loop, 1 BLAS thread (numpy {notes['numpy'].get('numpy', '?')}) | "
+          f"the lesson's numpy loop, 1 BLAS thread (numpy {notes['numpy'].get('numpy', '?')}, "
+          f"{notes['numpy'].get('blas', '?')}) | "
           f"{med['numpy']:.2f} ({span('numpy')}) | **{med['numpy'] / med['lesson']:.0f}x** (target 80x) "
           f"| {ratios('lesson', 'numpy')} |")
     if med["torch"] is None:
@@ -117,7 +124,8 @@ def references(binary, opts, repeats):
     else:
         torch = notes["torch"]
         print(f"| keras-rmsprop (784-90-10 ReLU, batch 200) | {med['keras']:.3f} ({span('keras')}) | "
-              f"PyTorch {torch.get('torch', '?')}, {torch.get('threads', '?')} thread(s), its faster | "
+              f"PyTorch {torch.get('torch', '?')} ({torch.get('blas', '?')}), {torch.get('threads', '?')} "
+              f"thread(s), its faster | "
               f"{med['torch']:.3f} ({span('torch')}) | **{med['torch'] / med['keras']:.1f}x** (target 4.5x) "
               f"| {ratios('keras', 'torch')} |")
 
