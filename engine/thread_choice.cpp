@@ -32,6 +32,12 @@ ThreadChoice measureThreadCount(const Network& network, const Dataset& train, Tr
     for (int i = 0; i < 2; ++i) {
         config.threads = counts[i];
         trainers[i] = std::make_unique<Trainer>(network, train, config);
+        if (trainers[i]->trainsOnOneThread()) {
+            // Nothing to measure: training takes one thread at any count, and the evaluations
+            // (10,000 test images after every epoch) split well over every core.
+            choice.threads = most;
+            return choice;
+        }
         trainers[i]->step(); // first touches of its buffers, its threads started
         choice.trials.push_back({counts[i], std::numeric_limits<double>::infinity()});
     }

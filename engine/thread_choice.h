@@ -36,6 +36,8 @@ int chooseThreadCount(const std::vector<ThreadTrial>& trials, double margin = 0.
 // each for about `perRound` (at least one batch), after a first batch each to warm up; then
 // chooses among each count's fastest round (the least disturbed by the rest of the machine).
 // The network and data are not changed; config.threads is ignored. most <= 1: 1, unmeasured.
+// When training would run on one thread at any count (Trainer::trainsOnOneThread: the lesson's
+// per-sample path on sparse inputs): `most`, unmeasured, for the evaluations' sake.
 // About 2 x (rounds + 1) x perRound, e.g. 25 ms for the keras presets.
 ThreadChoice measureThreadCount(const Network& network, const Dataset& train, TrainingConfig config,
                                 int most, std::chrono::microseconds perRound = std::chrono::milliseconds(3),

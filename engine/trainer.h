@@ -151,6 +151,9 @@ public:
     // True if the first layer takes the sparse inputs' path: mini-batches (of up to 2048
     // samples) and the per-sample SGD (see InputPath).
     bool sparseInputs() const;
+    // True if training itself runs on one thread whatever config().threads says (the lesson's
+    // per-sample SGD on sparse inputs): only the evaluations split across the threads.
+    bool trainsOnOneThread() const { return perSampleSgd() && sparseInputs(); }
 
 private:
     struct Impl; // buffers and threads (trainer_impl.h)

@@ -245,7 +245,9 @@ int train(TrainOptions& o, Clock::time_point started)
                     formatCount(data.train.size()).c_str(), config.shuffle ? ", shuffled" : "",
                     formatCount(data.test.size()).c_str(), data.test.name.c_str(),
                     config.threads, config.threads == 1 ? "" : "s",
-                    threads.trials.empty() ? "" : (" (measured: " + describe(threads) + ")").c_str(),
+                    !threads.trials.empty() ? (" (measured: " + describe(threads) + ")").c_str()
+                    : trainer.trainsOnOneThread() && config.threads > 1 ? " for the tests (the per-sample path trains on one)"
+                                                                         : "",
                     kernels().isa, trainer.sparseInputs() ? "sparse" : "dense");
         std::fflush(stdout);
     }

@@ -90,7 +90,9 @@ Learning:
                         presets), or the exact gradient, o_errors * o_output * (1 - o_output)
   --threads N           0 = 1 or one per physical core, whichever trains this network faster
                         here, measured on copies of it in 25-50 ms before the run (default;
-                        the count and the figures are in the report); N = N threads. Runs on
+                        the count and the figures are in the report; the lesson's per-sample
+                        path on sparse inputs trains on one thread: every core, for its tests,
+                        unmeasured); N = N threads. Runs on
                         the same count reach the same bits; 1 is bit-identical everywhere
   --inputs P            how the first layer is fed, in mini-batches and one image at a time:
                         sparse (only the nonzero pixels are multiplied: 19% of MNIST's), dense

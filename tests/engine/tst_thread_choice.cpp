@@ -102,6 +102,38 @@ private slots:
         QVERIFY(single.trials.empty());
         QCOMPARE(measureThreadCount(net, Dataset{}, config, 2).threads, 1);
     }
+
+    // The lesson's per-sample SGD on sparse inputs trains on one thread at any count: nothing to
+    // measure, and every core for the evaluations. On dense inputs it splits, and is measured.
+    void perSampleSparsePathTakesEveryCoreUnmeasured()
+    {
+        const Dataset data = syntheticData(500);
+        Architecture a;
+        a.inputs = 64;
+        a.hidden = {90};
+        Network net(a);
+        net.initialize(Init::Lesson, 1);
+        TrainingConfig config; // batch 1, SGD: the lesson's
+        config.inputPath = InputPath::Sparse;
+        {
+            Trainer t(net, data, config);
+            QVERIFY(t.trainsOnOneThread());
+        }
+        const ThreadChoice sparse = measureThreadCount(net, data, config, 3, std::chrono::milliseconds(1), 1);
+        QCOMPARE(sparse.threads, 3);
+        QVERIFY(sparse.trials.empty());
+
+        config.inputPath = InputPath::Dense;
+        QVERIFY(!Trainer(net, data, config).trainsOnOneThread());
+        const ThreadChoice dense = measureThreadCount(net, data, config, 2, std::chrono::milliseconds(1), 1);
+        QCOMPARE(dense.trials.size(), std::size_t(2));
+
+        config.inputPath = InputPath::Sparse;
+        config.batchSize = 20; // mini-batches split
+        QVERIFY(!Trainer(net, data, config).trainsOnOneThread());
+        QCOMPARE(measureThreadCount(net, data, config, 2, std::chrono::milliseconds(1), 1).trials.size(),
+                 std::size_t(2));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestThreadChoice)
