@@ -29,6 +29,11 @@ bool Trainer::inputsAreSparse() const
     return double(nonzero) <= kMaxSparseShare * double(probes) * double(pixels);
 }
 
+namespace {
+// A part's row of w_i_h^T (and of its gradient): its nodes padded to whole vectors.
+int paddedNodes(int nodes) { return int((nodes + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign); }
+} // namespace
+
 void Trainer::reserveSparseBatch(int n)
 {
     Impl& im = *m_impl;
@@ -36,8 +41,7 @@ void Trainer::reserveSparseBatch(int n)
         return;
     im.sparseCapacity = n;
     const std::size_t inputs = std::size_t(m_network.architecture().inputs);
-    const Eigen::Index rows0 = m_network.weights(0).rows();
-    const Eigen::Index ldT = (rows0 + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign;
+    const Eigen::Index ldT = paddedNodes(int(m_network.weights(0).rows()));
     im.lists.resize(std::size_t(im.pool.size()));
     for (Impl::SparseLists& l : im.lists) {
         l.nzCount.assign(std::size_t(n), 0);
@@ -56,11 +60,6 @@ void Trainer::reserveSparseBatch(int n)
     }
 }
 
-namespace {
-// A part's row of w_i_h^T (and of its gradient): its nodes padded to whole vectors.
-int paddedNodes(int nodes) { return int((nodes + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign); }
-} // namespace
-
 // The first layer's threads for a batch of n: every thread when the layer is large enough to
 // be worth splitting.
 int Trainer::sparseParts(int n) const
@@ -69,21 +68,20 @@ int Trainer::sparseParts(int n) const
     return std::int64_t(w.rows()) * w.cols() * n >= kSplitWork ? m_impl->pool.size() : 1;
 }
 
-// Pixels p0..p1 of the batch's by-pixel lists, from its by-sample lists, in thread `self`'s.
-void Trainer::listByPixel(int self, int n, int p0, int p1)
+// The batch's by-pixel lists, from its by-sample lists, in thread `self`'s.
+void Trainer::listByPixel(int self, int n)
 {
     Impl& im = *m_impl;
     Impl::SparseLists& l = im.lists[std::size_t(self)];
     const int inputs = m_network.architecture().inputs;
     const std::size_t stride = std::size_t(im.sparseCapacity);
-    std::fill(l.pxCount.begin() + p0, l.pxCount.begin() + p1, 0);
+    std::fill(l.pxCount.begin(), l.pxCount.end(), 0);
     for (int j = 0; j < n; ++j) {
         const std::int32_t* index = l.nzIndex.data() + std::ptrdiff_t(j) * inputs;
         const float* value = l.nzValue.data() + std::ptrdiff_t(j) * inputs;
-        const std::int32_t* end = index + l.nzCount[std::size_t(j)];
-        for (const std::int32_t* e = std::lower_bound(index, end, p0); e != end && *e < p1; ++e) {
-            std::int32_t& listed = l.pxCount[std::size_t(*e)];
-            l.pxEntries[std::size_t(*e) * stride + std::size_t(listed++)] = PixelEntry{j, value[e - index]};
+        for (int e = 0; e < l.nzCount[std::size_t(j)]; ++e) {
+            std::int32_t& listed = l.pxCount[std::size_t(index[e])];
+            l.pxEntries[std::size_t(index[e]) * stride + std::size_t(listed++)] = PixelEntry{j, value[e]};
         }
     }
 }
@@ -131,12 +129,14 @@ void Trainer::forwardSparseInputs(int n)
     const int parts = sparseParts(n);
     const std::uint64_t batch = ++im.sparseBatch;
     im.pool.run(parts, [&](int part) {
-        // The whole batch's lists, on every thread that takes a part (once if it takes two).
+        // The whole batch's lists, and the next batch's images asked for (into this core's
+        // caches), on every thread that takes a part: once if it takes two.
         const int self = im.pool.threadIndex();
         Impl::SparseLists& l = im.lists[std::size_t(self)];
         if (l.batch != batch) {
             gatherNonzeroInputs(self, std::size_t(n));
-            listByPixel(self, n, 0, inputs);
+            listByPixel(self, n);
+            prefetchImages(m_cursor + std::size_t(n), std::size_t(n));
             l.batch = batch;
         }
         const auto [r0, r1] = shareOf(rows, kTransposedAlign, part, parts);
@@ -154,7 +154,6 @@ void Trainer::forwardSparseInputs(int n)
                             l.nzIndex.data(), l.nzValue.data(), inputs, im.a[0].data() + r0,
                             rows, f);
         }
-        prefetchImages(m_cursor + std::size_t(n), std::size_t(n)); // into each core's caches
     });
 }
 

@@ -23,9 +23,6 @@ namespace {
 // How long an idle worker keeps spinning before it sleeps: longer than the gap between two
 // kernel calls of one batch, far shorter than anything a person notices.
 constexpr auto kSpinTime = std::chrono::microseconds(200);
-} // namespace
-
-namespace {
 thread_local const ThreadPool* tlsPool = nullptr; // the pool this thread works for, if any
 thread_local int tlsIndex = 0;
 } // namespace

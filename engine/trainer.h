@@ -205,7 +205,7 @@ private:
     bool inputsAreSparse() const;
     void reserveSparseBatch(int n);
     void gatherNonzeroInputs(int self, std::size_t count);
-    void listByPixel(int self, int n, int p0, int p1);
+    void listByPixel(int self, int n);
     int sparseParts(int n) const;
     void forwardSparseInputs(int n);
     void updateSparseInputLayer(int n, float scale);
