@@ -5,9 +5,14 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 namespace nnlab::engine {
 
@@ -41,6 +46,8 @@ private:
     void workerLoop();
     // Takes and runs parts of call `call` until none is left or that call is over.
     void runParts(std::uint32_t call);
+    void steerSleepers();
+    void unsteer(int id);
 
     std::vector<std::thread> m_workers;
     std::atomic<std::uint64_t> m_generation{0}; // bumped to wake the workers for a call
@@ -51,6 +58,17 @@ private:
     std::atomic<int> m_parts{0};
     std::atomic<const std::function<void(int)>*> m_job{nullptr};
     std::atomic<bool> m_stop{false};
+    // Each worker's thread id and sleep, by its threadIndex() (see steerSleepers()).
+    struct Sleeper
+    {
+        std::atomic<int> tid{0};
+        std::atomic<bool> asleep{false};
+        std::atomic<bool> steered{false}; // its mask leaves out the waking caller's core
+#if defined(__linux__)
+        cpu_set_t allowed{};              // its own mask, as it started: put back as it wakes
+#endif
+    };
+    std::unique_ptr<Sleeper[]> m_sleepers;
 };
 
 // The default for `threads = 0`: one thread per physical core this process may run on (at

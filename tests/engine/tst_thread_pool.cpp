@@ -8,6 +8,10 @@
 
 #include <QTemporaryDir>
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -141,6 +145,55 @@ private slots:
             pool.run(2, [&](int) { count.fetch_add(1); });
         }
         QCOMPARE(count.load(), 6);
+    }
+
+    // A worker woken from its sleep is kept off the caller's core for that wake-up only
+    // (ThreadPool::steerSleepers): as it runs a part its mask is the whole process's again,
+    // call after call, and on a process allowed one core the calls still run.
+    void wakesWithItsWholeMaskBack()
+    {
+#if defined(__linux__)
+        cpu_set_t process;
+        QVERIFY(sched_getaffinity(0, sizeof(process), &process) == 0);
+        if (CPU_COUNT(&process) < 2)
+            QSKIP("one core: nothing to steer");
+        ThreadPool pool(3);
+        for (int call = 0; call < 4; ++call) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5)); // past the workers' spin
+            std::atomic<int> whole{0}, parts{0};
+            pool.run(6, [&](int) {
+                cpu_set_t mine;
+                if (sched_getaffinity(0, sizeof(mine), &mine) == 0 && CPU_EQUAL(&mine, &process))
+                    whole.fetch_add(1);
+                parts.fetch_add(1);
+                std::this_thread::sleep_for(std::chrono::milliseconds(1)); // every thread takes one
+            });
+            QCOMPARE(parts.load(), 6);
+            QCOMPARE(whole.load(), 6);
+        }
+        // A pool made on a thread allowed a single core: its workers have nowhere else to go,
+        // keep that core, and every part still runs.
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(sched_getcpu(), &one);
+        QVERIFY(sched_setaffinity(0, sizeof(one), &one) == 0);
+        std::atomic<int> count{0}, onOne{0};
+        {
+            ThreadPool single(3);
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            single.run(6, [&](int) {
+                cpu_set_t mine;
+                if (sched_getaffinity(0, sizeof(mine), &mine) == 0 && CPU_EQUAL(&mine, &one))
+                    onOne.fetch_add(1);
+                count.fetch_add(1);
+            });
+        }
+        QVERIFY(sched_setaffinity(0, sizeof(process), &process) == 0);
+        QCOMPARE(count.load(), 6);
+        QCOMPARE(onOne.load(), 6);
+#else
+        QSKIP("Linux only");
+#endif
     }
 
     // Two vCPUs that are SMT siblings of one core count once; two cores, or the same core
