@@ -64,4 +64,17 @@ std::vector<std::string> fashionMnistClassNames()
             "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
 }
 
+bool Dataset::mostlyBlank(std::size_t n, std::size_t probes) const
+{
+    n = std::min(n, size());
+    probes = std::min(n, probes);
+    const int perImage = pixelsPerImage();
+    std::size_t nonzero = 0;
+    for (std::size_t i = 0; i < probes; ++i) {
+        const std::uint8_t* pixels = image(i * n / probes);
+        nonzero += std::size_t(perImage - std::count(pixels, pixels + perImage, std::uint8_t(0)));
+    }
+    return probes > 0 && double(nonzero) <= kMaxSparseShare * double(probes) * double(perImage);
+}
+
 } // namespace nnlab::engine

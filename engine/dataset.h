@@ -38,6 +38,15 @@ struct Dataset
 
     // The first n images (n >= size() keeps all): the lesson trains on its first 100.
     Dataset head(std::size_t n) const;
+
+    // True if at most kMaxSparseShare of the pixels are nonzero in up to `probes` of the first
+    // n images, spread evenly: then a first layer that multiplies only the nonzero
+    // pixels' columns of w_i_h (training's sparse path, the tests' evaluation) is the faster
+    // one. Measured for 784-90-10 on one core: 0.72x the dense time on MNIST (19% nonzero),
+    // 1.55x on Fashion-MNIST (50%).
+    static constexpr double kMaxSparseShare = 0.3;
+    static constexpr std::size_t kSparsityProbes = 1000;
+    bool mostlyBlank(std::size_t n = SIZE_MAX, std::size_t probes = kSparsityProbes) const;
 };
 
 // `first`'s images (keeping their origins), then `second`'s, all marked `secondOrigin`: MNIST's

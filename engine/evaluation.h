@@ -30,7 +30,9 @@ struct Evaluation
 
 // Evaluates the first `limit` samples (all by default) in chunks of up to 500 (fewer for a large
 // network: each a few milliseconds), split over `threads` threads (0 = every core); the result
-// is the same for any thread count.
+// is the same for any thread count. On mostly blank images (Dataset::mostlyBlank: MNIST's) the
+// first layer multiplies only the nonzero pixels' columns of w_i_h, as training does; the
+// answers are those of the dense forward pass up to float rounding.
 Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit = SIZE_MAX,
                     int threads = 0);
 
@@ -41,6 +43,12 @@ std::optional<Evaluation> evaluateUnlessStopped(const Network& net, const Datase
                                                 std::size_t limit,
                                                 const std::function<bool()>& keepGoing,
                                                 int threads = 1);
+
+// Each thread that evaluates on several threads keeps those threads from one evaluation to the
+// next (sleeping in between). This makes them now, ahead of the first: a thread made as an
+// evaluation starts begins on its maker's core and may share it for milliseconds while another
+// core is idle.
+void prepareEvaluationThreads(int threads = 0);
 
 // The loss of one sample's output column against its label, the same formula training uses.
 double sampleLoss(const Architecture& arch, const float* output, int label);

@@ -117,12 +117,23 @@ Batch Network::predict(const Batch& x) const
 {
     if (x.rows() != m_arch.inputs)
         throw std::invalid_argument("predict: input has the wrong number of rows");
+    if (layerCount() == 0)
+        return x;
+    return predictFrom(0, x);
+}
+
+Batch Network::predictFrom(int first, const Batch& a) const
+{
+    if (first < 0 || first >= layerCount())
+        throw std::invalid_argument("predictFrom: no such layer");
+    if (a.rows() != m_weights[std::size_t(first)].cols())
+        throw std::invalid_argument("predictFrom: input has the wrong number of rows");
     const auto& k = kernels();
-    // The first layer reads x where it is (the test's chunks are 1.5 MB: no copy of them);
-    // the layers' outputs take turns in two buffers.
-    const Batch* in = &x;
+    // The first layer reads its input where it is (the test's chunks are 1.5 MB: no copy of
+    // them); the layers' outputs take turns in two buffers.
+    const Batch* in = &a;
     Batch buffers[2];
-    for (int l = 0; l < layerCount(); ++l) {
+    for (int l = first; l < layerCount(); ++l) {
         const Matrix& w = m_weights[std::size_t(l)];
         Batch& out = buffers[l % 2];
         out.resize(w.rows(), in->cols());
@@ -135,8 +146,6 @@ Batch Network::predict(const Batch& x) const
         }
         in = &out;
     }
-    if (layerCount() == 0)
-        return x;
     return std::move(buffers[(layerCount() - 1) % 2]);
 }
 

@@ -41,6 +41,9 @@ public:
 
     // The output layer's values (o_output) for each column of x: outputs x B.
     Batch predict(const Batch& x) const;
+    // The same from layer `first` on, given that layer's inputs a (its rows: the layer's
+    // inputs; a = x for layer 0): the evaluation's sparse first layer hands over h_output.
+    Batch predictFrom(int first, const Batch& a) const;
     // Every layer's values for one sample: activations[0] = x, activations.back() = o_output;
     // preActivations[l] = the layer's input sum (h_input, o_input). For inspection and tests.
     struct Trace

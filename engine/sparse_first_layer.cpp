@@ -17,16 +17,7 @@ bool Trainer::inputsAreSparse() const
     case InputPath::Sparse: return true;
     case InputPath::Auto: break;
     }
-    // Nonzero pixels in images spread evenly over the training set.
-    const std::size_t n = std::min(m_config.trainingSize, m_train.size());
-    const std::size_t probes = std::min(n, kSparsityProbes);
-    const int pixels = m_train.pixelsPerImage();
-    std::size_t nonzero = 0;
-    for (std::size_t i = 0; i < probes; ++i) {
-        const std::uint8_t* image = m_train.image(i * n / probes);
-        nonzero += std::size_t(pixels - std::count(image, image + pixels, std::uint8_t(0)));
-    }
-    return double(nonzero) <= kMaxSparseShare * double(probes) * double(pixels);
+    return m_train.mostlyBlank(m_config.trainingSize);
 }
 
 namespace {

@@ -34,11 +34,7 @@ constexpr int kSparseLessonBlock = 256;
 constexpr std::int64_t kSplitWork = 400000;
 // Floats below which an optimizer step, or a batch's output errors, run on one thread.
 constexpr std::int64_t kSplitFloats = 65536;
-// InputPath::Auto: the share of nonzero pixels (in up to kSparsityProbes training images) up to
-// which the sparse first layer is faster than the dense matrix products. Measured for 784-90-10
-// on one core: 0.72x the dense time on MNIST (19% nonzero), 1.55x on Fashion-MNIST (50%).
-constexpr double kMaxSparseShare = 0.3;
-constexpr std::size_t kSparsityProbes = 1000;
+// InputPath::Auto: Dataset::mostlyBlank.
 // Larger batches take the dense path: the sparse path's lists hold up to 2 x batch x inputs
 // entries (a batch of dense images), 25 MB for 2048 MNIST images.
 constexpr int kMaxSparseBatch = 2048;

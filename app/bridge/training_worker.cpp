@@ -99,6 +99,8 @@ void TrainingWorker::installTrainer(std::unique_ptr<engine::Trainer> trainer)
 {
     m_trainer = std::move(trainer);
     returnFreedMemory(std::chrono::milliseconds(0)); // the old trainer's buffers
+    // The tests' threads, made now rather than as the first test begins (evaluation.h).
+    engine::prepareEvaluationThreads(m_threads);
     // Interval 0: the trainer reports every batch's sums; m_meter alone decides what is sent.
     m_trainer->setProgressCallback(
         [this](const engine::TrainingProgress& p) { meterProgress(p); }, std::chrono::milliseconds(0));

@@ -260,6 +260,7 @@ int train(TrainOptions& o, Clock::time_point started)
     }
     const auto keepGoing = [] { return g_interrupted == 0; };
 
+    prepareEvaluationThreads(o.preset.training.threads); // the tests' threads, before the first
     Evaluation tested;
     bool hasTest = false;
     int epochsDone = 0;

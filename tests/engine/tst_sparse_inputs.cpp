@@ -1,6 +1,7 @@
 // The sparse first layer: its kernels (every ISA level this CPU runs) against sums written out
 // in double, and whole mini-batch training on the sparse path against the dense path on the
 // same batches, including an all-zero image, a fully dense one and the lesson's scaling.
+#include "engine/evaluation.h"
 #include "engine/idx_reader.h"
 #include "engine/kernels.h"
 #include "engine/trainer.h"
@@ -315,6 +316,75 @@ private slots:
         QVERIFY(forced.sparseInputs());
         trainOneEpoch(s, m_data, InputPath::Dense, &sparse);
         QVERIFY(!sparse);
+    }
+
+    // The tests' evaluation takes the same sparse first layer on mostly blank images
+    // (evaluation.cpp: w_i_h v + (b + offset * w_i_h 1)): the answers of the dense forward pass
+    // over every scaled pixel, on one thread or several, the all-zero and all-dense images too.
+    void evaluationMatchesTheDenseForwardPass_data()
+    {
+        QTest::addColumn<int>("scaling");
+        QTest::addColumn<bool>("biases");
+        QTest::addColumn<QList<int>>("hidden");
+        QTest::addColumn<int>("activation");
+        QTest::addColumn<int>("threads");
+        const int unit = int(Scaling::UnitRange), lesson = int(Scaling::Lesson), raw = int(Scaling::Raw);
+        const int relu = int(Activation::ReLU), sigmoid = int(Activation::Sigmoid);
+        QTest::newRow("lesson scaling, no biases, sigmoid") << lesson << false << QList<int>{90} << sigmoid << 1;
+        QTest::newRow("lesson scaling, biases, 2 threads") << lesson << true << QList<int>{90} << relu << 2;
+        QTest::newRow("x/255, biases, 3 threads") << unit << true << QList<int>{90} << relu << 3;
+        QTest::newRow("raw pixels, sigmoid") << raw << false << QList<int>{30} << sigmoid << 2;
+        QTest::newRow("200 hidden nodes") << lesson << true << QList<int>{200} << relu << 2;
+        QTest::newRow("two hidden layers") << unit << true << QList<int>{64, 32} << relu << 2;
+        QTest::newRow("no hidden layer (dense)") << lesson << true << QList<int>{} << relu << 2;
+    }
+
+    void evaluationMatchesTheDenseForwardPass()
+    {
+        QFETCH(int, scaling);
+        QFETCH(bool, biases);
+        QFETCH(QList<int>, hidden);
+        QFETCH(int, activation);
+        QFETCH(int, threads);
+        Setup s;
+        s.scaling = Scaling(scaling);
+        s.biases = biases;
+        s.hidden.assign(hidden.begin(), hidden.end());
+        s.activation = Activation(activation);
+        const Network net = startingNetwork(s);
+        // Four copies of the data: more than one chunk of the evaluation, so the threads split it.
+        Dataset data = m_data;
+        for (int copy = 0; copy < 3; ++copy) {
+            data.pixels.insert(data.pixels.end(), m_data.pixels.begin(), m_data.pixels.end());
+            data.labels.insert(data.labels.end(), m_data.labels.begin(), m_data.labels.end());
+        }
+        QVERIFY(data.mostlyBlank());
+        const Evaluation ev = evaluate(net, data, SIZE_MAX, threads);
+        QCOMPARE(ev.count, data.size());
+
+        const Architecture& a = net.architecture();
+        Batch x(a.inputs, Eigen::Index(data.size()));
+        for (std::size_t i = 0; i < data.size(); ++i)
+            net.scaleInput(data.image(i), x.col(Eigen::Index(i)).data());
+        const Batch o = net.predict(x);
+        double loss = 0;
+        int differ = 0;
+        for (std::size_t i = 0; i < data.size(); ++i) {
+            const float* oc = o.col(Eigen::Index(i)).data();
+            const int predicted = int(std::max_element(oc, oc + a.outputs) - oc);
+            loss += sampleLoss(a, oc, data.labels[i]);
+            differ += int(ev.predictions[i]) != predicted;
+            QVERIFY2(std::abs(ev.confidence[i] - oc[predicted]) <= 1e-4f * std::max(1.0f, oc[predicted]),
+                     qPrintable(QString("image %1: %2 against %3").arg(i).arg(ev.confidence[i]).arg(oc[predicted])));
+        }
+        loss /= double(data.size());
+        qInfo("loss %.9g against %.9g; %d of %zu answers differ", ev.loss, loss, differ, data.size());
+        QCOMPARE(differ, 0);
+        QVERIFY(std::abs(ev.loss - loss) <= 1e-5 * std::abs(loss));
+        // The same evaluation again, and on another thread count: the same bits.
+        const Evaluation again = evaluate(net, data, SIZE_MAX, threads == 1 ? 2 : 1);
+        QCOMPARE(again.loss, ev.loss);
+        QVERIFY(again.predictions == ev.predictions);
     }
 
     void sparseMatchesDense_data()
