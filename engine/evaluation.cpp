@@ -56,24 +56,19 @@ public:
     static constexpr int kListed = 32;
 
     SparseFirstLayer(const Network& net, int threads)
-        : m_arch(net.architecture()), m_scratch(std::size_t(threads))
+        : m_arch(net.architecture()), m_pixels(m_arch.scaling), m_scratch(std::size_t(threads))
     {
         const Matrix& w = net.weights(0);
         m_nodes = int(w.rows());
         m_inputs = int(w.cols());
-        // The kernels read whole SIMD vectors of each row: up to the nodes rounded up to 16.
-        m_ld = (m_nodes + 15) / 16 * 16;
+        m_ld = paddedRow(m_nodes);
         m_weightsT = Matrix::Zero(m_inputs, m_ld); // the padding stays 0
         kernels().transpose(m_nodes, m_inputs, w.data(), m_inputs, m_weightsT.data(), m_ld);
-        const InputScale scale = inputScale(m_arch.scaling);
-        m_scale = InputScale{scale.range, 0.0f, scale.divisor};
-        for (int byte = 0; byte < 256; ++byte)
-            m_table[std::size_t(byte)] = scaledPixel(float(byte), m_scale);
         m_shift = Vector::Zero(m_ld);
         if (m_arch.biases)
             m_shift.head(m_nodes) = net.bias(0);
-        if (scale.offset != 0.0f)
-            m_shift.head(m_nodes) += scale.offset * w.rowwise().sum();
+        if (m_pixels.offset != 0.0f)
+            m_shift.head(m_nodes) += m_pixels.offset * w.rowwise().sum();
     }
 
     // The first layer's outputs f(w_i_h x + b) for images first..first+n of data, into the
@@ -90,8 +85,8 @@ public:
             for (int j = 0; j < listed; ++j) {
                 const std::size_t at = std::size_t(j) * std::size_t(m_inputs);
                 s.count[std::size_t(j)] =
-                    k.sparsePixels(data.image(first + std::size_t(j0 + j)), m_inputs, m_table.data(),
-                                   m_scale, s.index.data() + at, s.value.data() + at);
+                    k.sparsePixels(data.image(first + std::size_t(j0 + j)), m_inputs, m_pixels.table.data(),
+                                   m_pixels.scale, s.index.data() + at, s.value.data() + at);
             }
             k.sparseForward(m_nodes, listed, m_weightsT.data(), m_ld, m_shift.data(),
                             s.count.data(), s.index.data(), s.value.data(), m_inputs,
@@ -112,8 +107,7 @@ private:
     int m_nodes = 0, m_inputs = 0, m_ld = 0;
     Matrix m_weightsT; // inputs x m_ld
     Vector m_shift;    // b + offset * w_i_h 1, padded
-    InputScale m_scale;
-    std::array<float, 256> m_table{};
+    PixelValues m_pixels;
     std::vector<Scratch> m_scratch;
 };
 
@@ -156,8 +150,8 @@ std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data
     const std::size_t chunks = (ev.count + perChunk - 1) / perChunk;
     std::vector<double> chunkLoss(chunks, 0.0);
     // One chunk, or one thread: on the calling thread alone.
-    ThreadPool* pool = chunks > 1 && threadsAsked(threads) > 1 ? &evaluationPool(threadsAsked(threads))
-                                                              : nullptr;
+    const int width = threadsAsked(threads);
+    ThreadPool* pool = chunks > 1 && width > 1 ? &evaluationPool(width) : nullptr;
     // Mostly blank images (MNIST's) take the sparse first layer, unless the network is one layer.
     std::optional<SparseFirstLayer> sparse;
     if (net.layerCount() >= 2 && data.mostlyBlank(ev.count, kBlankProbes))
@@ -250,8 +244,8 @@ std::optional<Evaluation> evaluateChunks(const Network& net, const Dataset& data
 
 void prepareEvaluationThreads(int threads)
 {
-    if (threadsAsked(threads) > 1)
-        evaluationPool(threadsAsked(threads));
+    if (const int width = threadsAsked(threads); width > 1)
+        evaluationPool(width);
 }
 
 Evaluation evaluate(const Network& net, const Dataset& data, std::size_t limit, int threads)

@@ -94,4 +94,13 @@ int availableKernelTables(const KernelTable** out, int capacity)
     return n;
 }
 
+PixelValues::PixelValues(Scaling scaling)
+{
+    const InputScale s = inputScale(scaling);
+    offset = s.offset;
+    scale = InputScale{s.range, 0.0f, s.divisor};
+    for (int byte = 0; byte < 256; ++byte)
+        table[std::size_t(byte)] = scaledPixel(float(byte), scale);
+}
+
 } // namespace nnlab::engine

@@ -6,6 +6,7 @@
 
 #include "architecture.h"
 
+#include <array>
 #include <cstdint>
 
 namespace nnlab::engine {
@@ -101,6 +102,22 @@ struct KernelTable
                              float* step);
     // B = A^T: A rows x cols row-major with row stride lda, B cols x rows with row stride ldb.
     void (*transpose)(int rows, int cols, const float* A, int lda, float* B, int ldb);
+};
+
+// The sparse kernels' rows (above): m floats read and written as paddedRow(m), m rounded up to a
+// multiple of kRowAlign (one 64-byte line per 16 floats); threads split the m nodes at multiples
+// of kRowAlign.
+constexpr int kRowAlign = 16;
+constexpr int paddedRow(int m) { return (m + kRowAlign - 1) / kRowAlign * kRowAlign; }
+
+// What sparsePixels takes for a scaling. Every input is x = offset + v, with v = 0 for a blank
+// pixel: v's formula (the scaling's without its offset) and its value for every byte.
+struct PixelValues
+{
+    explicit PixelValues(Scaling scaling);
+    float offset = 0;                // 0.01 for the lesson's scaling, else 0
+    InputScale scale;                // table[b] = scaledPixel(b, scale)
+    std::array<float, 256> table{};
 };
 
 // The table for this CPU, chosen once. NNLAB_ISA=sse2|avx2|avx512 in the environment forces one

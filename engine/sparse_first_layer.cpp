@@ -20,11 +20,6 @@ bool Trainer::inputsAreSparse() const
     return m_train.mostlyBlank(m_config.trainingSize);
 }
 
-namespace {
-// A part's row of w_i_h^T (and of its gradient): its nodes padded to whole vectors.
-int paddedNodes(int nodes) { return int((nodes + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign); }
-} // namespace
-
 void Trainer::reserveSparseBatch(int n)
 {
     Impl& im = *m_impl;
@@ -32,7 +27,7 @@ void Trainer::reserveSparseBatch(int n)
         return;
     im.sparseCapacity = n;
     const std::size_t inputs = std::size_t(m_network.architecture().inputs);
-    const Eigen::Index ldT = paddedNodes(int(m_network.weights(0).rows()));
+    const Eigen::Index ldT = paddedRow(int(m_network.weights(0).rows()));
     im.lists.resize(std::size_t(im.pool.size()));
     for (Impl::SparseLists& l : im.lists) {
         l.nzCount.assign(std::size_t(n), 0);
@@ -94,14 +89,14 @@ void Trainer::gatherNonzeroInputs(int self, std::size_t count)
                 __builtin_prefetch(ahead + offset, 0, 3);
         }
         const std::size_t sample = m_order[m_cursor + c];
-        l.nzCount[c] = k.sparsePixels(m_train.image(sample), inputs, im.pixelValue.data(), im.pixelScale,
+        l.nzCount[c] = k.sparsePixels(m_train.image(sample), inputs, im.pixels.table.data(), im.pixels.scale,
                                       l.nzIndex.data() + c * std::size_t(inputs),
                                       l.nzValue.data() + c * std::size_t(inputs));
     }
 }
 
 // The first layer's forward pass over the nonzero pixels only, into a[0]:
-//     h_input = w_i_h x' + b = w_i_h v + (b + inputOffset * rowsum(w_i_h))
+//     h_input = w_i_h x' + b = w_i_h v + (b + pixels.offset * rowsum(w_i_h))
 // so the lesson's offset 0.01 on every pixel folds into the bias. Each sample adds up the
 // columns of w_i_h of its nonzero pixels: rows of w_i_h^T. Threads split the hidden nodes;
 // each first copies its rows of w_i_h, as the last optimizer step left them, into a w_i_h^T of
@@ -115,7 +110,7 @@ void Trainer::forwardSparseInputs(int n)
     const Architecture& arch = m_network.architecture();
     const Matrix& w = m_network.weights(0);
     const int rows = int(w.rows()), inputs = int(w.cols());
-    const bool shifted = arch.biases || im.inputOffset != 0.0f;
+    const bool shifted = arch.biases || im.pixels.offset != 0.0f;
     const KernelActivation f = layerActivation(arch, 0);
     const int parts = sparseParts(n);
     const std::uint64_t batch = ++im.sparseBatch;
@@ -130,17 +125,17 @@ void Trainer::forwardSparseInputs(int n)
             prefetchImages(m_cursor + std::size_t(n), std::size_t(n));
             l.batch = batch;
         }
-        const auto [r0, r1] = shareOf(rows, kTransposedAlign, part, parts);
+        const auto [r0, r1] = shareOf(rows, kRowAlign, part, parts);
         if (r0 < r1) {
             Impl::SparseScratch& t = im.scratch[std::size_t(self)];
-            const int nodes = int(r1 - r0), ld = paddedNodes(nodes);
+            const int nodes = int(r1 - r0), ld = paddedRow(nodes);
             k.transpose(nodes, inputs, w.data() + r0 * inputs, inputs, t.wT.data(), ld);
             t.biasT.setZero();
             Eigen::Ref<Vector> b = t.biasT.head(nodes);
             if (arch.biases)
                 b = m_network.bias(0).segment(r0, nodes);
-            if (im.inputOffset != 0.0f)
-                b += im.inputOffset * w.middleRows(r0, nodes).rowwise().sum();
+            if (im.pixels.offset != 0.0f)
+                b += im.pixels.offset * w.middleRows(r0, nodes).rowwise().sum();
             k.sparseForward(nodes, n, t.wT.data(), ld, shifted ? t.biasT.data() : nullptr, l.nzCount.data(),
                             l.nzIndex.data(), l.nzValue.data(), inputs, im.a[0].data() + r0,
                             rows, f);
@@ -149,7 +144,7 @@ void Trainer::forwardSparseInputs(int n)
 }
 
 // The first layer's weight gradient over the nonzero pixels only, and the optimizer's step:
-//     dE/dw_i_h = (1/n) delta x'^T = (1/n) delta v^T + inputOffset * dE/db_0 (every column)
+//     dE/dw_i_h = (1/n) delta x'^T = (1/n) delta v^T + pixels.offset * dE/db_0 (every column)
 // It is built transposed, one row per pixel: row p sums v_p delta[:, j] over the samples j
 // where pixel p is nonzero, in sample order, the same sums for any thread count. Threads split
 // the hidden nodes; each transposes its part of the gradient back and steps its rows of w_i_h.
@@ -161,7 +156,7 @@ void Trainer::updateSparseInputLayer(int n, float scale)
     Matrix& g = im.gw[0];
     const int rows = int(w.rows()), inputs = int(w.cols());
     const Eigen::Map<const Batch> delta(im.d[0].data(), rows, n);
-    const bool shifted = im.inputOffset != 0.0f;
+    const bool shifted = im.pixels.offset != 0.0f;
     const int parts = sparseParts(n);
     im.pool.run(parts, [&](int part) {
         // The by-pixel lists this thread made in the forward pass, in its own cache; or, if it
@@ -170,17 +165,17 @@ void Trainer::updateSparseInputLayer(int n, float scale)
         const Impl::SparseLists* l = &im.lists[std::size_t(self)];
         for (std::size_t other = 0; l->batch != im.sparseBatch && other < im.lists.size(); ++other)
             l = &im.lists[other];
-        const auto [r0, r1] = shareOf(rows, kTransposedAlign, part, parts);
+        const auto [r0, r1] = shareOf(rows, kRowAlign, part, parts);
         if (r0 == r1)
             return;
         Impl::SparseScratch& t = im.scratch[std::size_t(self)];
-        const int nodes = int(r1 - r0), ld = paddedNodes(nodes);
+        const int nodes = int(r1 - r0), ld = paddedRow(nodes);
         const int ldd = int(t.deltaT.rows());
         t.deltaT.block(0, 0, nodes, n) = delta.middleRows(r0, nodes);
         t.deltaT.block(nodes, 0, ld - nodes, n).setZero();
         if (shifted) {
             t.gradBase.setZero();
-            t.gradBase.head(nodes) = (im.inputOffset * scale) * delta.middleRows(r0, nodes).rowwise().sum();
+            t.gradBase.head(nodes) = (im.pixels.offset * scale) * delta.middleRows(r0, nodes).rowwise().sum();
         }
         k.sparseWeightGradient(nodes, t.deltaT.data(), ldd, scale, l->pxCount.data(), l->pxEntries.data(),
                                im.sparseCapacity, shifted ? t.gradBase.data() : nullptr, t.gT.data(), ld, 0,

@@ -1,7 +1,7 @@
 // The lesson's per-sample SGD on sparse inputs: w_i_h kept as V + r 1^T, so each sample
 // multiplies and updates only the columns of its nonzero pixels.
 //
-// Every input is x = c 1 + v: c = inputOffset (0.01 for the lesson's scaling, 0 for x/255),
+// Every input is x = c 1 + v: c = pixels.offset (0.01 for the lesson's scaling, 0 for x/255),
 // v = 0 for a blank pixel (81% of MNIST's). One sample's step, s = l_r * h_delta (d[0] holds
 // the gradient, so w_i_h -= s x^T is the lesson's w_i_h += l_r * h_step . input^T), is
 //     w_i_h -= c s 1^T + s v^T
@@ -48,7 +48,7 @@ std::size_t Trainer::runSparseLessonBlock(Clock::time_point deadline,
     if (!im.lessonLoaded)
         loadSparseLesson();
     const int ldT = int(im.lessonVT.cols());
-    const float c = im.inputOffset;
+    const float c = im.pixels.offset;
     const std::size_t toBoundary = kSparseLessonBlock - m_cursor % kSparseLessonBlock;
     const int block = m_oneBatch ? 1
                                  : int(std::min<std::size_t>(toBoundary, m_order.size() - m_cursor));
@@ -69,8 +69,8 @@ std::size_t Trainer::runSparseLessonBlock(Clock::time_point deadline,
         const std::size_t sample = m_order[m_cursor];
         const int label = m_train.labels[sample];
         // v: the sample's nonzero pixels, and 1^T v.
-        const int count = k.sparsePixels(m_train.image(sample), inputs, im.pixelValue.data(),
-                                         im.pixelScale, im.lessonIndex.data(),
+        const int count = k.sparsePixels(m_train.image(sample), inputs, im.pixels.table.data(),
+                                         im.pixels.scale, im.lessonIndex.data(),
                                          im.lessonValue.data());
         const float sumV = Eigen::Map<const Eigen::ArrayXf>(im.lessonValue.data(), count).sum();
         // h_output = f(h_input), h_input = V v + (1^T v) r + c (w_i_h 1) + b, into a[0].
@@ -130,7 +130,7 @@ void Trainer::loadSparseLesson()
     Impl& im = *m_impl;
     const Matrix& w = m_network.weights(0);
     const Eigen::Index rows0 = w.rows(), inputs = w.cols();
-    const Eigen::Index ldT = (rows0 + kTransposedAlign - 1) / kTransposedAlign * kTransposedAlign;
+    const Eigen::Index ldT = paddedRow(int(rows0));
     reserveBatch(1);
     if (im.lessonVT.rows() != inputs || im.lessonVT.cols() != ldT) {
         im.lessonVT = Matrix::Zero(inputs, ldT); // the padding stays 0

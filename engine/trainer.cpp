@@ -46,16 +46,10 @@ Trainer::Trainer(Network network, const Dataset& train, TrainingConfig config)
     if (!m_network.allFinite())
         throw std::invalid_argument("the network's weights are not all finite numbers");
     m_optimizer = Optimizer(m_config.optimizer, tensorSizes());
-    m_impl = std::make_unique<Impl>(m_config.threads == 0 ? defaultThreadCount()
-                                                           : m_config.threads);
+    m_impl = std::make_unique<Impl>(m_config.threads == 0 ? defaultThreadCount() : m_config.threads,
+                                    arch.scaling);
     Impl& im = *m_impl;
     im.sparse = inputsAreSparse();
-    // x = v + inputOffset, v = scaledPixel without the offset (see Impl::pixelValue).
-    const InputScale scale = inputScale(arch.scaling);
-    im.inputOffset = scale.offset;
-    im.pixelScale = InputScale{scale.range, 0.0f, scale.divisor};
-    for (int byte = 0; byte < 256; ++byte)
-        im.pixelValue[std::size_t(byte)] = scaledPixel(float(byte), im.pixelScale);
     startEpoch();
     checkpoint();
 }

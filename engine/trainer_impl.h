@@ -40,10 +40,6 @@ constexpr std::int64_t kSplitFloats = 65536;
 constexpr int kMaxSparseBatch = 2048;
 // How many images ahead the sparse path's gather asks for the next image.
 constexpr std::int64_t kGatherAhead = 4;
-// Row stride of w_i_h^T and its gradient: the hidden layer rounded up to whole 64-byte lines.
-// Threads split the hidden nodes at multiples of it (the kernels' contract).
-constexpr int kTransposedAlign = 16;
-
 // Part `part` of [0, n) split into `parts` nearly equal ranges with boundaries at multiples
 // of `align` (as ThreadPool::parallelRanges splits).
 inline std::pair<std::int64_t, std::int64_t> shareOf(std::int64_t n, std::int64_t align, int part,
@@ -71,7 +67,7 @@ namespace nnlab::engine {
 // Buffers allocated once per batch size (never inside the batch loop) and the worker threads.
 struct Trainer::Impl
 {
-    explicit Impl(int threads) : pool(threads) {}
+    Impl(int threads, Scaling scaling) : pool(threads), pixels(scaling) {}
 
     ThreadPool pool;
     int capacity = 0;          // columns the batch buffers hold
@@ -86,13 +82,11 @@ struct Trainer::Impl
     // sample's nonzero pixels, index and value (v = pixel/255, times 0.99 for the lesson's
     // scaling; the pixel itself for raw scaling) at column * inputs, and their count; the same by pixel: the samples where pixel
     // p is nonzero (ascending) with their values, at p * sparseCapacity. Every input is
-    // x' = v + inputOffset. w_i_h^T and its gradient are inputs x ldT, row-major (each pixel's
+    // x' = v + pixels.offset. w_i_h^T and its gradient are inputs x ldT, row-major (each pixel's
     // weights contiguous); deltaT is d[0] with its columns padded to ldT.
     bool sparse = false;
     int sparseCapacity = 0;
-    float inputOffset = 0;             // 0.01 for the lesson's scaling, else 0
-    std::array<float, 256> pixelValue; // v for each byte
-    InputScale pixelScale;             // v's formula: pixelValue[b] = scaledPixel(b, pixelScale)
+    PixelValues pixels; // x' = v + pixels.offset; v for each byte
     // One set of lists per thread of a split forward pass: each thread lists the whole batch
     // itself (the same lists, from the same images), so that no list is written on one core
     // and read on another. Such hand-overs cost more than the listing on some hosts (docs/
@@ -109,13 +103,13 @@ struct Trainer::Impl
     // Each part's share of the hidden nodes, transposed, in memory of its own: where two
     // threads' columns met inside one row of a shared w_i_h^T, the core's adjacent-line
     // prefetcher (128-byte pairs of lines) moved the row's middle lines back and forth between
-    // the cores. Rows of ld = the part's nodes padded to kTransposedAlign.
+    // the cores. Rows of ld = paddedRow(the part's nodes).
     struct SparseScratch
     {
         Matrix wT, gT;   // inputs x ldT, of which each row's first ld are used
         Batch deltaT;    // ldT x n: the part's rows of d[0], zero padded to ld
-        Vector biasT;    // b_0 + inputOffset * rowsum(w_i_h) over the part's nodes, zero padded
-        Vector gradBase; // inputOffset * dE/db_0 over the part's nodes, zero padded
+        Vector biasT;    // b_0 + pixels.offset * rowsum(w_i_h) over the part's nodes, zero padded
+        Vector gradBase; // pixels.offset * dE/db_0 over the part's nodes, zero padded
     };
     std::vector<SparseScratch> scratch; // [pool.threadIndex()]
 
